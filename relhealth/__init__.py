@@ -1,0 +1,2 @@
+"""relhealth."""
+__version__ = "0.1.0"

@@ -1,0 +1,87 @@
+"""Canonical table and column names: the one place they are spelled (DESIGN section 2).
+
+Each table is described by its file name and a mapping of column name to value type. The types are
+the names of the parsers in :mod:`relhealth.io.values`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Columns every canonical frame gains when read: where each row came from.
+SOURCE = "source"
+ROW = "row"
+
+CATEGORIES = ("delivery", "extra", "collections", "account_management", "internal")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    file: str
+    required: dict[str, str]
+    optional: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> dict[str, str]:
+        return {**self.required, **self.optional}
+
+
+CLIENTS = TableSpec(
+    name="clients",
+    file="clients.csv",
+    required={"client": "client"},
+    optional={
+        "aliases": "text",
+        "account_manager": "text",
+        "retainer_hours": "number",
+        "payment_terms_days": "number",
+        "currency": "currency",
+    },
+)
+
+TIME_ENTRIES = TableSpec(
+    name="time_entries",
+    file="time_entries.csv",
+    required={"date": "date", "client": "client", "hours": "number"},
+    optional={
+        "project": "text",
+        "person": "text",
+        "task": "text",
+        "tags": "text",
+        "notes": "text",
+        "billable": "bool",
+        "category": "category",
+    },
+)
+
+CRM_ACTIVITIES = TableSpec(
+    name="crm_activities",
+    file="crm_activities.csv",
+    required={"date": "datetime", "client": "client", "kind": "kind"},
+    optional={
+        "weight": "number",
+        "direction": "direction",
+        "channel": "text",
+        "subject": "text",
+        "contact": "text",
+        "thread": "text",
+    },
+)
+
+INVOICES = TableSpec(
+    name="invoices",
+    file="invoices.csv",
+    required={
+        "invoice": "text",
+        "client": "client",
+        "issued": "date",
+        "due": "date",
+        "amount": "number",
+        "currency": "currency",
+    },
+    optional={"paid_on": "date", "paid_amount": "number"},
+)
+
+#: The three files of which at least one must be present.
+MAIN_TABLES = (TIME_ENTRIES, CRM_ACTIVITIES, INVOICES)
+TABLES = (CLIENTS, *MAIN_TABLES)

@@ -1,0 +1,63 @@
+"""The two kinds of error a user can meet: bad input (exit 1) and wrong usage (exit 2)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: How many problems of one file a message lists before it summarises the rest.
+MAX_LISTED = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file.
+
+    Parameters
+    ----------
+    file : the file as the user named it (a path).
+    message : what is wrong and what to do, as one sentence.
+    row : the line number in the file (the header is line 1), or None for the whole file.
+    column : the column name, or None.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def where(self) -> str:
+        parts = []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+class InputError(Exception):
+    """Bad input: the data cannot be used as it is. Carries every problem found, grouped by file."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        lines: list[str] = []
+        by_file: dict[str, list[Problem]] = {}
+        for problem in self.problems:
+            by_file.setdefault(problem.file, []).append(problem)
+        for file, problems in by_file.items():
+            if len(problems) == 1 and not problems[0].where():
+                lines.append(f"{file}: {problems[0].message}")
+                continue
+            count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+            lines.append(f"{file}: {count}")
+            for problem in problems[:MAX_LISTED]:
+                where = problem.where()
+                lines.append(f"  {where}: {problem.message}" if where else f"  {problem.message}")
+            if len(problems) > MAX_LISTED:
+                lines.append(f"  ... and {len(problems) - MAX_LISTED} more")
+        return "\n".join(lines)
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit code 2)."""

@@ -1,0 +1,61 @@
+"""Matching client names across files: one key per client, whatever the spelling."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+_QUOTES = re.compile("[\"'«»“”„‘’‚‹›`]")
+_SPACE = re.compile(r"\s+")
+
+
+def client_key(name: str) -> str:
+    """The matching key of a client name: Unicode-normalised, quote marks removed, white space trimmed
+    and collapsed, case folded. ``  ООО «Северный  ветер» `` and ``ооо "северный ветер"`` share a key."""
+    text = unicodedata.normalize("NFKC", name)
+    text = _QUOTES.sub("", text)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def display_name(name: str) -> str:
+    """A name as shown in reports: as written, with white space trimmed and collapsed."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip()
+
+
+class ClientDirectory:
+    """Resolves every spelling of a client to one display name.
+
+    Names from ``clients.csv`` (and their aliases) come first; any other client takes the first
+    spelling seen as its display name.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, str] = {}
+        self.listed: list[str] = []
+
+    def add_listed(self, name: str, aliases: list[str]) -> list[str]:
+        """Register a client of ``clients.csv``; return the spellings already taken by another client."""
+        display = display_name(name)
+        clashes = []
+        for spelling in [name, *aliases]:
+            key = client_key(spelling)
+            if not key:
+                continue
+            owner = self._by_key.setdefault(key, display)
+            if owner != display:
+                clashes.append(f"'{spelling}' (already {owner})")
+        self.listed.append(display)
+        return clashes
+
+    def resolve(self, names: pd.Series) -> pd.Series:
+        """Map a Series of names as written (missing for none) to display names."""
+        mapping = {}
+        for name in names.dropna().unique():
+            key = client_key(name)
+            mapping[name] = self._by_key.setdefault(key, display_name(name)) if key else None
+        return names.map(mapping).astype("str")
+
+    @property
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(self._by_key.values()))

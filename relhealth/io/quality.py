@@ -1,0 +1,64 @@
+"""The data-quality log: recoverable oddities, each with its file and rows, shown to the user and never
+silently changing a number."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+MAX_ROWS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class QualityNote:
+    """One oddity found in a file, on one or more rows.
+
+    ``code`` names the kind of oddity (``duplicate_row``, ``long_entry``, ``unknown_kind``,
+    ``invoice_only_client``, ``paid_before_issued``, ...); ``client`` is set when the note concerns one
+    client, so that its report can show it.
+    """
+
+    file: str
+    code: str
+    message: str
+    rows: tuple[int, ...] = ()
+    column: str | None = None
+    client: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
+            more = f" and {len(self.rows) - MAX_ROWS_SHOWN} more" if len(self.rows) > MAX_ROWS_SHOWN else ""
+            where += f" row{'s' if len(self.rows) > 1 else ''} {shown}{more}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class DataQuality:
+    """The notes of one read, in the order found."""
+
+    notes: list[QualityNote] = field(default_factory=list)
+
+    def add(self, file: str, code: str, message: str, rows=(), column: str | None = None,
+            client: str | None = None) -> None:
+        self.notes.append(QualityNote(file, code, message, tuple(int(r) for r in rows), column, client))
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    def __iter__(self):
+        return iter(self.notes)
+
+    def for_client(self, client: str) -> list[QualityNote]:
+        return [note for note in self.notes if note.client == client]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per note: file, rows (as text), column, code, client, message."""
+        return pd.DataFrame(
+            [{"file": n.file, "rows": ", ".join(map(str, n.rows)), "column": n.column, "code": n.code,
+              "client": n.client, "message": n.message} for n in self.notes],
+            columns=["file", "rows", "column", "code", "client", "message"],
+        )

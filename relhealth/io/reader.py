@@ -1,0 +1,315 @@
+"""Reading a data folder of canonical CSV files into a :class:`Dataset`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, MAIN_TABLES, ROW, SOURCE, TABLES, TIME_ENTRIES, TableSpec
+from relhealth.errors import InputError, Problem
+from relhealth.io.names import ClientDirectory
+from relhealth.io.quality import DataQuality
+from relhealth.io.schemas import schema_problems
+from relhealth.io.text import DELIMITER_NAMES, read_raw_table
+from relhealth.io.values import PARSERS, FileContext, has_decimal_comma
+
+#: An entry longer than this is most likely a timer left running.
+LONG_ENTRY_HOURS = 24
+_DUPLICATE_OF = "_duplicate_of"
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """How one file was read."""
+
+    table: str
+    path: Path
+    rows: int
+    encoding: str
+    delimiter: str
+    decimal_comma: bool
+
+    @property
+    def delimiter_name(self) -> str:
+        return DELIMITER_NAMES[self.delimiter]
+
+
+@dataclass
+class Dataset:
+    """The canonical frames of one data folder, with how they were read and the data-quality notes.
+
+    Every row of ``time_entries``, ``crm_activities`` and ``invoices`` carries ``source`` (the file)
+    and ``row`` (its line in the file), so that any figure can be traced back to the rows behind it.
+    ``client`` holds the resolved display name; in ``time_entries`` it is missing for internal time.
+    """
+
+    folder: Path
+    clients: pd.DataFrame
+    time_entries: pd.DataFrame
+    crm_activities: pd.DataFrame
+    invoices: pd.DataFrame
+    quality: DataQuality = field(default_factory=DataQuality)
+    files: list[FileInfo] = field(default_factory=list)
+
+    @property
+    def client_names(self) -> list[str]:
+        return self.clients["client"].tolist()
+
+    def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """The first and last date of any record, or None when there is none."""
+        dates = pd.concat([
+            self.time_entries["date"], self.crm_activities["date"].dt.normalize(),
+            self.invoices["issued"], self.invoices["paid_on"],
+        ]).dropna()
+        return (dates.min(), dates.max()) if len(dates) else None
+
+
+def read_dataset(folder: str | Path, known_kinds: set[str] | None = None) -> Dataset:
+    """Read every canonical CSV of ``folder`` into a :class:`Dataset`.
+
+    Parameters
+    ----------
+    folder : the data folder.
+    known_kinds : the kinds of the rubric; a CRM activity of another kind gets a data-quality note.
+        None skips that check.
+
+    Raises
+    ------
+    InputError : with every problem found in every file, when the data cannot be used.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(Problem(str(folder), "no such data folder. Give the folder that holds the CSV exports."))
+    paths = _find_files(folder)
+    problems: list[Problem] = []
+    quality = DataQuality()
+    frames: dict[str, pd.DataFrame] = {}
+    files: list[FileInfo] = []
+    for spec in TABLES:
+        path = paths.get(spec.file)
+        if path is None:
+            frames[spec.name] = _empty_frame(spec)
+            continue
+        try:
+            frame, info = _read_table(path, spec, quality)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        frames[spec.name] = frame
+        files.append(info)
+    if problems:
+        raise InputError(problems)
+
+    directory = ClientDirectory()
+    clients = _register_clients(frames[CLIENTS.name], directory, paths.get(CLIENTS.file))
+    for spec in MAIN_TABLES:
+        frames[spec.name]["client"] = directory.resolve(frames[spec.name]["client"])
+        frames[spec.name] = _drop_duplicates(frames[spec.name], quality)
+    _check_invoices(frames[INVOICES.name], quality)
+    _note_time_entries(frames[TIME_ENTRIES.name], quality)
+    if known_kinds is not None:
+        _note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
+    clients = _all_clients(clients, directory, frames)
+    _note_invoice_only_clients(frames, clients, quality)
+    return Dataset(folder=folder, clients=clients, time_entries=frames[TIME_ENTRIES.name],
+                   crm_activities=frames[CRM_ACTIVITIES.name], invoices=frames[INVOICES.name],
+                   quality=quality, files=files)
+
+
+def _find_files(folder: Path) -> dict[str, Path]:
+    known = {spec.file for spec in TABLES}
+    found: dict[str, Path] = {}
+    unknown: list[Problem] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.suffix.lower() != ".csv":
+            continue
+        name = path.name.lower()
+        if name in known:
+            found[name] = path
+        else:
+            unknown.append(Problem(str(path), (
+                "relhealth does not know this file. A data folder holds clients.csv, time_entries.csv, "
+                "crm_activities.csv and invoices.csv (see docs/data-format.md); rename the file if it is "
+                "one of these, or move it out of the folder.")))
+    if unknown:
+        raise InputError(unknown)
+    if not any(spec.file in found for spec in MAIN_TABLES):
+        raise InputError(Problem(str(folder), (
+            "no data to read: the folder needs at least one of time_entries.csv, crm_activities.csv "
+            "or invoices.csv (see docs/data-format.md).")))
+    return found
+
+
+def _empty_frame(spec: TableSpec) -> pd.DataFrame:
+    context = FileContext()
+    empty = pd.Series([], dtype="str")
+    frame = pd.DataFrame({name: PARSERS[kind].parse(empty, context) for name, kind in spec.columns.items()})
+    frame[SOURCE] = empty
+    frame[ROW] = pd.Series([], dtype="int64")
+    return frame
+
+
+def _read_table(path: Path, spec: TableSpec, quality: DataQuality) -> tuple[pd.DataFrame, FileInfo]:
+    file = str(path)
+    table = read_raw_table(path, set(spec.columns))
+    raw = table.frame
+    missing = [c for c in spec.required if c not in raw.columns]
+    if missing:
+        found = ", ".join(c for c in raw.columns if c != ROW) or "none"
+        names = ", ".join(f"'{c}'" for c in missing)
+        raise InputError(Problem(file, (
+            f"the required column{'s' if len(missing) > 1 else ''} {names} "
+            f"{'are' if len(missing) > 1 else 'is'} missing. Columns found: {found}. "
+            "Name the columns in the header row as docs/data-format.md lists them.")))
+    value_columns = [c for c in raw.columns if c != ROW]
+    for column in value_columns:
+        raw[column] = raw[column].str.strip()
+    if table.blank_rows:
+        quality.add(file, "blank_rows", "blank lines skipped.", rows=table.blank_rows)
+
+    numeric = [c for c, kind in spec.columns.items() if kind == "number" and c in raw.columns]
+    decimal_comma = bool(numeric) and has_decimal_comma(pd.concat([raw[c] for c in numeric]), table.delimiter)
+    context = FileContext(decimal_comma=decimal_comma)
+
+    problems: list[Problem] = []
+    parsed = {}
+    for column, kind in spec.columns.items():
+        values = raw[column] if column in raw.columns else pd.Series("", index=raw.index, dtype="str")
+        parser = PARSERS[kind]
+        result = parser.parse(values, context)
+        bad = (values != "") & result.isna()
+        for index in bad[bad].index:
+            problems.append(Problem(file, f"'{values[index]}' is not {parser.expects}.",
+                                    row=int(raw.at[index, ROW]), column=column))
+        parsed[column] = result
+    frame = pd.DataFrame(parsed, index=raw.index)
+    for column in value_columns:
+        if column not in spec.columns:
+            frame[column] = raw[column]
+    frame[SOURCE] = file
+    frame[ROW] = raw[ROW]
+    problems.extend(p for p in schema_problems(spec, frame, raw, file)
+                    if (p.row, p.column) not in {(q.row, q.column) for q in problems})
+    if problems:
+        problems.sort(key=lambda p: (p.row or 0, list(spec.columns).index(p.column)
+                                     if p.column in spec.columns else 99))
+        raise InputError(problems)
+
+    duplicated = raw.duplicated(subset=value_columns, keep="first")
+    if duplicated.any():
+        first = raw.groupby(value_columns, sort=False, dropna=False)[ROW].transform("first")
+        frame[_DUPLICATE_OF] = first.where(duplicated)
+    info = FileInfo(spec.name, path, len(frame), table.encoding, table.delimiter, decimal_comma)
+    return frame, info
+
+
+def _drop_duplicates(frame: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
+    """Report exact duplicate rows (one note per client) and keep the first copy of each."""
+    if _DUPLICATE_OF not in frame.columns:
+        return frame
+    duplicates = frame[frame[_DUPLICATE_OF].notna()]
+    for client, rows in duplicates.groupby("client", dropna=False, sort=False):
+        pairs = ", ".join(f"row {r} repeats row {int(f)}" for r, f in zip(rows[ROW], rows[_DUPLICATE_OF]))
+        quality.add(rows[SOURCE].iloc[0], "duplicate_row",
+                    f"exact duplicate{'s' if len(rows) > 1 else ''}: {pairs}; counted once.",
+                    rows=rows[ROW], client=None if pd.isna(client) else client)
+    return frame[frame[_DUPLICATE_OF].isna()].drop(columns=_DUPLICATE_OF).reset_index(drop=True)
+
+
+def _register_clients(clients: pd.DataFrame, directory: ClientDirectory, path: Path | None) -> pd.DataFrame:
+    problems = []
+    display = []
+    for record in clients.itertuples(index=False):
+        aliases = [a for a in str(record.aliases).split(";") if a.strip()] if pd.notna(record.aliases) else []
+        before = set(directory.listed)
+        clashes = directory.add_listed(record.client, aliases)
+        name = directory.listed[-1]
+        if name in before:
+            problems.append(Problem(str(path), f"client '{record.client}' is listed twice. Keep one row per "
+                                    "client; put other spellings in aliases.", row=record.row, column="client"))
+        elif clashes:
+            problems.append(Problem(str(path), (
+                f"the spellings {', '.join(clashes)} belong to two clients. Each spelling may name one "
+                "client only."), row=record.row, column="aliases"))
+        display.append(name)
+    if problems:
+        raise InputError(problems)
+    clients = clients.copy()
+    clients["client"] = pd.Series(display, index=clients.index, dtype="str")
+    return clients
+
+
+def _all_clients(listed: pd.DataFrame, directory: ClientDirectory, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every client: those of clients.csv first, in their order, then the others in the order seen."""
+    columns = list(CLIENTS.columns)
+    listed = listed[columns].assign(listed=True)
+    seen = pd.concat([frames[spec.name]["client"] for spec in MAIN_TABLES]).dropna().unique()
+    others = [name for name in seen if name not in set(listed["client"])]
+    extra = listed.iloc[:0].reindex(range(len(others)))
+    extra["client"] = pd.Series(others, dtype="str")
+    extra["listed"] = False
+    return pd.concat([listed, extra], ignore_index=True)
+
+
+def _check_invoices(invoices: pd.DataFrame, quality: DataQuality) -> None:
+    problems = []
+    repeated = invoices[invoices["invoice"].duplicated(keep=False)]
+    for invoice, rows in repeated.groupby("invoice", sort=False):
+        row_list = " and ".join(str(r) for r in rows[ROW])
+        problems.append(Problem(rows[SOURCE].iloc[0], (
+            f"invoice '{invoice}' appears on rows {row_list} with different content. Keep one row per "
+            "invoice (correct the paid_on and paid_amount of that row as payments come in)."),
+            row=int(rows[ROW].iloc[1]), column="invoice"))
+    unpaid_with_amount = invoices[invoices["paid_on"].isna() & invoices["paid_amount"].notna()]
+    for record in unpaid_with_amount.itertuples(index=False):
+        problems.append(Problem(record.source, (
+            "has a paid_amount but no paid_on date. Add the date of the payment, or clear the amount."),
+            row=record.row, column="paid_on"))
+    if problems:
+        raise InputError(problems)
+    checks = [
+        ("paid_before_issued", invoices["paid_on"] < invoices["issued"], "paid_on",
+         "paid before it was issued; the dates are kept as written, check them."),
+        ("due_before_issued", invoices["due"] < invoices["issued"], "due",
+         "due before it was issued; the dates are kept as written, check them."),
+        ("overpaid", invoices["paid_amount"] > invoices["amount"], "paid_amount",
+         "paid more than invoiced; the overpayment is not counted as outstanding."),
+    ]
+    for code, mask, column, message in checks:
+        for client, rows in invoices[mask.fillna(False)].groupby("client", sort=False):
+            ids = ", ".join(rows["invoice"])
+            quality.add(rows[SOURCE].iloc[0], code, f"invoice {ids} {message}", rows=rows[ROW],
+                        column=column, client=client)
+
+
+def _note_time_entries(entries: pd.DataFrame, quality: DataQuality) -> None:
+    long = entries[entries["hours"] > LONG_ENTRY_HOURS]
+    for client, rows in long.groupby("client", dropna=False, sort=False):
+        hours = ", ".join(f"{h:g}" for h in rows["hours"])
+        quality.add(rows[SOURCE].iloc[0], "long_entry", (
+            f"entr{'ies' if len(rows) > 1 else 'y'} of {hours} hours, over {LONG_ENTRY_HOURS} in a day: "
+            "probably a timer left running. Kept as written; correct it in the time tracker."),
+            rows=rows[ROW], column="hours", client=None if pd.isna(client) else client)
+
+
+def _note_unknown_kinds(activities: pd.DataFrame, known_kinds: set[str], quality: DataQuality) -> None:
+    unknown = activities[~activities["kind"].isin(known_kinds)]
+    for (kind, client), rows in unknown.groupby(["kind", "client"], sort=False):
+        quality.add(rows[SOURCE].iloc[0], "unknown_kind", (
+            f"kind '{kind}' is not in the rubric, so it weighs 0. Give it a weight under [eba.weights] "
+            "in your settings file, or correct the kind."), rows=rows[ROW], column="kind", client=client)
+
+
+def _note_invoice_only_clients(frames: dict[str, pd.DataFrame], clients: pd.DataFrame,
+                               quality: DataQuality) -> None:
+    invoices = frames[INVOICES.name]
+    elsewhere = set(clients.loc[clients["listed"], "client"])
+    for spec in (TIME_ENTRIES, CRM_ACTIVITIES):
+        elsewhere |= set(frames[spec.name]["client"].dropna())
+    lonely = invoices[~invoices["client"].isin(elsewhere)]
+    for client, rows in lonely.groupby("client", sort=False):
+        quality.add(rows[SOURCE].iloc[0], "invoice_only_client", (
+            f"client '{client}' has invoices but no other record (not in clients.csv, no time entries, "
+            "no CRM activity). Check the spelling, or add the client to clients.csv with its aliases."),
+            rows=rows[ROW], column="client", client=client)

@@ -1,0 +1,157 @@
+"""From bytes on disk to a frame of strings: encoding, delimiter, header, and the row numbers users see."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from relhealth.columns import ROW
+from relhealth.errors import InputError, Problem
+
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+_EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+_HEADER_STRIP = "\ufeff \t\"'"
+_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+@dataclass
+class RawTable:
+    """A CSV file read as strings.
+
+    ``frame`` has one column per header name (lower case, trimmed), every value a string (empty when
+    blank), a ``row`` column with the file's line number, and blank lines removed.
+    """
+
+    path: Path
+    frame: pd.DataFrame
+    encoding: str
+    delimiter: str
+    blank_rows: list[int]
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
+    """Return ``(codec, label)`` for the bytes of a CSV file: UTF-8 (with or without BOM) or Windows-1251.
+
+    Raises :class:`InputError` for an Excel workbook, other binary files and text in any other encoding.
+    """
+    if raw.startswith(_EXCEL_MAGIC):
+        raise InputError(Problem(file, (
+            "this is an Excel workbook, not a CSV file. Open it in Excel or LibreOffice and use "
+            "File > Save As > 'CSV UTF-8 (Comma delimited)', then put the .csv in the data folder.")))
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "UTF-8 with BOM"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "UTF-16"
+    if b"\x00" in raw[:65536]:
+        raise InputError(Problem(file, (
+            "this is not a text file (it contains binary data). Export the data as CSV and try again.")))
+    try:
+        raw.decode("utf-8")
+        return "utf-8", "UTF-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        raw.decode("cp1251")
+        return "cp1251", "Windows-1251"
+    except UnicodeDecodeError:
+        line = raw[: utf8_error.start].count(b"\n") + 1
+        raise InputError(Problem(file, (
+            f"the text is neither UTF-8 nor Windows-1251 (first bad byte on line {line}). "
+            "Save the file as 'CSV UTF-8' and try again."), row=line)) from None
+
+
+def detect_delimiter(header_line: str, known_columns: set[str]) -> str:
+    """Pick the delimiter (comma, semicolon or tab) that splits the header into the most known column
+    names, then into the most fields. A header with one column reads as comma-separated."""
+    def score(delimiter: str) -> tuple[int, int]:
+        fields = next(csv.reader([header_line], delimiter=delimiter), [])
+        names = {_clean_header(f) for f in fields}
+        return len(names & known_columns), len(fields)
+    return max(DELIMITERS, key=score)
+
+
+def _clean_header(name: str) -> str:
+    return " ".join(name.strip(_HEADER_STRIP).split()).lower()
+
+
+def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
+    """Read a CSV file into a :class:`RawTable` of strings.
+
+    Raises :class:`InputError` for an empty or binary file, an unknown encoding, a row with more
+    fields than the header, an unclosed quote, or a header naming a column twice.
+    """
+    file = str(path)
+    raw = path.read_bytes()
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(Problem(file, (
+            "the file is empty. Export it again with its header row, or remove it from the folder.")))
+    encoding, label = detect_encoding(raw, file)
+    text = raw.decode(encoding)
+    lines = text.splitlines(keepends=True)
+    leading_blank = next(i for i, line in enumerate(lines) if line.strip())
+    delimiter = detect_delimiter(lines[leading_blank], known_columns)
+    body = io.StringIO(text)
+    for _ in range(leading_blank):
+        body.readline()
+    try:
+        frame = pd.read_csv(
+            body, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
+            skip_blank_lines=False, engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        raise InputError(_parser_problem(file, str(exc), delimiter, leading_blank)) from None
+    except pd.errors.EmptyDataError:
+        raise InputError(Problem(file, "the file has no header row. Export it again with its header.")) from None
+
+    columns = [_clean_header(str(c)) for c in frame.columns]
+    unnamed = [i for i, c in enumerate(columns) if c == "" or c.startswith("unnamed:")]
+    for i in unnamed:
+        if (frame.iloc[:, i] != "").any():
+            raise InputError(Problem(file, (
+                f"column {i + 1} of the header has no name but holds values. Give it a name "
+                "in the header row."), row=leading_blank + 1))
+    frame = frame.drop(columns=frame.columns[unnamed])
+    columns = [c for i, c in enumerate(columns) if i not in set(unnamed)]
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            raise InputError(Problem(file, (
+                f"the header names column '{name}' twice. Rename or remove one of them."),
+                row=leading_blank + 1, column=name))
+        seen.add(name)
+    frame.columns = columns
+    frame[ROW] = frame.index + leading_blank + 2
+    value_columns = frame.columns.drop(ROW)
+    blank = (frame[value_columns].apply(lambda s: s.str.strip() == "")).all(axis=1) if len(value_columns) else frame[ROW] < 0
+    blank_rows = frame.loc[blank, ROW].tolist()
+    frame = frame.loc[~blank].reset_index(drop=True)
+    return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows)
+
+
+def _parser_problem(file: str, message: str, delimiter: str, offset: int) -> Problem:
+    """Our message for a pandas parser error; ``offset`` is the count of blank lines before the header."""
+    name = DELIMITER_NAMES[delimiter]
+    match = _FIELD_COUNT.search(message)
+    if match:
+        expected, line, saw = (int(g) for g in match.groups())
+        return Problem(file, (
+            f"this row has {saw} fields but the header has {expected}. A value that contains a "
+            f"{name} must be in double quotes; otherwise remove the extra {name}."), row=line + offset)
+    match = _EOF_IN_QUOTE.search(message)
+    if match:
+        return Problem(file, (
+            "a double quote opened on this row is never closed, so the rest of the file reads as one "
+            "value. Close the quote or remove it."), row=int(match.group(1)) + 1 + offset)
+    return Problem(file, f"the file cannot be read as CSV ({message}). Export it again as CSV.")

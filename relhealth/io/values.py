@@ -1,0 +1,165 @@
+"""Parsers from the strings of a CSV column to typed values, one per value type of :mod:`relhealth.columns`.
+
+Each parser takes a Series of stripped strings (empty string = no value) and returns the parsed Series,
+with missing values where the input was empty, and a mask of the values it could not read. The mask and
+the parser's ``expects`` text make the error message.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from relhealth.columns import CATEGORIES
+
+
+@dataclass(frozen=True)
+class Parser:
+    parse: Callable[[pd.Series, "FileContext"], pd.Series]
+    expects: str
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What a parser may need to know about the whole file."""
+
+    decimal_comma: bool = False
+
+
+# ---- dates ----------------------------------------------------------------------------------------
+
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_TZ_SUFFIX = r"(?:Z|[+-]\d{2}:?\d{2})$"
+
+
+def parse_datetime(values: pd.Series, context: FileContext) -> pd.Series:
+    """Read ISO dates and date-times (``2026-03-31``, ``2026-03-31 18:45``, ``2026-03-31T18:45:00+03:00``)
+    and ``dd.mm.yyyy`` with an optional ``HH:MM[:SS]``. A time-zone suffix is dropped: the wall-clock
+    time of the export is kept. Impossible dates (``2026-02-30``) are bad values."""
+    text = values.str.replace(_TZ_SUFFIX, "", regex=True)
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    iso = text.str.match(_ISO.pattern)
+    if iso.any():
+        result[iso] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce").astype("datetime64[us]")
+    dotted = ~iso & text.str.match(_DOTTED.pattern)
+    if dotted.any():
+        parts = text[dotted].str.extract(_DOTTED.pattern).fillna("0")
+        result[dotted] = pd.to_datetime(
+            pd.DataFrame({
+                "year": parts[2].astype(int), "month": parts[1].astype(int), "day": parts[0].astype(int),
+                "hour": parts[3].astype(int), "minute": parts[4].astype(int), "second": parts[5].astype(int),
+            }),
+            errors="coerce",
+        ).astype("datetime64[us]")
+    return result
+
+
+def parse_date(values: pd.Series, context: FileContext) -> pd.Series:
+    """Like :func:`parse_datetime`, keeping only the day: a date-time where a date is asked counts on its day."""
+    return parse_datetime(values, context).dt.normalize()
+
+
+# ---- numbers --------------------------------------------------------------------------------------
+
+_SPACES = r"[\s\u00a0\u202f']"
+_COMMA_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+$")
+
+
+def has_decimal_comma(values: pd.Series, delimiter: str) -> bool:
+    """True when the numbers of a file use a comma as the decimal mark.
+
+    A value such as ``7,5`` or ``2.000,0`` shows it; ``1,000`` in a comma-separated file reads as a
+    thousands separator, while in a file separated by semicolons or tabs it reads as a decimal comma.
+    """
+    text = values[values != ""].str.replace(_SPACES, "", regex=True)
+    with_comma = text[text.str.contains(",", regex=False)]
+    if with_comma.empty:
+        return False
+    if delimiter != ",":
+        return not with_comma.str.match(r"^[-+]?\d{1,3}(?:,\d{3})+\.\d+$").all()
+    comma_last = with_comma.str.match(r"^[-+]?[\d.]*,\d*$")
+    return bool((comma_last & ~with_comma.str.match(_COMMA_THOUSANDS.pattern)).any())
+
+
+def parse_number(values: pd.Series, context: FileContext) -> pd.Series:
+    """Read numbers with a decimal point or, when the file uses one, a decimal comma; spaces and the
+    other mark as thousands separators (``2.000,0``, ``1 200,50``, ``1,200.50``)."""
+    fast = pd.to_numeric(values.where(values != ""), errors="coerce")
+    if not context.decimal_comma and fast.notna().sum() == (values != "").sum():
+        return fast.astype("float64")
+    text = values.str.replace(_SPACES, "", regex=True)
+    if context.decimal_comma:
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        text = text.str.replace(",", "", regex=False)
+    return pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
+
+
+# ---- words ----------------------------------------------------------------------------------------
+
+_TRUE = {"yes", "y", "true", "1", "billable", "да", "д"}
+_FALSE = {"no", "n", "false", "0", "non-billable", "nonbillable", "нет", "н"}
+
+
+def parse_bool(values: pd.Series, context: FileContext) -> pd.Series:
+    lower = values.str.lower()
+    result = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    result[lower.isin(_TRUE)] = True
+    result[lower.isin(_FALSE)] = False
+    return result
+
+
+_DIRECTIONS = {"in": "in", "inbound": "in", "incoming": "in", "входящий": "in", "вх": "in",
+               "out": "out", "outbound": "out", "outgoing": "out", "исходящий": "out", "исх": "out"}
+
+
+def parse_direction(values: pd.Series, context: FileContext) -> pd.Series:
+    return values.str.lower().map(_DIRECTIONS).astype("str")
+
+
+_CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "РУБ": "RUB",
+                   "РУБ.": "RUB", "Р.": "RUB", "RUR": "RUB", "¥": "JPY", "₸": "KZT", "₴": "UAH"}
+
+
+def parse_currency(values: pd.Series, context: FileContext) -> pd.Series:
+    """ISO 4217 codes in any case (``usd`` -> ``USD``); the common signs are read as their codes."""
+    upper = values.str.upper()
+    mapped = upper.map(_CURRENCY_SIGNS)
+    code = upper.where(upper.str.fullmatch(r"[A-Z]{3}"))
+    return mapped.fillna(code).astype("str")
+
+
+def parse_kind(values: pd.Series, context: FileContext) -> pd.Series:
+    """Kinds are rubric words: ``Deadline met`` and ``deadline-met`` both read as ``deadline_met``."""
+    return values.str.lower().str.replace(r"[\s\-]+", "_", regex=True).where(values != "")
+
+
+def parse_category(values: pd.Series, context: FileContext) -> pd.Series:
+    canonical = values.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    return canonical.where(canonical.isin(CATEGORIES))
+
+
+def parse_text(values: pd.Series, context: FileContext) -> pd.Series:
+    return values.where(values != "")
+
+
+def parse_client(values: pd.Series, context: FileContext) -> pd.Series:
+    """Client names as written, white space trimmed; matching across files happens in :mod:`.names`."""
+    return values.str.replace(r"\s+", " ", regex=True).where(values != "")
+
+
+PARSERS: dict[str, Parser] = {
+    "date": Parser(parse_date, "a date (write YYYY-MM-DD or DD.MM.YYYY)"),
+    "datetime": Parser(parse_datetime, "a date or date-time (write YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM)"),
+    "number": Parser(parse_number, "a number"),
+    "bool": Parser(parse_bool, "yes or no"),
+    "direction": Parser(parse_direction, "a direction (write in or out)"),
+    "currency": Parser(parse_currency, "a currency (write a three-letter code such as USD, EUR, RUB)"),
+    "kind": Parser(parse_kind, "a kind"),
+    "category": Parser(parse_category, "a category (write one of: " + ", ".join(CATEGORIES) + ")"),
+    "text": Parser(parse_text, "text"),
+    "client": Parser(parse_client, "a client name"),
+}

@@ -1,0 +1,36 @@
+"""Plain-text summary of a dataset, as ``relhealth validate`` prints it."""
+from __future__ import annotations
+
+from relhealth.io import Dataset
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``plural(1, "row")`` is ``1 row``; ``plural(4512, "row")`` is ``4,512 rows``."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+def describe_dataset(dataset: Dataset) -> str:
+    """What was read (each file: rows, encoding, delimiter), the clients, the date range, then the
+    data-quality notes."""
+    lines = [f"Data folder: {dataset.folder}", "", "Files"]
+    width = max(len(info.path.name) for info in dataset.files)
+    for info in dataset.files:
+        decimal = ", decimal comma" if info.decimal_comma else ""
+        lines.append(f"  {info.path.name:<{width}}  {plural(info.rows, 'row'):>11}  {info.encoding}, "
+                     f"{info.delimiter_name}-separated{decimal}")
+    clients = dataset.clients
+    listed = int(clients["listed"].sum())
+    lines += ["", f"Clients: {len(clients)} ({listed} in clients.csv, {len(clients) - listed} only in other files)"]
+    lines += [f"  {name}" for name in clients["client"]]
+    span = dataset.date_range()
+    if span is not None:
+        first, last = span
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        lines += ["", f"Dates: {first:%Y-%m-%d} to {last:%Y-%m-%d} ({plural(months, 'month')})"]
+    internal = dataset.time_entries[dataset.time_entries["client"].isna()]
+    if len(internal):
+        lines.append(f"Internal time (no client): {plural(len(internal), 'entry', 'entries')}, {internal['hours'].sum():,.2f} hours")
+    lines += ["", f"Data-quality notes: {len(dataset.quality)}"]
+    lines += [f"  {note}" for note in dataset.quality]
+    lines += ["", "The data is usable."]
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""Encodings, delimiters and the shape of a CSV file (relhealth.io.text)."""
+import codecs
+
+import pytest
+
+from relhealth.errors import InputError
+from relhealth.io.text import detect_delimiter, detect_encoding, read_raw_table
+
+KNOWN = {"date", "client", "hours", "task"}
+
+
+def test_detect_encoding_tells_utf8_bom_and_windows_1251_apart():
+    text = "date,client\n2026-03-01,ООО «Ромашка»\n"
+    assert detect_encoding(text.encode("utf-8"), "f.csv") == ("utf-8", "UTF-8")
+    assert detect_encoding(codecs.BOM_UTF8 + text.encode("utf-8"), "f.csv") == ("utf-8-sig", "UTF-8 with BOM")
+    assert detect_encoding(text.encode("cp1251"), "f.csv") == ("cp1251", "Windows-1251")
+
+
+@pytest.mark.parametrize("header, delimiter", [
+    ("date,client,hours", ","),
+    ("date;client;hours", ";"),
+    ("date\tclient\thours", "\t"),
+    ('"date";"client, full name";"hours"', ";"),
+    ("date", ","),
+])
+def test_detect_delimiter_picks_the_one_that_splits_the_header_into_known_columns(header, delimiter):
+    assert detect_delimiter(header, KNOWN) == delimiter
+
+
+def test_read_raw_table_numbers_rows_as_lines_of_the_file_and_skips_blank_lines(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("\nDate , CLIENT,hours\n2026-03-01,A,1\n\n2026-03-02,B,2\n", encoding="utf-8")
+    table = read_raw_table(path, KNOWN)
+    assert list(table.frame.columns) == ["date", "client", "hours", "row"]
+    # line 1 is blank, line 2 the header, line 4 blank
+    assert table.frame["row"].tolist() == [3, 5]
+    assert table.frame["client"].tolist() == ["A", "B"]
+    assert table.blank_rows == [4]
+
+
+def test_read_raw_table_reads_windows_1251_with_semicolons(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes("date;client;hours\n01.03.2026;ООО «Ромашка»;7,5\n".encode("cp1251"))
+    table = read_raw_table(path, KNOWN)
+    assert (table.encoding, table.delimiter) == ("Windows-1251", ";")
+    assert table.frame.loc[0, "client"] == "ООО «Ромашка»"
+    assert table.frame.loc[0, "hours"] == "7,5"
+
+
+def test_read_raw_table_drops_an_unnamed_empty_trailing_column(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("date;client;hours;\n2026-03-01;A;1;\n", encoding="utf-8")
+    assert list(read_raw_table(path, KNOWN).frame.columns) == ["date", "client", "hours", "row"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the file is empty. Export it again with its header row, or remove it from the folder."),
+    (b" \n\n", "the file is empty. Export it again with its header row, or remove it from the folder."),
+    (b"PK\x03\x04\x14\x00\x06\x00", "this is an Excel workbook, not a CSV file. Open it in Excel or LibreOffice "
+     "and use File > Save As > 'CSV UTF-8 (Comma delimited)', then put the .csv in the data folder."),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "this is an Excel workbook, not a CSV file. Open it in Excel "
+     "or LibreOffice and use File > Save As > 'CSV UTF-8 (Comma delimited)', then put the .csv in the data folder."),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "this is not a text file (it contains binary data). Export the data as "
+     "CSV and try again."),
+])
+def test_read_raw_table_refuses_files_that_are_not_csv_text(tmp_path, content, message):
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        read_raw_table(path, KNOWN)
+    assert str(error.value) == f"{path}: {message}"
+
+
+def test_read_raw_table_names_the_row_with_more_fields_than_the_header(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("date,client,hours\n2026-03-01,A,1\n2026-03-02,Smith, Jones,2\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_raw_table(path, KNOWN)
+    assert str(error.value) == (
+        f"{path}: 1 problem\n"
+        "  row 3: this row has 4 fields but the header has 3. A value that contains a comma must be in "
+        "double quotes; otherwise remove the extra comma.")
+
+
+def test_read_raw_table_names_the_row_of_an_unclosed_quote(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('date,client,hours\n2026-03-01,"A,1\n2026-03-02,B,2\n', encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_raw_table(path, KNOWN)
+    assert error.value.problems[0].row == 2
+    assert "never closed" in error.value.problems[0].message
+
+
+def test_read_raw_table_refuses_a_header_that_names_a_column_twice(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("date,client,Hours,hours\n2026-03-01,A,1,2\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_raw_table(path, KNOWN)
+    assert str(error.value) == (
+        f"{path}: 1 problem\n  row 1, column hours: the header names column 'hours' twice. "
+        "Rename or remove one of them.")

@@ -1,0 +1,74 @@
+"""The command line as a user meets it: output, messages and exit codes (relhealth.cli)."""
+import argparse
+import subprocess
+import sys
+
+import pytest
+
+from relhealth.cli import main, month
+
+
+def test_validate_prints_files_clients_dates_and_notes_and_exits_0(folder, capsys):
+    path = folder({
+        "clients.csv": "client,account_manager\nAcme,Maria\n",
+        "time_entries.csv": "date;client;hours\n02.03.2026;ACME;1,5\n03.03.2026;;2\n05.04.2026;Beta;30\n",
+    })
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"Data folder: {path}",
+        "",
+        "Files",
+        "  clients.csv             1 row  UTF-8, comma-separated",
+        "  time_entries.csv       3 rows  UTF-8, semicolon-separated, decimal comma",
+        "",
+        "Clients: 2 (1 in clients.csv, 1 only in other files)",
+        "  Acme",
+        "  Beta",
+        "",
+        "Dates: 2026-03-02 to 2026-04-05 (2 months)",
+        "Internal time (no client): 1 entry, 2.00 hours",
+        "",
+        "Data-quality notes: 1",
+        f"  {path / 'time_entries.csv'} row 4, column hours: entry of 30 hours, over 24 in a day: probably a "
+        "timer left running. Kept as written; correct it in the time tracker.",
+        "",
+        "The data is usable.",
+    ]
+
+
+def test_validate_of_bad_input_exits_1_with_the_message_on_stderr(folder, capsys):
+    path = folder({"time_entries.csv": "date,client,hours\n2026-03-02,Acme,-1\n"})
+    assert main(["validate", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"error: {path / 'time_entries.csv'}: 1 problem\n"
+                            "  row 2, column hours: '-1' is negative; hours must be 0 or more.\n")
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "relhealth.cli", *args], capture_output=True, text=True)
+
+
+def test_bad_input_through_the_console_gives_no_traceback(folder):
+    path = folder({"invoices.csv": b"PK\x03\x04 not really a workbook"})
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {path / 'invoices.csv'}: this is an Excel workbook")
+
+
+def test_an_unknown_option_is_wrong_usage_with_exit_2():
+    result = run("validate", "--colour")
+    assert result.returncode == 2
+    assert "unrecognized arguments: --colour" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-00", "2026-3", "March", "2026-03-01"])
+def test_month_refuses_what_is_not_a_month(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        month(text)
+
+
+def test_month_accepts_yyyy_mm():
+    assert month("2026-03") == "2026-03"

@@ -34,6 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "Exit 0 when the data is usable, 1 when it has errors.")
     validate.add_argument("data_dir", nargs="?", type=Path, default=None, metavar="DATA_DIR",
                           help="the folder of CSV exports (default: the bundled sample)")
+    score = commands.add_parser(
+        "score", help="print the month review table as CSV",
+        description="Score every client for a month and print the review table (docs/review.md) as CSV.")
+    score.add_argument("data_dir", nargs="?", type=Path, default=None, metavar="DATA_DIR",
+                       help="the folder of CSV exports (default: the bundled sample)")
+    score.add_argument("--month", type=month, help="YYYY-MM (default: the month of the newest record)")
+    score.add_argument("--config", type=Path, metavar="FILE", help="a settings file overriding the shipped one")
+    score.add_argument("--out", type=Path, metavar="FILE.csv", help="write the table here instead of to standard output")
     return parser
 
 
@@ -43,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "score":
+            return _score(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -62,10 +72,30 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def _validate(args: argparse.Namespace) -> int:
     from relhealth.io import read_dataset
     from relhealth.summary import describe_dataset
-    from relhealth.settings import known_kinds, load_settings
+    from relhealth.settings import load_settings
 
-    dataset = read_dataset(_data_dir(args), known_kinds=known_kinds(load_settings()))
+    dataset = read_dataset(_data_dir(args), known_kinds=load_settings().known_kinds)
     print(describe_dataset(dataset))
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    from relhealth.files import write_text_atomic
+    from relhealth.io import read_dataset
+    from relhealth.review import default_month, month_review, review_to_csv
+    from relhealth.settings import load_settings
+
+    settings = load_settings(args.config)
+    dataset = read_dataset(_data_dir(args), known_kinds=settings.known_kinds)
+    month = args.month or default_month(dataset)
+    text = review_to_csv(month_review(dataset, settings, month))
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(args.out, text)
+        print(f"wrote {args.out}", file=sys.stderr)
+    for note in dataset.quality:
+        print(f"note: {note}", file=sys.stderr)
     return 0
 
 

@@ -85,3 +85,9 @@ INVOICES = TableSpec(
 #: The three files of which at least one must be present.
 MAIN_TABLES = (TIME_ENTRIES, CRM_ACTIVITIES, INVOICES)
 TABLES = (CLIENTS, *MAIN_TABLES)
+
+#: The month review table (DESIGN section 5), in order; more columns follow with later metrics.
+REVIEW_COLUMNS = [
+    "client", "month", "account_manager",
+    "eba_balance", "eba_band", "eba_change", "eba_deposits", "eba_withdrawals",
+]

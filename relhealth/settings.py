@@ -1,18 +1,140 @@
-"""Settings: the shipped TOML file inside the package (DESIGN section 4a)."""
+"""Settings (DESIGN section 4a): the TOML file shipped inside the package, overridden key by key by a
+user's file given with ``--config``.
+
+Tables merge; a key the user sets replaces the default value. Fixed tables accept only the keys of the
+shipped file; open tables (``eba.weights``, ``eba.bands``) accept any name. Every value must have the
+type of its default (any number where a number is asked), and every pattern must compile.
+"""
 from __future__ import annotations
 
+import copy
+import difflib
+import hashlib
+import json
+import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
+
+from relhealth.errors import InputError, Problem
 
 DEFAULT_SETTINGS = Path(__file__).with_name("settings.toml")
 
+#: Tables whose keys the user names: kind = weight, band = lower bound.
+OPEN_TABLES = {"eba.weights": float, "eba.bands": float}
+#: Tables whose values are lists of regular expressions.
+PATTERN_TABLES = {"effort.categories"}
 
-def load_settings() -> dict:
-    """The shipped settings as a nested dict."""
-    with DEFAULT_SETTINGS.open("rb") as handle:
-        return tomllib.load(handle)
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective settings: the merged values, the files they came from, and a short fingerprint."""
+
+    values: dict
+    files: tuple[str, ...]
+
+    def __getitem__(self, key: str):
+        return self.values[key]
+
+    @property
+    def fingerprint(self) -> str:
+        """12 hex digits of a SHA-256 over the effective values: equal settings, equal fingerprint."""
+        canonical = json.dumps(self.values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+    @property
+    def known_kinds(self) -> set[str]:
+        """The kinds the rubric gives a weight to."""
+        return set(self.values["eba"]["weights"])
 
 
-def known_kinds(settings: dict) -> set[str]:
-    """The kinds the rubric gives a weight to."""
-    return set(settings["eba"]["weights"])
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "no such settings file. Give the path of a TOML file.")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(Problem(str(path), f"is not valid TOML ({exc}). Correct the file and run again.")) from None
+
+
+def load_settings(config: str | Path | None = None) -> Settings:
+    """The shipped settings, overridden key by key by ``config`` when given.
+
+    Raises
+    ------
+    InputError : naming the file and the key, for an unknown key in a fixed table, a value of the wrong
+        type, or a pattern that does not compile.
+    """
+    defaults = _read_toml(DEFAULT_SETTINGS)
+    if config is None:
+        return Settings(defaults, (str(DEFAULT_SETTINGS),))
+    config = Path(config)
+    user = _read_toml(config)
+    problems: list[Problem] = []
+    merged = _merge(defaults, user, "", str(config), problems)
+    if problems:
+        raise InputError(problems)
+    return Settings(merged, (str(DEFAULT_SETTINGS), str(config)))
+
+
+def _merge(default: dict, user: dict, prefix: str, file: str, problems: list[Problem]) -> dict:
+    merged = copy.deepcopy(default)
+    for key, value in user.items():
+        path = f"{prefix}{key}"
+        table = prefix.rstrip(".")
+        if table in OPEN_TABLES:
+            if not _is_number(value):
+                problems.append(Problem(file, f"{path} must be a number, not {_describe(value)}."))
+            else:
+                merged[key] = value
+            continue
+        if key not in default:
+            close = difflib.get_close_matches(key, list(default), n=1)
+            hint = f" Did you mean {prefix}{close[0]}?" if close else (
+                f" The keys here are: {', '.join(prefix + k for k in default)}.")
+            problems.append(Problem(file, f"{path} is not a setting.{hint}"))
+            continue
+        expected = default[key]
+        if isinstance(expected, dict):
+            if not isinstance(value, dict):
+                problems.append(Problem(file, f"{path} must be a table, not {_describe(value)}."))
+            else:
+                merged[key] = _merge(expected, value, f"{path}.", file, problems)
+        elif table in PATTERN_TABLES:
+            merged[key] = _patterns(value, path, file, problems)
+        elif _is_number(expected):
+            if not _is_number(value):
+                problems.append(Problem(file, f"{path} must be a number, not {_describe(value)}."))
+            else:
+                merged[key] = value
+        elif type(value) is not type(expected):
+            problems.append(Problem(file, f"{path} must be {_describe(expected, article=True)}, not "
+                                          f"{_describe(value)}."))
+        else:
+            merged[key] = value
+    return merged
+
+
+def _patterns(value, path: str, file: str, problems: list[Problem]):
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        problems.append(Problem(file, f"{path} must be a list of regular expressions in quotes."))
+        return value
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.append(Problem(file, f"{path}: the pattern '{pattern}' does not compile ({exc})."))
+    return value
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _describe(value, article: bool = False) -> str:
+    if _is_number(value):
+        return "a number"
+    names = {str: "text", bool: "true or false", list: "a list", dict: "a table"}
+    name = names.get(type(value), type(value).__name__)
+    return name if article or not isinstance(value, (str, bool)) else f"{name} ({value!r})"

@@ -1,0 +1,130 @@
+"""The emotional bank account (DESIGN section 3): the ledger, balances with decay, monthly figures,
+bands and contributions.
+
+An event of weight ``w`` on day ``d`` contributes ``w * 0.5 ** ((t - d).days / H)`` to the balance at
+day ``t >= d`` (``H`` the half-life in days; 0 switches decay off). An event's day is its date without
+the time, so an event on the evening of a month's last day counts in full that month.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from relhealth.metrics.months import as_month, month_end
+
+#: Where an event's weight came from.
+FROM_RUBRIC, FROM_ROW, FROM_UNKNOWN = "rubric", "row", "unknown kind"
+
+LEDGER_COLUMNS = ["client", "date", "day", "kind", "weight", "weight_from", "subject", "source", "row"]
+
+
+def ledger_from_activities(activities: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    """Each CRM activity as a ledger event with its weight and where the weight came from.
+
+    Parameters
+    ----------
+    activities : the canonical ``crm_activities`` frame.
+    weights : the rubric, kind -> weight.
+
+    Returns
+    -------
+    DataFrame with ``LEDGER_COLUMNS``, ordered by client and date. ``weight_from`` is ``rubric``, ``row``
+    (the row's own ``weight`` overrides the rubric) or ``unknown kind`` (weight 0).
+    """
+    rubric = activities["kind"].map(weights).astype("float64")
+    override = activities["weight"].astype("float64")
+    weight = override.fillna(rubric).fillna(0.0)
+    weight_from = np.select([override.notna(), rubric.notna()], [FROM_ROW, FROM_RUBRIC], FROM_UNKNOWN)
+    ledger = pd.DataFrame({
+        "client": activities["client"],
+        "date": activities["date"],
+        "day": activities["date"].dt.normalize(),
+        "kind": activities["kind"],
+        "weight": weight,
+        "weight_from": pd.Series(weight_from, index=activities.index, dtype="str"),
+        "subject": activities["subject"],
+        "source": activities["source"],
+        "row": activities["row"],
+    })
+    return ledger.sort_values(["client", "date", "row"], kind="stable").reset_index(drop=True)
+
+
+def decay_factors(ledger: pd.DataFrame, at: pd.DatetimeIndex, half_life: float) -> np.ndarray:
+    """The share of each event's weight left at each date: an events x dates array, 0 before the event."""
+    days = ledger["day"].to_numpy().astype("datetime64[D]")
+    ends = np.asarray(at).astype("datetime64[D]")
+    age = (ends[None, :] - days[:, None]).astype("int64")
+    kept = 0.5 ** (age / half_life) if half_life > 0 else np.ones(age.shape)
+    return np.where(age >= 0, kept, 0.0)
+
+
+def balances_at(ledger: pd.DataFrame, at: pd.DatetimeIndex, clients: list[str], half_life: float,
+                opening: float = 0.0) -> pd.DataFrame:
+    """The balance of each client at each date: ``opening`` plus the decayed weights of the events dated
+    on or before that day. A clients x dates frame."""
+    at = pd.DatetimeIndex(at)
+    contributions = ledger["weight"].to_numpy()[:, None] * decay_factors(ledger, at, half_life)
+    sums = pd.DataFrame(contributions, columns=at).groupby(ledger["client"].to_numpy()).sum()
+    return sums.reindex(clients, fill_value=0.0) + opening
+
+
+def band_of(balance: float, bands: dict[str, float]) -> str:
+    """The band of a balance: the name of the highest lower bound it reaches, else ``overdrawn``."""
+    for name, bound in sorted(bands.items(), key=lambda item: item[1], reverse=True):
+        if balance >= bound:
+            return name
+    return "overdrawn"
+
+
+def monthly_eba(ledger: pd.DataFrame, clients: list[str], months: pd.PeriodIndex, eba: dict) -> pd.DataFrame:
+    """Balance, change, deposits, withdrawals and band of each client at the end of each month.
+
+    Parameters
+    ----------
+    ledger : from :func:`ledger_from_activities`.
+    clients : the clients to report, in order; a client with no event has the opening balance.
+    months : the months, as a PeriodIndex.
+    eba : the ``[eba]`` settings: ``half_life_days``, ``opening_balance``, ``bands``.
+
+    Returns
+    -------
+    One row per client and month: ``client, month, balance, change, deposits, withdrawals, band``.
+    ``change`` is the balance minus the balance at the end of the month before; ``deposits`` and
+    ``withdrawals`` are the undecayed positive and negative weights of events dated in the month
+    (withdrawals <= 0).
+    """
+    months = pd.PeriodIndex(months, freq="M")
+    ends = pd.DatetimeIndex([month_end(m) for m in [months[0] - 1, *months]])
+    balance = balances_at(ledger, ends, clients, eba["half_life_days"], eba["opening_balance"])
+    change = balance.diff(axis=1).iloc[:, 1:]
+    balance = balance.iloc[:, 1:]
+    event_month = ledger["day"].dt.to_period("M")
+    weight = ledger["weight"]
+    by = [ledger["client"], event_month]
+    deposits = weight.where(weight > 0, 0.0).groupby(by).sum()
+    withdrawals = weight.where(weight < 0, 0.0).groupby(by).sum()
+    index = pd.MultiIndex.from_product([clients, months], names=["client", "month"])
+    table = pd.DataFrame({
+        "balance": balance.to_numpy().ravel(),
+        "change": change.to_numpy().ravel(),
+    }, index=index)
+    table["deposits"] = deposits.reindex(index, fill_value=0.0).to_numpy() + 0.0
+    table["withdrawals"] = withdrawals.reindex(index, fill_value=0.0).to_numpy() + 0.0
+    table["band"] = [band_of(b, eba["bands"]) for b in table["balance"]]
+    return table.reset_index()
+
+
+def contributions(ledger: pd.DataFrame, month: str | pd.Period, half_life: float) -> pd.DataFrame:
+    """How much each event moved the balance from the end of the month before ``month`` to its end:
+    its decayed contribution then, minus before. For each client they add up to the month's change.
+
+    Returns the ledger rows dated on or before the month's end with a ``contribution`` column, largest
+    movement first.
+    """
+    month = as_month(month)
+    ends = pd.DatetimeIndex([month_end(month - 1), month_end(month)])
+    upto = ledger[ledger["day"] <= ends[1]]
+    factors = decay_factors(upto, ends, half_life)
+    result = upto.assign(contribution=upto["weight"].to_numpy() * (factors[:, 1] - factors[:, 0]))
+    order = result["contribution"].abs().sort_values(ascending=False, kind="stable").index
+    return result.loc[order].reset_index(drop=True)

@@ -1,0 +1,74 @@
+"""The month review (DESIGN section 5): one row per client, joining the metrics."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from relhealth.columns import REVIEW_COLUMNS
+from relhealth.io import Dataset
+from relhealth.metrics.eba import ledger_from_activities, monthly_eba
+from relhealth.metrics.months import as_month, month_end
+from relhealth.settings import Settings
+
+#: A client appears in a month's review when it has a record in this many months up to the month's end.
+ACTIVE_MONTHS = 12
+
+_TWO_DECIMALS = ["eba_balance", "eba_change", "eba_deposits", "eba_withdrawals"]
+
+
+def default_month(dataset: Dataset) -> pd.Period:
+    """The month of the newest dated record."""
+    span = dataset.date_range()
+    if span is None:
+        from relhealth.errors import InputError, Problem
+        raise InputError(Problem(str(dataset.folder), "no dated record to take a month from. Give --month YYYY-MM."))
+    return span[1].to_period("M")
+
+
+def review_clients(dataset: Dataset, month: str | pd.Period) -> list[str]:
+    """Every client of clients.csv and every client with a record in the 12 months up to the month's end,
+    in the order of :attr:`Dataset.clients`."""
+    month = as_month(month)
+    first, last = (month - (ACTIVE_MONTHS - 1)).start_time, month_end(month)
+    dates = pd.concat([
+        dataset.time_entries[["client", "date"]],
+        dataset.crm_activities[["client", "date"]].assign(date=dataset.crm_activities["date"].dt.normalize()),
+        dataset.invoices[["client", "issued"]].rename(columns={"issued": "date"}),
+        dataset.invoices[["client", "paid_on"]].rename(columns={"paid_on": "date"}),
+    ])
+    active = set(dates.loc[dates["date"].between(first, last), "client"].dropna())
+    clients = dataset.clients
+    keep = clients["listed"] | clients["client"].isin(active)
+    return clients.loc[keep, "client"].tolist()
+
+
+def month_review(dataset: Dataset, settings: Settings, month: str | pd.Period) -> pd.DataFrame:
+    """The review table of ``month``: ``REVIEW_COLUMNS``, one row per client of :func:`review_clients`."""
+    month = as_month(month)
+    clients = review_clients(dataset, month)
+    ledger = ledger_from_activities(dataset.crm_activities, settings["eba"]["weights"])
+    eba = monthly_eba(ledger, clients, pd.PeriodIndex([month]), settings["eba"])
+    managers = dataset.clients.set_index("client")["account_manager"]
+    table = pd.DataFrame({
+        "client": eba["client"],
+        "month": str(month),
+        "account_manager": eba["client"].map(managers),
+        "eba_balance": eba["balance"],
+        "eba_band": eba["band"],
+        "eba_change": eba["change"],
+        "eba_deposits": eba["deposits"],
+        "eba_withdrawals": eba["withdrawals"],
+    })
+    return table[REVIEW_COLUMNS]
+
+
+def review_to_csv(table: pd.DataFrame) -> str:
+    """The review as CSV text: money, hours and scores to 2 decimals, ratios to 3, ``inf`` for an
+    infinite ratio and an empty field for a missing value."""
+    out = table.copy()
+    for column in _TWO_DECIMALS:
+        out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{round(v, 2) + 0.0:.2f}")
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()

@@ -1,0 +1,68 @@
+"""The month review table and its CSV (relhealth.review), and `relhealth score`."""
+import pandas as pd
+
+from relhealth.cli import main
+from relhealth.io import read_dataset
+from relhealth.review import default_month, month_review, review_clients, review_to_csv
+from relhealth.settings import load_settings
+
+FILES = {
+    "clients.csv": "client,account_manager\nListed Only,Maria\nAcme,Oleg\n",
+    "crm_activities.csv": """\
+        date,client,kind
+        2025-03-31,Old Client,praise
+        2025-04-01,Year Ago,praise
+        2026-03-10,Acme,praise
+        2026-03-31 23:30,Acme,deadline_missed
+        2026-04-02,Later,praise
+    """,
+    "time_entries.csv": "date,client,hours\n2026-03-05,,2\n",
+}
+
+
+def test_the_review_has_listed_clients_and_those_active_in_the_12_months_up_to_the_month(folder):
+    data = read_dataset(folder(FILES))
+    # 12 months up to 2026-03-31 start on 2025-04-01: Year Ago is in, Old Client out; Later is after the month
+    assert review_clients(data, "2026-03") == ["Listed Only", "Acme", "Year Ago"]
+
+
+def test_the_default_month_is_the_month_of_the_newest_record(folder):
+    assert default_month(read_dataset(folder(FILES))) == pd.Period("2026-04", "M")
+
+
+def test_the_review_csv_has_the_design_columns_and_two_decimals(folder):
+    data = read_dataset(folder(FILES))
+    table = month_review(data, load_settings(), "2026-03")
+    # Acme at 2026-03-31: praise 3 * 0.5 ** (21 / 90) = 2.552246; deadline_missed -5 on its day
+    # change: the balance at 2026-02-28 was 0
+    # Year Ago: praise 3 on 2025-04-01, 364 days before: 3 * 0.5 ** (364 / 90) = 0.181812;
+    #           at 2026-02-28, 333 days after: 3 * 0.5 ** (333 / 90) = 0.230840, so the change is -0.049028
+    assert review_to_csv(table).splitlines() == [
+        "client,month,account_manager,eba_balance,eba_band,eba_change,eba_deposits,eba_withdrawals",
+        "Listed Only,2026-03,Maria,0.00,watch,0.00,0.00,0.00",
+        "Acme,2026-03,Oleg,-2.45,overdrawn,-2.45,3.00,-5.00",
+        "Year Ago,2026-03,,0.18,watch,-0.05,0.00,0.00",
+    ]
+
+
+def test_score_writes_the_table_to_a_file_and_notes_to_stderr(folder, tmp_path, capsys):
+    path = folder(FILES)
+    out = tmp_path / "review.csv"
+    assert main(["score", str(path), "--month", "2026-03", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").splitlines()[2] == "Acme,2026-03,Oleg,-2.45,overdrawn,-2.45,3.00,-5.00"
+    assert [p.name for p in tmp_path.iterdir()] == ["data", "review.csv"]   # no temporary file left
+
+
+def test_score_with_a_month_that_is_not_one_is_wrong_usage(capsys):
+    try:
+        main(["score", "--month", "2026-13"])
+    except SystemExit as exit:
+        assert exit.code == 2
+    assert "'2026-13' is not a month; write it as YYYY-MM" in capsys.readouterr().err
+
+
+def test_score_with_a_bad_settings_file_exits_1_naming_the_key(folder, tmp_path, capsys):
+    config = tmp_path / "my.toml"
+    config.write_text("[eba]\nhalflife = 3\n")
+    assert main(["score", str(folder(FILES)), "--config", str(config)]) == 1
+    assert capsys.readouterr().err == f"error: {config}: eba.halflife is not a setting. Did you mean eba.half_life_days?\n"

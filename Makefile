@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/relhealth validate data/sample
+	$(BIN)/relhealth score data/sample
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

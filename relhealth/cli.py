@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="the folder of CSV exports (default: the bundled sample)")
     score = commands.add_parser(
         "score", help="print the month review table as CSV",
-        description="Score every client for a month and print the review table (docs/review.md) as CSV.")
+        description="Score every client for a month and print the review table (docs/metrics.md) as CSV.")
     score.add_argument("data_dir", nargs="?", type=Path, default=None, metavar="DATA_DIR",
                        help="the folder of CSV exports (default: the bundled sample)")
     score.add_argument("--month", type=month, help="YYYY-MM (default: the month of the newest record)")

@@ -72,3 +72,12 @@ def test_month_refuses_what_is_not_a_month(text):
 
 def test_month_accepts_yyyy_mm():
     assert month("2026-03") == "2026-03"
+
+
+def test_the_bundled_sample_validates_with_only_its_two_documented_notes(capsys):
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "  time_entries.csv     3,974 rows  UTF-8, comma-separated" in out
+    assert "Data-quality notes: 2" in out
+    assert "row 2420: exact duplicate: row 2420 repeats row 2419; counted once." in out
+    assert "row 1771, column hours: entry of 26.5 hours" in out

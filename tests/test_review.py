@@ -66,3 +66,24 @@ def test_score_with_a_bad_settings_file_exits_1_naming_the_key(folder, tmp_path,
     config.write_text("[eba]\nhalflife = 3\n")
     assert main(["score", str(folder(FILES)), "--config", str(config)]) == 1
     assert capsys.readouterr().err == f"error: {config}: eba.halflife is not a setting. Did you mean eba.half_life_days?\n"
+
+
+SAMPLE_BANDS = {   # data/sample/README.md, "What the reports should show for 2026-10"
+    "Northwind Outfitters": "strong", "Alpenrose Hotels GmbH": "watch", "Copperleaf Studios": "watch",
+    "Pinecrest Logistics": "overdrawn", "Harrow Motor Group": "overdrawn", "Solstice Wellness": "healthy",
+    "Orbita Labs": "healthy", "ООО «Северный ветер»": "healthy", "Maison Duval": "watch",
+    "Tidewater Coffee Co.": "healthy",
+}
+
+
+def test_the_sample_clients_sit_in_the_bands_their_stories_call_for(capsys):
+    assert main(["score"]) == 0          # the bundled sample and its newest month, 2026-10
+    rows = [line.split(",") for line in capsys.readouterr().out.splitlines()[1:]]
+    assert {row[0]: row[4] for row in rows} == SAMPLE_BANDS
+    assert {row[1] for row in rows} == {"2026-10"}
+
+
+def test_the_balance_worked_out_in_docs_metrics_is_the_one_printed(capsys):
+    main(["score", "--month", "2026-10"])
+    lines = capsys.readouterr().out.splitlines()
+    assert "Orbita Labs,2026-10,Dmitry Sokolov,7.54,healthy,5.46,6.50,0.00" in lines

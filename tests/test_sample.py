@@ -1,0 +1,134 @@
+"""The bundled sample agency: committed CSVs == generator output, sensible volumes, every client has records.
+
+Only the standard library and pytest here, so the sample stays checkable without the data stack.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from relhealth.sample import DEFAULT_SEED, write_sample
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+FILES = ("clients.csv", "time_entries.csv", "crm_activities.csv", "invoices.csv")
+
+
+def read(name: str, folder: Path = SAMPLE) -> list[dict[str, str]]:
+    with (folder / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def key(name: str) -> str:
+    """The DESIGN section 2 matching key: quote marks removed, white space trimmed and collapsed, case ignored."""
+    text = re.sub("[\"'«»]", "", unicodedata.normalize("NFKC", name))
+    return " ".join(text.split()).casefold()
+
+
+def client_of() -> dict[str, str]:
+    """Every known spelling (by key) to the client's name in clients.csv."""
+    spellings = {}
+    for row in read("clients.csv"):
+        for spelling in [row["client"], *filter(None, row["aliases"].split(";"))]:
+            spellings[key(spelling)] = row["client"]
+    return spellings
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample")
+    write_sample(out)
+    return out
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_committed_sample_is_exactly_what_the_generator_writes(regenerated, name):
+    assert (regenerated / name).read_bytes() == (SAMPLE / name).read_bytes(), (
+        f"data/sample/{name} differs from the generator's output: run `make sample` and commit the result")
+
+
+def test_the_default_seed_is_the_one_the_committed_sample_was_made_with():
+    assert DEFAULT_SEED == 20261031
+
+
+def test_another_seed_gives_another_agency(tmp_path):
+    write_sample(tmp_path, seed=7)
+    assert (tmp_path / "time_entries.csv").read_bytes() != (SAMPLE / "time_entries.csv").read_bytes()
+
+
+def test_the_files_are_utf8_without_bom_with_unix_line_ends():
+    for name in FILES:
+        data = (SAMPLE / name).read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf"), name
+        assert b"\r\n" not in data, name
+        data.decode("utf-8")
+
+
+def test_the_volumes_are_those_of_a_small_agency_over_fourteen_months():
+    assert len(read("clients.csv")) == 10
+    assert 3000 <= len(read("time_entries.csv")) <= 6000
+    assert 1000 <= len(read("crm_activities.csv")) <= 2000
+    assert 100 <= len(read("invoices.csv")) <= 200
+
+
+def test_every_client_of_clients_csv_has_time_entries_crm_activities_and_invoices():
+    clients = client_of()
+    for name in FILES[1:]:
+        seen = {clients.get(key(row["client"])) for row in read(name) if row["client"].strip()}
+        missing = set(clients.values()) - seen
+        assert not missing, f"{name} has no record for {sorted(missing)}"
+
+
+def test_every_client_spelling_in_the_records_resolves_to_a_client_of_clients_csv():
+    clients = client_of()
+    for name in FILES[1:]:
+        unknown = {row["client"] for row in read(name) if row["client"].strip() and key(row["client"]) not in clients}
+        assert not unknown, f"{name}: {sorted(unknown)}"
+
+
+def test_the_newest_record_is_dated_in_october_2026():
+    newest = max(
+        [date.fromisoformat(r["date"]) for r in read("time_entries.csv")]
+        + [datetime.strptime(r["date"], "%Y-%m-%d %H:%M").date() for r in read("crm_activities.csv")]
+        + [date.fromisoformat(d) for r in read("invoices.csv") for d in (r["issued"], r["paid_on"]) if d]
+    )
+    assert (newest.year, newest.month) == (2026, 10)
+
+
+def test_the_only_odd_time_entries_are_the_documented_duplicate_and_forgotten_timer():
+    rows = read("time_entries.csv")
+    counts = Counter(tuple(r.values()) for r in rows)
+    assert sorted(n for n in counts.values() if n > 1) == [2], "exactly one row is repeated, once"
+    long = [float(r["hours"]) for r in rows if float(r["hours"]) > 8]
+    assert long == [26.5]
+    assert all(float(r["hours"]) > 0 and float(r["hours"]) * 4 == int(float(r["hours"]) * 4) for r in rows)
+
+
+def test_invoices_have_unique_ids_and_consistent_dates():
+    rows = read("invoices.csv")
+    assert len({r["invoice"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["due"] >= r["issued"], r["invoice"]
+        assert not r["paid_on"] or r["paid_on"] >= r["issued"], r["invoice"]
+        assert not r["paid_amount"] or r["paid_on"], r["invoice"]
+    assert {r["currency"] for r in rows} >= {"USD", "EUR", "RUB"}
+    assert any(r["paid_amount"] for r in rows), "at least one partial payment"
+
+
+def test_crm_kinds_come_from_the_rubric_and_danetor_answers_only_from_scope_requests():
+    rubric = {
+        "deadline_met", "delivered_early", "exceeded_expectations", "praise", "extra_sold", "issue_resolved",
+        "proactive_report", "deadline_shift_announced", "deadline_missed", "error_found", "complaint",
+        "promise_broken", "escalation", "request_declined", "extra_gifted", "meeting_held", "meeting_cancelled",
+        "email_in", "email_out", "message_in", "message_out", "call", "payment_reminder", "scope_request",
+        "advice_rejected", "rude_message",
+    }
+    for r in read("crm_activities.csv"):
+        assert r["kind"] in rubric, r
+        answers = (r["benefits_client"], r["benefits_us"], r["covers_cost"])
+        assert answers == ("", "", "") or (r["kind"] == "scope_request" and set(answers) <= {"yes", "no"}), r

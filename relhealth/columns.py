@@ -86,8 +86,10 @@ INVOICES = TableSpec(
 MAIN_TABLES = (TIME_ENTRIES, CRM_ACTIVITIES, INVOICES)
 TABLES = (CLIENTS, *MAIN_TABLES)
 
-#: The month review table (DESIGN section 5), in order; more columns follow with later metrics.
+#: The month review table (DESIGN section 5), in order; one ``overdue_<CUR>`` column per currency follows.
 REVIEW_COLUMNS = [
     "client", "month", "account_manager",
     "eba_balance", "eba_band", "eba_change", "eba_deposits", "eba_withdrawals",
+    "work_hours", "collection_hours", "effort_ratio", "effort_ratio_3m", "effort_flag", "max_days_overdue",
 ]
+OVERDUE_PREFIX = "overdue_"

@@ -37,11 +37,13 @@ def test_the_review_csv_has_the_design_columns_and_two_decimals(folder):
     # change: the balance at 2026-02-28 was 0
     # Year Ago: praise 3 on 2025-04-01, 364 days before: 3 * 0.5 ** (364 / 90) = 0.181812;
     #           at 2026-02-28, 333 days after: 3 * 0.5 ** (333 / 90) = 0.230840, so the change is -0.049028
+    # no client time and no invoice: the ratios and the flag are empty, nothing is overdue
     assert review_to_csv(table).splitlines() == [
-        "client,month,account_manager,eba_balance,eba_band,eba_change,eba_deposits,eba_withdrawals",
-        "Listed Only,2026-03,Maria,0.00,watch,0.00,0.00,0.00",
-        "Acme,2026-03,Oleg,-2.45,overdrawn,-2.45,3.00,-5.00",
-        "Year Ago,2026-03,,0.18,watch,-0.05,0.00,0.00",
+        "client,month,account_manager,eba_balance,eba_band,eba_change,eba_deposits,eba_withdrawals,"
+        "work_hours,collection_hours,effort_ratio,effort_ratio_3m,effort_flag,max_days_overdue",
+        "Listed Only,2026-03,Maria,0.00,watch,0.00,0.00,0.00,0.00,0.00,,,,0",
+        "Acme,2026-03,Oleg,-2.45,overdrawn,-2.45,3.00,-5.00,0.00,0.00,,,,0",
+        "Year Ago,2026-03,,0.18,watch,-0.05,0.00,0.00,0.00,0.00,,,,0",
     ]
 
 
@@ -49,7 +51,7 @@ def test_score_writes_the_table_to_a_file_and_notes_to_stderr(folder, tmp_path, 
     path = folder(FILES)
     out = tmp_path / "review.csv"
     assert main(["score", str(path), "--month", "2026-03", "--out", str(out)]) == 0
-    assert out.read_text(encoding="utf-8").splitlines()[2] == "Acme,2026-03,Oleg,-2.45,overdrawn,-2.45,3.00,-5.00"
+    assert out.read_text(encoding="utf-8").splitlines()[2].startswith("Acme,2026-03,Oleg,-2.45,overdrawn,-2.45,3.00,-5.00,")
     assert [p.name for p in tmp_path.iterdir()] == ["data", "review.csv"]   # no temporary file left
 
 
@@ -86,4 +88,18 @@ def test_the_sample_clients_sit_in_the_bands_their_stories_call_for(capsys):
 def test_the_balance_worked_out_in_docs_metrics_is_the_one_printed(capsys):
     main(["score", "--month", "2026-10"])
     lines = capsys.readouterr().out.splitlines()
-    assert "Orbita Labs,2026-10,Dmitry Sokolov,7.54,healthy,5.46,6.50,0.00" in lines
+    assert "Orbita Labs,2026-10,Dmitry Sokolov,7.54,healthy,5.46,6.50,0.00,36.00,0.00,0.000,0.000,green,0,0.00,0.00,0.00" in lines
+
+
+def test_the_sample_late_payer_is_red_with_chasing_above_the_work(capsys):
+    main(["score", "--month", "2026-10"])
+    lines = capsys.readouterr().out.splitlines()
+    header = lines[0].split(",")
+    assert header[-3:] == ["overdue_EUR", "overdue_RUB", "overdue_USD"]
+    row = dict(zip(header, next(line for line in lines if line.startswith("Pinecrest")).split(",")))
+    # October: 10 collection hours against 4 work hours; 3m: 35.5 / 19.0
+    assert (row["work_hours"], row["collection_hours"], row["effort_ratio"], row["effort_ratio_3m"]) == (
+        "4.00", "10.00", "2.500", "1.868")
+    assert row["effort_flag"] == "red"
+    # INV-1069 (half paid) to INV-1106: 2,875 + 4 * 5,750; the oldest due 2026-05-30, 154 days before
+    assert (row["max_days_overdue"], row["overdue_USD"], row["overdue_EUR"]) == ("154", "25875.00", "0.00")

@@ -1,0 +1,140 @@
+"""Effort (DESIGN section 4): time categories, hours by client and month, and the overdue-payment effort
+ratio: collection hours against work hours."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from relhealth.metrics.months import as_month
+
+#: The order in which pattern categories are tried (collections first).
+PATTERN_ORDER = ("collections", "account_management", "extra")
+WORK = ("delivery", "extra")
+COLLECTIONS = "collections"
+
+RULE_COLUMN = "category column"
+RULE_NO_CLIENT = "no client: internal"
+RULE_DEFAULT = "no pattern matched: delivery"
+
+
+def _first_match(texts: pd.Series, patterns: dict[str, list[str]], what: str) -> pd.DataFrame:
+    """For each distinct text, the first pattern (in category order, then list order) that matches it:
+    its rank, category and a readable rule. Texts that match nothing get rank inf."""
+    unique = pd.Series(texts.dropna().unique(), dtype="str")
+    rank = pd.Series(np.inf, index=unique.index)
+    category = pd.Series(pd.NA, index=unique.index, dtype="str")
+    rule = pd.Series(pd.NA, index=unique.index, dtype="str")
+    order = 0
+    for name in PATTERN_ORDER:
+        for pattern in patterns.get(name, []):
+            expression = re.compile(pattern, re.IGNORECASE)
+            hit = np.isinf(rank) & np.array([expression.search(text) is not None for text in unique], dtype=bool)
+            rank[hit] = order
+            category[hit] = name
+            rule[hit] = [f"{name}: {what} '{text}' matches '{pattern}'" for text in unique[hit]]
+            order += 1
+    return pd.DataFrame({"rank": rank.to_numpy(), "category": category.to_numpy(), "rule": rule.to_numpy()},
+                        index=unique.to_numpy())
+
+
+def categorise(entries: pd.DataFrame, patterns: dict[str, list[str]]) -> pd.DataFrame:
+    """The time entries with their ``category`` decided and ``category_rule`` saying why.
+
+    An explicit ``category`` wins; an entry without a client is ``internal``; otherwise the patterns of
+    ``[effort.categories]`` over the task and each tag decide, collections first; otherwise ``delivery``.
+    """
+    tasks = _first_match(entries["task"], patterns, "task")
+    task_rank = entries["task"].map(tasks["rank"]).astype("float64").fillna(np.inf)
+
+    tag_lists = entries["tags"].fillna("").str.split(",")
+    tags = tag_lists.explode().str.strip()
+    tags = tags[tags != ""]
+    tag_rules = _first_match(tags, patterns, "tag")
+    tag_rank = tags.map(tag_rules["rank"]).astype("float64")
+    best_tag = pd.DataFrame({"rank": tag_rank, "tag": tags}).sort_values("rank", kind="stable")
+    best_tag = best_tag[~best_tag.index.duplicated(keep="first")].reindex(entries.index)
+    best_tag_rank = best_tag["rank"].fillna(np.inf)
+
+    use_tag = best_tag_rank < task_rank
+    matched_category = entries["task"].map(tasks["category"]).where(~use_tag,
+                                                                     best_tag["tag"].map(tag_rules["category"]))
+    matched_rule = entries["task"].map(tasks["rule"]).where(~use_tag, best_tag["tag"].map(tag_rules["rule"]))
+
+    explicit = entries["category"].notna()
+    internal = ~explicit & entries["client"].isna()
+    category = np.select(
+        [explicit, internal, matched_category.notna()],
+        [entries["category"], "internal", matched_category], "delivery")
+    rule = np.select(
+        [explicit, internal, matched_rule.notna()],
+        [RULE_COLUMN, RULE_NO_CLIENT, matched_rule], RULE_DEFAULT)
+    return entries.assign(category=pd.Series(category, index=entries.index, dtype="str"),
+                          category_rule=pd.Series(rule, index=entries.index, dtype="str"))
+
+
+def monthly_hours(categorised: pd.DataFrame) -> pd.DataFrame:
+    """Hours by client, month and category: a tidy frame ``client, month, category, hours``."""
+    with_client = categorised[categorised["client"].notna()]
+    grouped = with_client.groupby(
+        [with_client["client"], with_client["date"].dt.to_period("M").rename("month"), with_client["category"]],
+        sort=True)["hours"].sum()
+    return grouped.reset_index()
+
+
+def ratio(collection_hours, work_hours):
+    """Collection hours / work hours, elementwise: ``inf`` with collection hours and no work hours,
+    missing (NaN) when both are 0."""
+    collection = np.asarray(collection_hours, dtype="float64")
+    work = np.asarray(work_hours, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(work > 0, collection / np.where(work > 0, work, 1),
+                          np.where(collection > 0, np.inf, np.nan))
+    return result
+
+
+def flag_of(value: float, flags: dict[str, float]) -> str | None:
+    """The flag of an effort ratio: the first bound (highest first) it reaches, else ``green``; None when
+    the ratio is missing."""
+    if value is None or pd.isna(value):
+        return None
+    for name, bound in sorted(flags.items(), key=lambda item: item[1], reverse=True):
+        if value >= bound:
+            return name
+    return "green"
+
+
+def monthly_effort(categorised: pd.DataFrame, clients: list[str], months: pd.PeriodIndex,
+                   flags: dict[str, float]) -> pd.DataFrame:
+    """Work and collection hours, the effort ratio and its flag, for each client and month, and the same
+    over three months (M-2..M).
+
+    Returns one row per client and month: ``client, month, work_hours, collection_hours, effort_ratio,
+    work_hours_3m, collection_hours_3m, effort_ratio_3m, effort_flag``. The flag is that of the month's
+    ratio; the three-month ratio feeds the quadrant and the checklist.
+    """
+    months = pd.PeriodIndex(months, freq="M")
+    hours = monthly_hours(categorised)
+    hours["kind"] = np.select([hours["category"].isin(WORK), hours["category"] == COLLECTIONS],
+                              ["work", "collection"], "other")
+    grid = pd.period_range(months.min() - 2, months.max(), freq="M")
+    table = (hours[hours["kind"] != "other"]
+             .pivot_table(index=["client", "month"], columns="kind", values="hours", aggfunc="sum")
+             .reindex(columns=["work", "collection"])
+             .reindex(pd.MultiIndex.from_product([clients, grid], names=["client", "month"]))
+             .fillna(0.0))
+    rolling = table.groupby(level="client", sort=False).rolling(3, min_periods=1).sum().droplevel(0)
+    rolling = rolling.reindex(table.index)
+    result = pd.DataFrame({
+        "work_hours": table["work"],
+        "collection_hours": table["collection"],
+        "work_hours_3m": rolling["work"],
+        "collection_hours_3m": rolling["collection"],
+    })
+    result = result[result.index.get_level_values("month").isin(months)].reset_index()
+    result["effort_ratio"] = ratio(result["collection_hours"], result["work_hours"])
+    result["effort_ratio_3m"] = ratio(result["collection_hours_3m"], result["work_hours_3m"])
+    result["effort_flag"] = pd.Series([flag_of(v, flags) for v in result["effort_ratio"]], dtype="str")
+    return result[["client", "month", "work_hours", "collection_hours", "effort_ratio",
+                   "work_hours_3m", "collection_hours_3m", "effort_ratio_3m", "effort_flag"]]

@@ -6,6 +6,7 @@ import io
 import pandas as pd
 
 from relhealth.columns import OVERDUE_PREFIX, REVIEW_COLUMNS
+from relhealth.errors import InputError, Problem
 from relhealth.io import Dataset
 from relhealth.metrics.eba import ledger_from_activities, monthly_eba
 from relhealth.metrics.effort import categorise, monthly_effort
@@ -24,7 +25,6 @@ def default_month(dataset: Dataset) -> pd.Period:
     """The month of the newest dated record."""
     span = dataset.date_range()
     if span is None:
-        from relhealth.errors import InputError, Problem
         raise InputError(Problem(str(dataset.folder), "no dated record to take a month from. Give --month YYYY-MM."))
     return span[1].to_period("M")
 

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from relhealth.io import read_dataset
-from relhealth.metrics.effort import categorise, flag_of, monthly_effort, ratio
+from relhealth.metrics.effort import categorise, flag_of, monthly_effort
+from relhealth.metrics.scale import ratio
 from relhealth.settings import load_settings
 
 SETTINGS = load_settings()

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from relhealth.metrics.months import as_month, month_end
+from relhealth.metrics.scale import level_of
 
 #: Where an event's weight came from.
 FROM_RUBRIC, FROM_ROW, FROM_UNKNOWN = "rubric", "row", "unknown kind"
@@ -70,10 +71,7 @@ def balances_at(ledger: pd.DataFrame, at: pd.DatetimeIndex, clients: list[str], 
 
 def band_of(balance: float, bands: dict[str, float]) -> str:
     """The band of a balance: the name of the highest lower bound it reaches, else ``overdrawn``."""
-    for name, bound in sorted(bands.items(), key=lambda item: item[1], reverse=True):
-        if balance >= bound:
-            return name
-    return "overdrawn"
+    return level_of(balance, bands, "overdrawn")
 
 
 def monthly_eba(ledger: pd.DataFrame, clients: list[str], months: pd.PeriodIndex, eba: dict) -> pd.DataFrame:

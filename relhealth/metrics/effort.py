@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from relhealth.metrics.months import as_month
+from relhealth.metrics.scale import level_of, ratio
 
 #: The order in which pattern categories are tried (collections first).
 PATTERN_ORDER = ("collections", "account_management", "extra")
@@ -83,26 +83,10 @@ def monthly_hours(categorised: pd.DataFrame) -> pd.DataFrame:
     return grouped.reset_index()
 
 
-def ratio(collection_hours, work_hours):
-    """Collection hours / work hours, elementwise: ``inf`` with collection hours and no work hours,
-    missing (NaN) when both are 0."""
-    collection = np.asarray(collection_hours, dtype="float64")
-    work = np.asarray(work_hours, dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = np.where(work > 0, collection / np.where(work > 0, work, 1),
-                          np.where(collection > 0, np.inf, np.nan))
-    return result
-
-
 def flag_of(value: float, flags: dict[str, float]) -> str | None:
     """The flag of an effort ratio: the first bound (highest first) it reaches, else ``green``; None when
     the ratio is missing."""
-    if value is None or pd.isna(value):
-        return None
-    for name, bound in sorted(flags.items(), key=lambda item: item[1], reverse=True):
-        if value >= bound:
-            return name
-    return "green"
+    return level_of(value, flags, "green")
 
 
 def monthly_effort(categorised: pd.DataFrame, clients: list[str], months: pd.PeriodIndex,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from relhealth.metrics.scale import ratio
+
 BUCKETS = ["current", "1-30", "31-60", "61-90", "90+"]
 DSO_DAYS = 90
 
@@ -61,7 +63,5 @@ def dso(invoices: pd.DataFrame, as_of: pd.Timestamp, days: int = DSO_DAYS) -> pd
     recent = status[status["issued"] > as_of - pd.Timedelta(days=days)]
     receivables = status.groupby(["client", "currency"])["outstanding"].sum()
     invoiced = recent.groupby(["client", "currency"])["amount"].sum().reindex(receivables.index, fill_value=0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(invoiced > 0, receivables / invoiced.where(invoiced > 0, 1) * days,
-                         np.where(receivables > 0, np.inf, np.nan))
+    value = ratio(receivables, invoiced) * days
     return pd.DataFrame({"receivables": receivables, "invoiced": invoiced, "dso": value}).reset_index()

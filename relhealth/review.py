@@ -34,12 +34,7 @@ def review_clients(dataset: Dataset, month: str | pd.Period) -> list[str]:
     in the order of :attr:`Dataset.clients`."""
     month = as_month(month)
     first, last = (month - (ACTIVE_MONTHS - 1)).start_time, month_end(month)
-    dates = pd.concat([
-        dataset.time_entries[["client", "date"]],
-        dataset.crm_activities[["client", "date"]].assign(date=dataset.crm_activities["date"].dt.normalize()),
-        dataset.invoices[["client", "issued"]].rename(columns={"issued": "date"}),
-        dataset.invoices[["client", "paid_on"]].rename(columns={"paid_on": "date"}),
-    ])
+    dates = dataset.record_dates()
     active = set(dates.loc[dates["date"].between(first, last), "client"].dropna())
     clients = dataset.clients
     keep = clients["listed"] | clients["client"].isin(active)

@@ -56,12 +56,18 @@ class Dataset:
     def client_names(self) -> list[str]:
         return self.clients["client"].tolist()
 
+    def record_dates(self) -> pd.DataFrame:
+        """Every dated record as ``client, date`` (the day): time entries, CRM activities, invoices issued
+        and invoices paid. The client is missing for internal time."""
+        def dated(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+            return pd.DataFrame({"client": frame["client"], "date": frame[column].dt.normalize()})
+        return pd.concat([dated(self.time_entries, "date"), dated(self.crm_activities, "date"),
+                          dated(self.invoices, "issued"), dated(self.invoices, "paid_on")],
+                         ignore_index=True).dropna(subset=["date"])
+
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         """The first and last date of any record, or None when there is none."""
-        dates = pd.concat([
-            self.time_entries["date"], self.crm_activities["date"].dt.normalize(),
-            self.invoices["issued"], self.invoices["paid_on"],
-        ]).dropna()
+        dates = self.record_dates()["date"]
         return (dates.min(), dates.max()) if len(dates) else None
 
 

@@ -13,8 +13,3 @@ def month_end(month: str | pd.Period) -> pd.Timestamp:
     """The last day of ``month``, at midnight: the as-of date of every monthly figure."""
     return as_month(month).end_time.normalize()
 
-
-def months_up_to(month: str | pd.Period, count: int) -> pd.PeriodIndex:
-    """The ``count`` months ending with ``month``, oldest first."""
-    last = as_month(month)
-    return pd.period_range(last - (count - 1), last, freq="M")

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test sample clean
+.PHONY: demo lab test sample clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,9 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Render the sample agency's latest month into reports/ (index.html and one page per client).
 demo: $(STAMP)
 	$(BIN)/relhealth validate data/sample
-	$(BIN)/relhealth score data/sample
+	$(BIN)/relhealth report data/sample --out reports
+
+# Open the report notebooks in JupyterLab.
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 from relhealth import __version__
-
-#: The bundled sample agency, the default data folder of every command.
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
+from relhealth.paths import SAMPLE_DIR
 
 
 def month(text: str) -> str:
@@ -42,27 +40,61 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--month", type=month, help="YYYY-MM (default: the month of the newest record)")
     score.add_argument("--config", type=Path, metavar="FILE", help="a settings file overriding the shipped one")
     score.add_argument("--out", type=Path, metavar="FILE.csv", help="write the table here instead of to standard output")
+    report = commands.add_parser(
+        "report", help="render the month's HTML reports: one page per client and the portfolio index",
+        description="Render one HTML page per client and the portfolio page (index.html) into OUT/YYYY-MM/. "
+                    "Pages open offline and show no code.")
+    report.add_argument("data_dir", nargs="?", type=Path, default=None, metavar="DATA_DIR",
+                        help="the folder of CSV exports (default: the bundled sample)")
+    report.add_argument("--month", type=month, help="YYYY-MM (default: the month of the newest record)")
+    report.add_argument("--config", type=Path, metavar="FILE", help="a settings file overriding the shipped one")
+    report.add_argument("--client", action="append", metavar="NAME",
+                        help="render only this client's page (repeat for more); the index lists every client")
+    report.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
+                        help="the reports folder (default: reports)")
+    report.add_argument("--jobs", type=positive, metavar="N",
+                        help="reports rendered at once (default: the number of cores)")
+    report.add_argument("--timeout", type=positive, default=300, metavar="SECONDS",
+                        help="time limit of one report (default: 300)")
+    notebook = commands.add_parser(
+        "notebook", help="write a client's report notebook, parameters filled in, to open in JupyterLab",
+        description="Write the client report notebook with its parameters set for one client and month.")
+    notebook.add_argument("data_dir", nargs="?", type=Path, default=None, metavar="DATA_DIR",
+                          help="the folder of CSV exports (default: the bundled sample)")
+    notebook.add_argument("--client", required=True, metavar="NAME", help="the client (any spelling or alias)")
+    notebook.add_argument("--month", type=month, help="YYYY-MM (default: the month of the newest record)")
+    notebook.add_argument("--config", type=Path, metavar="FILE", help="a settings file overriding the shipped one")
+    notebook.add_argument("--out", type=Path, metavar="FILE.ipynb",
+                          help="where to write it (default: <client>-<month>.ipynb in the current folder)")
     return parser
+
+
+def positive(text: str) -> int:
+    """An argparse type for a whole number of 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from relhealth.errors import InputError
+    from relhealth.errors import InputError, UsageError
+    commands = {"validate": _validate, "score": _score, "report": _report, "notebook": _notebook}
     try:
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "score":
-            return _score(args)
+        return commands[args.command](args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"error: {exc.filename}: {exc.strerror}.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted.", file=sys.stderr)
+        print("interrupted: pages already written are whole; run the command again to complete them.",
+              file=sys.stderr)
         return 130
-    return 2
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -96,6 +128,62 @@ def _score(args: argparse.Namespace) -> int:
         print(f"wrote {args.out}", file=sys.stderr)
     for note in dataset.quality:
         print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    import signal
+
+    from relhealth.io import read_dataset
+    from relhealth.report import run_reports
+    from relhealth.review import default_month
+    from relhealth.settings import load_settings
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
+    settings = load_settings(args.config)
+    dataset = read_dataset(_data_dir(args), known_kinds=settings.known_kinds)
+    month = args.month or default_month(dataset)
+    for note in dataset.quality:
+        print(f"note: {note}", file=sys.stderr)
+    result = run_reports(dataset, settings, month, args.out, clients=args.client, jobs=args.jobs,
+                         timeout=args.timeout, progress=sys.stderr.isatty(), config=args.config)
+    for name, outcome in result.failures.items():
+        print(f"error: the report of {name} failed: {outcome.error} (log: {outcome.log})", file=sys.stderr)
+    print(f"wrote {len(result.pages)} client page{'s' if len(result.pages) != 1 else ''} to {result.folder}")
+    if result.index is not None:
+        print(f"open {result.index}")
+    return 0 if result.ok else 1
+
+
+def _notebook(args: argparse.Namespace) -> int:
+    import shlex
+
+    from relhealth.io import read_dataset
+    from relhealth.paths import CLIENT_NOTEBOOK
+    from relhealth.report import slugify
+    from relhealth.review import default_month, find_client
+    from relhealth.settings import load_settings
+
+    settings = load_settings(args.config)
+    data = _data_dir(args).resolve()
+    dataset = read_dataset(data, known_kinds=settings.known_kinds)
+    client = find_client(dataset, args.client)
+    month = args.month or str(default_month(dataset))
+    out = args.out or Path(f"{slugify(client)}-{month}.ipynb")
+    if out.exists():
+        print(f"error: {out} exists; give another --out or move it away first.", file=sys.stderr)
+        return 1
+    import papermill
+
+    papermill.execute_notebook(str(CLIENT_NOTEBOOK), str(out), prepare_only=True, progress_bar=False,
+                               kernel_name="python3",
+                               parameters={"client": client, "month": month, "data": str(data),
+                                           "config": str(args.config.resolve()) if args.config else None})
+    jupyter = Path(sys.executable).with_name("jupyter")
+    print(f"wrote {out}, the report of {client} for {month}. Open it with:\n"
+          f"  {shlex.quote(str(jupyter))} lab {shlex.quote(str(out))}")
     return 0
 
 

@@ -33,7 +33,14 @@ class Problem:
         return ", ".join(parts)
 
 
-class InputError(Exception):
+class _PlainInNotebooks:
+    """In a notebook, show the message alone, not a Python traceback (IPython calls this hook)."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+class InputError(_PlainInNotebooks, Exception):
     """Bad input: the data cannot be used as it is. Carries every problem found, grouped by file."""
 
     def __init__(self, problems: list[Problem] | Problem):
@@ -59,5 +66,5 @@ class InputError(Exception):
         return "\n".join(lines)
 
 
-class UsageError(Exception):
+class UsageError(_PlainInNotebooks, Exception):
     """The command was called wrongly (exit code 2)."""

@@ -6,15 +6,32 @@ import os
 import tempfile
 from pathlib import Path
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder."""
+
+#: Outputs get the usual permissions (0o666 less the umask), not mkstemp's private 0o600.
+FILE_MODE = 0o666 & ~_umask()
+#: Temporary files are named ``.<target name>.<random>`` + this suffix, beside their target.
+TEMP_SUFFIX = ".tmp"
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder."""
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` (UTF-8, line ends as given) to ``path`` through a temporary file in the same folder."""
+    write_bytes_atomic(path, text.encode("utf-8"))

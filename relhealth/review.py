@@ -1,21 +1,36 @@
 """The month review (DESIGN section 5): one row per client, joining the metrics."""
 from __future__ import annotations
 
+import difflib
 import io
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from relhealth.columns import OVERDUE_PREFIX, REVIEW_COLUMNS
-from relhealth.errors import InputError, Problem
-from relhealth.io import Dataset
-from relhealth.metrics.eba import ledger_from_activities, monthly_eba
-from relhealth.metrics.effort import categorise, monthly_effort
-from relhealth.metrics.invoices import invoice_status, overdue_by_currency
+from relhealth.errors import InputError, Problem, UsageError
+from relhealth.io import Dataset, QualityNote
+from relhealth.io.names import client_key
+from relhealth.metrics.eba import contributions, ledger_from_activities, monthly_eba
+from relhealth.metrics.effort import categorise, monthly_effort, monthly_hours
+from relhealth.metrics.invoices import BUCKETS, aging, invoice_status, overdue_by_currency
 from relhealth.metrics.months import as_month, month_end
 from relhealth.settings import Settings
+from relhealth.summary import plural
 
 #: A client appears in a month's review when it has a record in this many months up to the month's end.
 ACTIVE_MONTHS = 12
+#: How many months the reports' history figures show, the month itself included.
+HISTORY_MONTHS = 12
+
+#: The four quadrants, in the order of the attention they need: (name, high trust, high cost).
+QUADRANTS = [
+    ("consider parting", False, True),
+    ("renegotiate terms", True, True),
+    ("fix our service", False, False),
+    ("keep and grow", True, False),
+]
 
 _TWO_DECIMALS = ["eba_balance", "eba_change", "eba_deposits", "eba_withdrawals", "work_hours", "collection_hours"]
 _THREE_DECIMALS = ["effort_ratio", "effort_ratio_3m"]
@@ -39,6 +54,26 @@ def review_clients(dataset: Dataset, month: str | pd.Period) -> list[str]:
     clients = dataset.clients
     keep = clients["listed"] | clients["client"].isin(active)
     return clients.loc[keep, "client"].tolist()
+
+
+def find_client(dataset: Dataset, name: str) -> str:
+    """The display name of the client called ``name`` (any spelling or alias the data knows).
+
+    Raises
+    ------
+    UsageError : when no client of the data goes by that name, with the closest names.
+    """
+    if name is None or not str(name).strip():
+        raise UsageError(f"no client given. Name one of the clients of {dataset.folder}.")
+    key = client_key(str(name))
+    for display, aliases in zip(dataset.clients["client"], dataset.clients["aliases"]):
+        spellings = [display, *(aliases.split(";") if isinstance(aliases, str) else [])]
+        if key in {client_key(s) for s in spellings}:
+            return display
+    close = difflib.get_close_matches(str(name), dataset.client_names, n=3, cutoff=0.5)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else (
+        " Run `relhealth score` to list the clients.")
+    raise UsageError(f"no client {str(name)!r} in {dataset.folder}.{hint}")
 
 
 def month_review(dataset: Dataset, settings: Settings, month: str | pd.Period) -> pd.DataFrame:
@@ -95,3 +130,148 @@ def _number(value: float, decimals: int) -> str:
     if value == float("inf"):
         return "inf"
     return f"{round(value, decimals) + 0.0:.{decimals}f}"
+
+
+def quadrant_of(balance: float, ratio_3m: float, settings: Settings) -> str:
+    """The quadrant of a client (DESIGN section 1): trust is high when the EBA balance reaches the lower
+    bound of the band ``[quadrant] high_trust_band``; cost is high when the three-month effort ratio
+    reaches the bound of the flag ``[quadrant] high_cost_flag``. A missing ratio (no hours) is low cost."""
+    quadrant = settings["quadrant"]
+    high_trust = balance >= settings["eba"]["bands"][quadrant["high_trust_band"]]
+    high_cost = not pd.isna(ratio_3m) and ratio_3m >= settings["effort"]["flags"][quadrant["high_cost_flag"]]
+    return next(name for name, trust, cost in QUADRANTS if trust == high_trust and cost == high_cost)
+
+
+def attention_reasons(row: pd.Series, settings: Settings) -> list[str]:
+    """Why a client of the review needs attention, worst first; empty when nothing stands out."""
+    reasons = []
+    bands = settings["eba"]["bands"]
+    if row["eba_band"] == "overdrawn":
+        reasons.append(f"EBA overdrawn at {row['eba_balance']:.2f}")
+    elif row["eba_balance"] < bands[settings["quadrant"]["high_trust_band"]]:
+        reasons.append(f"EBA low at {row['eba_balance']:.2f} ({row['eba_band']})")
+    flags = settings["effort"]["flags"]
+    for label, column in (("this month", "effort_ratio"), ("over 3 months", "effort_ratio_3m")):
+        value = row[column]
+        if not pd.isna(value) and value >= min(flags.values()):
+            times = "no work hours" if np.isinf(value) else f"{value:.2f}x the work hours"
+            reasons.append(f"chasing payment took {times} {label}")
+    if row["max_days_overdue"] > 0:
+        reasons.append(f"an invoice {plural(int(row['max_days_overdue']), 'day')} overdue")
+    return reasons
+
+
+def portfolio(review: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The review with each client's ``quadrant`` and ``attention`` (the reasons, joined by "; "), sorted
+    by the attention they need: by quadrant (consider parting, renegotiate terms, fix our service, keep
+    and grow), then by EBA balance, lowest first."""
+    table = review.copy()
+    table["quadrant"] = [quadrant_of(b, r, settings) for b, r in zip(table["eba_balance"], table["effort_ratio_3m"])]
+    table["attention"] = ["; ".join(attention_reasons(row, settings)) for _, row in table.iterrows()]
+    rank = {name: i for i, (name, _, _) in enumerate(QUADRANTS)}
+    order = table.assign(_rank=table["quadrant"].map(rank)).sort_values(["_rank", "eba_balance"], kind="stable")
+    return order.drop(columns="_rank").reset_index(drop=True)
+
+
+def history_months(month: str | pd.Period) -> pd.PeriodIndex:
+    """The months the history figures show: the ``HISTORY_MONTHS`` up to and including ``month``."""
+    month = as_month(month)
+    return pd.period_range(month - (HISTORY_MONTHS - 1), month, freq="M")
+
+
+def band_history(dataset: Dataset, settings: Settings, clients: list[str], month: str | pd.Period) -> pd.DataFrame:
+    """The EBA band and balance of each client at the end of each history month: ``client, month,
+    balance, band``."""
+    ledger = ledger_from_activities(dataset.crm_activities, settings["eba"]["weights"])
+    table = monthly_eba(ledger, clients, history_months(month), settings["eba"])
+    return table[["client", "month", "balance", "band"]]
+
+
+@dataclass
+class ClientReport:
+    """Everything one client's report shows, for one month, from that client's data only.
+
+    ``headline`` is the client's row of the month review (with ``quadrant``); every other frame is a
+    section of the report and holds the rows its figures come from.
+    """
+
+    client: str
+    month: pd.Period
+    folder: str
+    settings: Settings
+    info: dict
+    headline: pd.Series
+    eba_history: pd.DataFrame       # month, balance, change, deposits, withdrawals, band
+    contributions: pd.DataFrame     # events that moved the balance this month, largest first
+    ledger: pd.DataFrame            # the month's events: date, kind, weight, weight_from, subject, source, row
+    hours: pd.DataFrame             # months x categories, hours
+    effort_history: pd.DataFrame    # month, work and collection hours, effort ratios and flag
+    aging: pd.DataFrame             # currency x aging buckets, outstanding amounts
+    open_invoices: pd.DataFrame     # invoices outstanding at the month's end, oldest due first
+    overdue: pd.DataFrame           # currency, overdue, max_days_overdue
+    quality: list[QualityNote]
+
+
+def client_report(dataset: Dataset, settings: Settings, client: str, month: str | pd.Period) -> ClientReport:
+    """The report of ``client`` (its display name, see :func:`find_client`) for ``month``, computed from
+    ``dataset`` restricted to that client."""
+    month = as_month(month)
+    own = dataset.for_client(client)
+    review = month_review(own, settings, month)
+    if client not in set(review["client"]):
+        raise UsageError(f"{client} has no record in the {ACTIVE_MONTHS} months up to {month} and is not in "
+                         f"clients.csv, so it has no report for {month}. Choose a later month.")
+    headline = portfolio(review, settings).set_index("client").loc[client]
+    months = history_months(month)
+    ledger = ledger_from_activities(own.crm_activities, settings["eba"]["weights"])
+    eba_history = monthly_eba(ledger, [client], months, settings["eba"]).drop(columns="client")
+    moved = contributions(ledger, month, settings["eba"]["half_life_days"])
+    moved = moved[moved["contribution"].abs() >= 0.005].drop(columns="client").reset_index(drop=True)
+    in_month = ledger[ledger["day"].dt.to_period("M") == month].drop(columns=["client", "day"])
+    entries = categorise(own.time_entries, settings["effort"]["categories"])
+    hours = monthly_hours(entries[entries["date"].dt.to_period("M").isin(months)])
+    hours = (hours.pivot_table(index="month", columns="category", values="hours", aggfunc="sum", fill_value=0.0)
+             .reindex(months, fill_value=0.0).rename_axis(index="month", columns=None))
+    effort = monthly_effort(entries, [client], months, settings["effort"]["flags"]).drop(columns="client")
+    status = invoice_status(own.invoices, month_end(month))
+    open_invoices = (status[status["outstanding"] > 0]
+                     .sort_values(["due", "invoice"], kind="stable")
+                     [["invoice", "issued", "due", "currency", "amount", "outstanding", "days_overdue",
+                       "bucket", "source", "row"]].reset_index(drop=True))
+    buckets = aging(status).drop(columns="client").set_index("currency").reindex(columns=BUCKETS)
+    overdue = overdue_by_currency(status).drop(columns="client")
+    record = own.clients.iloc[0]
+    info = {key: (None if pd.isna(record[key]) else record[key])
+            for key in ("account_manager", "retainer_hours", "payment_terms_days", "currency")}
+    return ClientReport(client=client, month=month, folder=str(dataset.folder), settings=settings, info=info,
+                        headline=headline, eba_history=eba_history, contributions=moved, ledger=in_month,
+                        hours=hours, effort_history=effort, aging=buckets, open_invoices=open_invoices,
+                        overdue=overdue, quality=own.quality.notes)
+
+
+@dataclass
+class PortfolioReport:
+    """Everything the portfolio page shows for one month.
+
+    ``table`` is :func:`portfolio` of the month review; ``bands`` the band history of its clients;
+    ``pages`` maps a client to the address of its page and ``failures`` a client whose report failed to
+    what went wrong (both filled in by the report run).
+    """
+
+    month: pd.Period
+    folder: str
+    settings: Settings
+    table: pd.DataFrame
+    bands: pd.DataFrame
+    quality: list[QualityNote]
+    pages: dict[str, str]
+    failures: dict[str, str]
+
+
+def portfolio_report(dataset: Dataset, settings: Settings, month: str | pd.Period) -> PortfolioReport:
+    """The portfolio of ``month``: every client of the month review, sorted by the attention they need."""
+    month = as_month(month)
+    table = portfolio(month_review(dataset, settings, month), settings)
+    bands = band_history(dataset, settings, table["client"].tolist(), month)
+    return PortfolioReport(month=month, folder=str(dataset.folder), settings=settings, table=table, bands=bands,
+                           quality=list(dataset.quality), pages={}, failures={})

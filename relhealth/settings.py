@@ -73,6 +73,8 @@ def load_settings(config: str | Path | None = None) -> Settings:
     user = _read_toml(config)
     problems: list[Problem] = []
     merged = _merge(defaults, user, "", str(config), problems)
+    if not problems:
+        _check_references(merged, str(config), problems)
     if problems:
         raise InputError(problems)
     return Settings(merged, (str(DEFAULT_SETTINGS), str(config)))
@@ -114,6 +116,18 @@ def _merge(default: dict, user: dict, prefix: str, file: str, problems: list[Pro
         else:
             merged[key] = value
     return merged
+
+
+#: Settings that name a key of another table: setting -> (table, what the table holds).
+REFERENCES = {("quadrant", "high_trust_band"): ("eba", "bands"), ("quadrant", "high_cost_flag"): ("effort", "flags")}
+
+
+def _check_references(values: dict, file: str, problems: list[Problem]) -> None:
+    for (table, key), (ref_table, ref_key) in REFERENCES.items():
+        name, names = values[table][key], list(values[ref_table][ref_key])
+        if name not in names:
+            problems.append(Problem(file, f"{table}.{key} = {name!r} names no entry of [{ref_table}.{ref_key}]. "
+                                          f"Use one of: {', '.join(names)}."))
 
 
 def _patterns(value, path: str, file: str, problems: list[Problem]):

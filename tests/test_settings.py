@@ -96,3 +96,20 @@ def test_a_file_that_is_not_toml_is_an_error_naming_it(tmp_path):
 
 def test_a_missing_settings_file_is_an_error_naming_it(tmp_path):
     assert error_of(tmp_path / "nope.toml") == f"{tmp_path / 'nope.toml'}: no such settings file. Give the path of a TOML file."
+
+
+def test_the_quadrant_must_name_a_band_and_a_flag_that_exist(tmp_path):
+    path = config(tmp_path, """
+        [quadrant]
+        high_trust_band = "healty"
+        high_cost_flag = "red"
+    """)
+    assert error_of(path) == (f"{path}: quadrant.high_trust_band = 'healty' names no entry of [eba.bands]. "
+                              "Use one of: strong, healthy, watch.")
+    renamed = config(tmp_path, """
+        [eba.bands]
+        trusted = 8
+        [quadrant]
+        high_trust_band = "trusted"
+    """)
+    assert load_settings(renamed)["quadrant"] == {"high_trust_band": "trusted", "high_cost_flag": "amber"}

@@ -65,6 +65,15 @@ class Dataset:
                           dated(self.invoices, "issued"), dated(self.invoices, "paid_on")],
                          ignore_index=True).dropna(subset=["date"])
 
+    def for_client(self, client: str) -> "Dataset":
+        """The slice of one client: its row of ``clients``, its records and its data-quality notes. Nothing
+        of any other client, and no internal time."""
+        def own(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["client"] == client].reset_index(drop=True)
+        return Dataset(folder=self.folder, clients=own(self.clients), time_entries=own(self.time_entries),
+                       crm_activities=own(self.crm_activities), invoices=own(self.invoices),
+                       quality=DataQuality(self.quality.for_client(client)), files=list(self.files))
+
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         """The first and last date of any record, or None when there is none."""
         dates = self.record_dates()["date"]

@@ -1,0 +1,306 @@
+"""The reports' figures. Every function draws on the Axes it is given (a new Figure's when none) and
+returns it: axes methods only, no pyplot state, so that tests can check what was drawn.
+
+Text from the inputs (client names, subjects) is drawn as plain text: a ``$`` never starts mathtext.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.figure import Figure
+
+#: Colours of the EBA bands from the lowest (overdrawn) to the highest.
+BAND_PALETTE = ["#d7301f", "#fdae61", "#a6d96a", "#1a9850", "#006837", "#00441b"]
+#: Colours of the time categories, in the order they are stacked.
+CATEGORY_COLOURS = {
+    "delivery": "#4c72b0",
+    "extra": "#8172b3",
+    "account_management": "#8c8c8c",
+    "collections": "#c44e52",
+    "internal": "#cccccc",
+}
+DEPOSIT, WITHDRAWAL, LINE = "#2b8a3e", "#c92a2a", "#1f2937"
+#: Where an infinite ratio (chasing with no work hours) is drawn, as a share above the largest finite one.
+INF_HEADROOM = 1.25
+
+
+def new_axes(width: float = 9.0, height: float = 3.6) -> Axes:
+    """A fresh Axes on a Figure of its own (not registered with pyplot)."""
+    figure = Figure(figsize=(width, height), layout="constrained")
+    return figure.add_subplot()
+
+
+def plain(text) -> str:
+    """Input text made safe for matplotlib: ``$`` no longer starts mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def band_colours(bands: dict[str, float]) -> dict[str, str]:
+    """A colour per band, ``overdrawn`` first then the bands from the lowest bound up."""
+    names = ["overdrawn", *sorted(bands, key=bands.get)]
+    return {name: BAND_PALETTE[min(i, len(BAND_PALETTE) - 1)] for i, name in enumerate(names)}
+
+
+def band_zones(bands: dict[str, float]) -> list[tuple[str, float, float]]:
+    """Each band with the balances it covers, ``(name, from, to)``, from overdrawn up."""
+    edges = sorted(bands.items(), key=lambda item: item[1])
+    bounds = [-np.inf] + [bound for _, bound in edges] + [np.inf]
+    names = ["overdrawn"] + [name for name, _ in edges]
+    return [(name, bounds[i], bounds[i + 1]) for i, name in enumerate(names)]
+
+
+def _month_labels(months) -> list[str]:
+    return [pd.Period(m, "M").strftime("%b\n%Y") if pd.Period(m, "M").month in (1,) or i == 0
+            else pd.Period(m, "M").strftime("%b") for i, m in enumerate(months)]
+
+
+def plot_eba_history(history: pd.DataFrame, bands: dict[str, float], ax: Axes | None = None) -> Axes:
+    """The EBA balance at each month's end as a line over the band zones, with the month's deposits and
+    withdrawals as bars. ``history``: ``month, balance, deposits, withdrawals`` (from ``monthly_eba``)."""
+    ax = ax or new_axes()
+    x = np.arange(len(history))
+    balance = history["balance"].to_numpy(dtype="float64")
+    deposits = history["deposits"].to_numpy(dtype="float64")
+    withdrawals = history["withdrawals"].to_numpy(dtype="float64")
+    low = min(balance.min(), withdrawals.min(), 0.0)
+    high = max(balance.max(), deposits.max(), max(bands.values(), default=0.0))
+    pad = 0.08 * (high - low or 1.0)
+    low, high = low - pad, high + pad
+    colours = band_colours(bands)
+    middles, names = [], []
+    for name, start, stop in band_zones(bands):
+        start, stop = max(start, low), min(stop, high)
+        if stop > start:
+            ax.axhspan(start, stop, color=colours[name], alpha=0.13, lw=0)
+            middles.append((start + stop) / 2)
+            names.append(name)
+    zones = ax.secondary_yaxis("right")
+    zones.set_yticks(middles, names, fontsize=8)
+    zones.tick_params(length=0)
+    for label, name in zip(zones.get_yticklabels(), names):
+        label.set_color(colours[name])
+    ax.bar(x - 0.18, deposits, width=0.34, color=DEPOSIT, alpha=0.75, label="deposits in the month")
+    ax.bar(x + 0.18, withdrawals, width=0.34, color=WITHDRAWAL, alpha=0.75, label="withdrawals in the month")
+    ax.plot(x, balance, color=LINE, marker="o", lw=2, label="balance at month end")
+    ax.axhline(0, color="#555555", lw=0.8)
+    ax.set_ylim(low, high)
+    ax.set_xlim(-0.6, len(history) - 0.4)
+    ax.set_xticks(x, _month_labels(history["month"]))
+    ax.set_ylabel("points")
+    ax.set_title("Emotional bank account: balance and the month's deposits and withdrawals")
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
+    return ax
+
+
+def plot_contributions(moved: pd.DataFrame, opening: float, month: str, top: int = 8,
+                       ax: Axes | None = None) -> Axes:
+    """A waterfall from the balance at the end of the month before to the balance at the month's end:
+    one bar per event, largest movement first, the rest summed into one bar.
+
+    ``moved``: ``date, kind, weight, contribution`` (from ``contributions``), largest first; ``opening``:
+    the balance at the end of the month before.
+    """
+    ax = ax or new_axes(height=max(2.4, 0.42 * (min(len(moved), top) + 3)))
+    month = pd.Period(month, "M")
+    shown = moved.head(top)
+    rest = moved["contribution"].iloc[top:].sum() if len(moved) > top else None
+    labels = [f"balance at the end of {(month - 1).strftime('%b %Y')}"]
+    starts, widths, colours = [0.0], [opening], ["#9ca3af"]
+    level = opening
+    for row in shown.itertuples():
+        when = pd.Timestamp(row.date).strftime("%d %b")
+        fading = ", fading" if pd.Timestamp(row.date).to_period("M") != month else ""
+        labels.append(plain(f"{when} {row.kind} {row.weight:+g}{fading}"))
+        starts.append(level)
+        widths.append(row.contribution)
+        colours.append(DEPOSIT if row.contribution >= 0 else WITHDRAWAL)
+        level += row.contribution
+    if rest is not None:
+        labels.append(f"{len(moved) - top} other events")
+        starts.append(level)
+        widths.append(rest)
+        colours.append(DEPOSIT if rest >= 0 else WITHDRAWAL)
+        level += rest
+    labels.append(f"balance at the end of {month.strftime('%b %Y')}")
+    starts.append(0.0)
+    widths.append(level)
+    colours.append(LINE)
+    y = np.arange(len(labels))
+    ax.barh(y, widths, left=starts, color=colours, height=0.6)
+    for yi, start, width in zip(y, starts, widths):
+        ax.text(max(start, start + width), yi, f" {width:+.2f}" if 0 < yi < len(labels) - 1 else f" {width:.2f}",
+                va="center", ha="left", fontsize=8)
+    ax.axvline(0, color="#555555", lw=0.8)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("points")
+    ax.use_sticky_edges = False
+    ax.margins(x=0.12)
+    ax.set_title(f"What moved the balance in {month.strftime('%B %Y')}")
+    return ax
+
+
+def plot_hours(hours: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Hours by category per month as stacked bars. ``hours``: months as the index, one column per
+    category."""
+    ax = ax or new_axes()
+    x = np.arange(len(hours))
+    bottom = np.zeros(len(hours))
+    order = [c for c in CATEGORY_COLOURS if c in hours.columns] + [c for c in hours.columns if c not in CATEGORY_COLOURS]
+    for category in order:
+        values = hours[category].to_numpy(dtype="float64")
+        ax.bar(x, values, bottom=bottom, color=CATEGORY_COLOURS.get(category, "#dddddd"), width=0.7,
+               label=category.replace("_", " "))
+        bottom += values
+    ax.set_xticks(x, _month_labels(hours.index))
+    ax.set_ylabel("hours")
+    ax.set_title("Hours by category")
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=len(order))
+    ax.set_ylim(0, max(bottom.max(), 1.0) * 1.18)
+    return ax
+
+
+def plot_effort_ratio(effort: pd.DataFrame, flags: dict[str, float], ax: Axes | None = None) -> Axes:
+    """The effort ratio of each month and over three months, against the line where chasing equals the
+    work (1.0) and the other flag bounds. An infinite ratio (chasing, no work hours) is drawn at the top
+    with a triangle. ``effort``: ``month, effort_ratio, effort_ratio_3m``."""
+    ax = ax or new_axes()
+    x = np.arange(len(effort))
+    month_ratio = effort["effort_ratio"].to_numpy(dtype="float64")
+    three = effort["effort_ratio_3m"].to_numpy(dtype="float64")
+    finite = np.concatenate([month_ratio[np.isfinite(month_ratio)], three[np.isfinite(three)], [1.0]])
+    top = finite.max() * INF_HEADROOM
+    for values, label, style in ((month_ratio, "the month", "-o"), (three, "3 months", "--s")):
+        ax.plot(x, np.where(np.isinf(values), top, values), style, lw=1.8, ms=4, label=f"ratio over {label}")
+        infinite = np.isinf(values)
+        if infinite.any():
+            ax.plot(x[infinite], np.full(infinite.sum(), top), "^", color=WITHDRAWAL, ms=9,
+                    label="chasing with no work hours" if label == "the month" else None)
+    for name, bound in flags.items():
+        ax.axhline(bound, color=WITHDRAWAL if bound >= 1 else "#e8a33d", lw=1, ls=":")
+        ax.text(-0.5, bound, f" {name} {bound:g}", va="bottom", fontsize=8, color="#555555")
+    ax.set_ylim(0, top * 1.08)
+    ax.set_xticks(x, _month_labels(effort["month"]))
+    ax.set_ylabel("collection hours / work hours")
+    ax.set_title("Overdue-payment effort ratio")
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
+    return ax
+
+
+def plot_aging(aging: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Outstanding amounts by aging bucket, one group of bars per currency. ``aging``: currencies as the
+    index, the buckets as columns."""
+    ax = ax or new_axes(height=3.0)
+    buckets = list(aging.columns)
+    x = np.arange(len(buckets))
+    width = 0.8 / max(len(aging), 1)
+    for i, (currency, row) in enumerate(aging.iterrows()):
+        ax.bar(x - 0.4 + width * (i + 0.5), row.to_numpy(dtype="float64"), width=width * 0.95,
+               color=["#74a9cf", "#fdd49e", "#fdbb84", "#fc8d59", "#d7301f"][: len(buckets)] if len(aging) == 1
+               else None, label=plain(currency))
+    ax.set_xticks(x, ["not yet due" if b == "current" else f"{b} days overdue" for b in buckets])
+    ax.set_ylabel("outstanding" if len(aging) != 1 else f"outstanding, {aging.index[0]}")
+    ax.set_title("Open invoices by age")
+    if len(aging) > 1:
+        ax.legend(fontsize=8, frameon=False)
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
+    return ax
+
+
+def plot_quadrant(table: pd.DataFrame, trust_bound: float, cost_bound: float, ax: Axes | None = None) -> Axes:
+    """Each client as a point: EBA balance across, three-month effort ratio up, with the four quadrants
+    named. ``table``: ``client, eba_balance, effort_ratio_3m``.
+
+    The ratio axis is scaled by ``r / (r + cost_bound)``: the bound sits half-way up, 0 at the bottom and
+    an infinite ratio (chasing, no work hours) at the top. A missing ratio (no hours) is drawn at 0.
+    """
+    ax = ax or new_axes(width=9.0, height=5.5)
+    x = table["eba_balance"].to_numpy(dtype="float64")
+    y = np.nan_to_num(table["effort_ratio_3m"].to_numpy(dtype="float64"), nan=0.0, posinf=np.inf)
+
+    def forward(r):
+        r = np.asarray(r, dtype="float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(np.isinf(r), 1.0, r / (np.maximum(r, 0) + cost_bound))
+
+    def inverse(u):
+        u = np.asarray(u, dtype="float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(u >= 1, np.inf, cost_bound * u / (1 - np.minimum(u, 0.999999)))
+
+    span = max(x.max(initial=trust_bound) - x.min(initial=trust_bound), 10.0)
+    left = min(x.min(initial=trust_bound), trust_bound) - 0.08 * span
+    right = max(x.max(initial=trust_bound), trust_bound) + 0.08 * span
+    ax.set_yscale("function", functions=(forward, inverse))
+    ax.set_xlim(left, right)
+    ax.set_ylim(0, inverse(0.97))
+    ax.axvline(trust_bound, color="#555555", lw=1)
+    ax.axhline(cost_bound, color="#555555", lw=1)
+    names = [("consider parting", left, "left", inverse(0.95), "top"),
+             ("renegotiate terms", right, "right", inverse(0.95), "top"),
+             ("fix our service", left, "left", inverse(0.48), "top"),
+             ("keep and grow", right, "right", inverse(0.48), "top")]
+    for name, cx, align, cy, va in names:
+        ax.text(cx, cy, f"  {name}  ", ha=align, va=va, fontsize=10, color="#6b7280", weight="bold")
+    drawn_y = np.where(np.isinf(y), inverse(0.9), y)
+    ax.scatter(x, drawn_y, s=42, color=LINE, zorder=3)
+    _label_points(ax, x, drawn_y, [plain(name) for name in table["client"]])
+    ticks = [t for t in (0, 0.1, cost_bound, 0.5, 1, 2, 5, 20) if forward(t) < 0.97]
+    ax.set_yticks(sorted(set(ticks)), [f"{t:g}" for t in sorted(set(ticks))])
+    ax.minorticks_off()
+    ax.set_xlabel("EBA balance at month end (trust)")
+    ax.set_ylabel("3-month effort ratio (cost)")
+    ax.set_title("Where each client stands")
+    return ax
+
+
+def _label_points(ax: Axes, x, y, labels: list[str], fontsize: float = 8) -> None:
+    """Label each point beside it, moving a label up or down when it would cover one already placed."""
+    figure = ax.figure
+    figure.canvas.draw_idle()
+    to_pixels = ax.transData.transform
+    scale = figure.dpi / 72
+    placed: list[tuple[float, float, float, float]] = []
+    order = np.argsort(x, kind="stable")
+    frame = ax.bbox
+    for i in order:
+        px, py = to_pixels((x[i], y[i]))
+        width, height = 0.6 * fontsize * len(labels[i]) * scale, 1.25 * fontsize * scale
+        dx = 6 if px + 6 * scale + width <= frame.x1 else -6 - width / scale
+        for dy in (4, 14, -14, 24, -24, 34, -34, 44, -44, 54, 64, 74, 84):
+            box = (px + dx * scale, py + dy * scale, px + dx * scale + width, py + dy * scale + height)
+            inside = box[1] >= frame.y0 and box[3] <= frame.y1
+            if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                                  for b in placed):
+                break
+        placed.append(box)
+        ax.annotate(labels[i], (x[i], y[i]), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
+                    arrowprops={"arrowstyle": "-", "color": "#9ca3af", "lw": 0.6} if abs(dy) > 4 else None)
+
+
+def plot_band_heatmap(history: pd.DataFrame, bands: dict[str, float], clients: list[str] | None = None,
+                      ax: Axes | None = None) -> Axes:
+    """Clients by months, each cell coloured by the EBA band at that month's end. ``history``:
+    ``client, month, band``; ``clients`` sets the order of the rows (default: as they come)."""
+    clients = clients if clients is not None else list(dict.fromkeys(history["client"]))
+    months = sorted(history["month"].unique())
+    ax = ax or new_axes(height=max(2.5, 0.34 * len(clients) + 1.2))
+    colours = band_colours(bands)
+    names = list(colours)
+    codes = (history.assign(code=history["band"].map({n: i for i, n in enumerate(names)}))
+             .pivot(index="client", columns="month", values="code").reindex(index=clients, columns=months))
+    cmap = ListedColormap([colours[n] for n in names])
+    norm = BoundaryNorm(np.arange(len(names) + 1) - 0.5, len(names))
+    ax.imshow(codes.to_numpy(dtype="float64"), aspect="auto", cmap=cmap, norm=norm, interpolation="nearest")
+    ax.set_yticks(np.arange(len(clients)), [plain(c) for c in clients], fontsize=8)
+    ax.set_xticks(np.arange(len(months)), _month_labels(months), fontsize=8)
+    ax.set_xticks(np.arange(len(months) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(clients) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", lw=1.5)
+    ax.tick_params(which="minor", length=0)
+    handles = [ax.bar(0, 0, color=colours[n], label=n) for n in names]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    ax.set_title("EBA band at each month's end")
+    return ax

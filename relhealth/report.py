@@ -1,0 +1,420 @@
+"""``relhealth report``: reads and scores once, writes each client's own slice, runs the report notebooks
+through papermill in a bounded pool of processes, exports HTML without code and without anything fetched
+from the network, writes every page atomically and builds the index page (DESIGN section 7).
+
+A client whose report fails (an error in a cell, a kernel that dies, a run past its time limit) does not
+stop the others: it is named in the result and on the index page, and its log is kept in
+``OUT/YYYY-MM/logs/``.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+import unicodedata
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+
+import pandas as pd
+
+from relhealth.errors import UsageError
+from relhealth.files import TEMP_SUFFIX, write_text_atomic
+from relhealth.io import Dataset
+from relhealth.io.slices import write_slice
+from relhealth.paths import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
+from relhealth.review import find_client, portfolio_report
+from relhealth.settings import Settings
+
+#: Seconds one report may take, kernel start to page written, before it is stopped.
+DEFAULT_TIMEOUT = 300
+#: Kernel start errors that are worth one retry (papermill issue 511).
+KERNEL_START_ERRORS = ("Kernel didn't respond", "Address already in use", "Kernel died before replying")
+INDEX = "index.html"
+LOGS = "logs"
+NOTEBOOKS = "notebooks"
+#: Longest slug before its hash, in characters.
+SLUG_LENGTH = 60
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_CYRILLIC = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґ",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+     "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "ye", "i", "yi", "g"]))
+
+
+# ----- file names
+
+def slugify(name: str) -> str:
+    """A file name for a client: lower-case ASCII letters, digits and hyphens, Cyrillic transliterated,
+    at most ``SLUG_LENGTH`` characters, never a name Windows reserves; ``client`` when nothing is left."""
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in unicodedata.normalize("NFKC", name).casefold())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:SLUG_LENGTH].strip("-") or "client"
+    return f"{slug}-client" if slug in _WINDOWS_RESERVED else slug
+
+
+def assign_slugs(names: list[str]) -> dict[str, str]:
+    """A unique slug per name. Names whose slugs collide all get a short hash of the name, so a client's
+    slug depends only on the names it collides with, not on their order."""
+    slugs = {name: slugify(name) for name in names}
+    counts = pd.Series(list(slugs.values())).value_counts()
+    for name, slug in slugs.items():
+        if counts[slug] > 1 or slug in (INDEX.removesuffix(".html"), LOGS, NOTEBOOKS):
+            digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+            slugs[name] = f"{slug}-{digest}"
+    return slugs
+
+
+# ----- the jobs
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to run and render. Only JSON types go into ``parameters``."""
+
+    name: str                 # the client, or "portfolio"
+    notebook: str
+    parameters: dict
+    executed: str             # where papermill writes the executed notebook
+    page: str                 # the page to write
+    log: str                  # where the run's output goes
+    title: str
+    timeout: float
+
+
+@dataclass
+class Outcome:
+    name: str
+    ok: bool
+    seconds: float
+    error: str = ""
+    log: str = ""
+
+
+@dataclass
+class RunResult:
+    """What a report run did: the month folder, the index page, each client's outcome."""
+
+    folder: Path
+    index: Path | None
+    pages: dict[str, Path] = field(default_factory=dict)
+    failures: dict[str, Outcome] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and self.index is not None
+
+
+def render_notebook(job: Job) -> Outcome:
+    """Run ``job``'s notebook with papermill and, only when every cell succeeded, write its page.
+    Retries once when the kernel fails to start."""
+    import papermill
+
+    start = time.monotonic()
+    for attempt in (1, 2):
+        try:
+            nb = papermill.execute_notebook(
+                job.notebook, job.executed, parameters=job.parameters, kernel_name="python3",
+                progress_bar=False, request_save_on_cell_execute=False, execution_timeout=job.timeout,
+                start_timeout=min(60, job.timeout))
+            break
+        except papermill.PapermillExecutionError as exc:
+            return Outcome(job.name, False, time.monotonic() - start, f"{exc.ename}: {_first_line(exc.evalue)}",
+                           job.log)
+        except Exception as exc:  # kernel start, dead kernel, cell time limit
+            if attempt == 1 and any(text in str(exc) for text in KERNEL_START_ERRORS):
+                continue
+            return Outcome(job.name, False, time.monotonic() - start, f"{type(exc).__name__}: {_first_line(exc)}",
+                           job.log)
+    write_text_atomic(job.page, export_page(nb, job.title, job.log))
+    return Outcome(job.name, True, time.monotonic() - start)
+
+
+def _first_line(text) -> str:
+    lines = [line for line in str(text).strip().splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def export_page(nb, title: str, log: str | None = None) -> str:
+    """An executed notebook as a whole HTML page: outputs and text only (no code, no prompts, no cell
+    tagged ``remove-cell``), our own style, nothing fetched from the network. Anything the notebook wrote
+    to stderr (warnings) goes to ``log``, not to the page."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from relhealth.pages import page
+
+    warnings = []
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            kept = []
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    warnings.append(output.get("text", ""))
+                else:
+                    kept.append(output)
+            cell["outputs"] = kept
+    if warnings and log:
+        with open(log, "a", encoding="utf-8") as stream:
+            stream.write("".join(warnings))
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, anchor_link_text="")
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return page(title, body)
+
+
+# ----- the pool
+
+def _worker(connection, log_dir: str) -> None:
+    """A pool process: runs the jobs it receives, one at a time, and sends back their outcomes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent decides what an interrupt stops
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        # everything the run prints, the kernel's own messages included, goes to the job's log
+        with open(job.log, "a", encoding="utf-8") as log:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            try:
+                outcome = render_notebook(job)
+            except BaseException:
+                log.write(traceback.format_exc())
+                outcome = Outcome(job.name, False, 0.0, f"{sys.exc_info()[0].__name__}: {_first_line(sys.exc_info()[1])}",
+                                  job.log)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        connection.send(outcome)
+
+
+@dataclass
+class _Slot:
+    process: multiprocessing.Process
+    connection: object
+    job: Job | None = None
+    deadline: float = 0.0
+    started: float = 0.0
+
+
+class Pool:
+    """At most ``size`` processes, each running one notebook at a time. A job past its time limit has its
+    process killed; a process that dies fails its job; both are replaced by a fresh process.
+
+    Processes are forked from this one after papermill and nbconvert are imported, so none of them pays
+    for those imports again.
+    """
+
+    def __init__(self, size: int, log_dir: Path):
+        import nbconvert  # noqa: F401  (imported once, here, before forking)
+        import papermill  # noqa: F401
+
+        self.size = max(1, size)
+        self.log_dir = str(log_dir)
+        self.context = multiprocessing.get_context("fork")
+        self.slots: list[_Slot] = []
+
+    def _start(self) -> _Slot:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker, args=(child, self.log_dir), daemon=True)
+        process.start()
+        child.close()
+        return _Slot(process, parent)
+
+    def run(self, jobs: list[Job], on_done=None) -> dict[str, Outcome]:
+        """Run every job; ``on_done(outcome)`` is called as each finishes. Returns the outcomes by name."""
+        pending = list(jobs)
+        outcomes: dict[str, Outcome] = {}
+        while len(self.slots) < min(self.size, len(pending)):
+            self.slots.append(self._start())
+        while pending or any(slot.job for slot in self.slots):
+            for slot in self.slots:
+                if slot.job is None and pending:
+                    slot.job = pending.pop(0)
+                    slot.started = time.monotonic()
+                    slot.deadline = slot.started + slot.job.timeout
+                    slot.connection.send(slot.job)
+            busy = [slot for slot in self.slots if slot.job]
+            nearest = min(slot.deadline for slot in busy)
+            ready = wait([slot.connection for slot in busy] + [slot.process.sentinel for slot in busy],
+                         timeout=max(0.0, nearest - time.monotonic()))
+            for index, slot in enumerate(self.slots):
+                if slot.job is None:
+                    continue
+                outcome = None
+                if slot.connection in ready:
+                    try:
+                        outcome = slot.connection.recv()
+                    except (EOFError, OSError):
+                        outcome = None
+                if outcome is None and (slot.process.sentinel in ready or slot.connection in ready):
+                    slot.process.join(1)
+                    outcome = Outcome(slot.job.name, False, time.monotonic() - slot.started,
+                                      f"the report process stopped unexpectedly (exit code {slot.process.exitcode})",
+                                      slot.job.log)
+                    self.slots[index] = slot = self._replace(slot)
+                elif outcome is None and time.monotonic() >= slot.deadline:
+                    outcome = Outcome(slot.job.name, False, time.monotonic() - slot.started,
+                                      f"stopped after the time limit of {slot.job.timeout:g} s", slot.job.log)
+                    self.slots[index] = slot = self._replace(slot)
+                if outcome is not None:
+                    outcomes[outcome.name] = outcome
+                    slot.job = None
+                    if on_done:
+                        on_done(outcome)
+        return outcomes
+
+    def _replace(self, slot: _Slot) -> _Slot:
+        _kill(slot.process)
+        return self._start()
+
+    def close(self) -> None:
+        for slot in self.slots:
+            if slot.job is None and slot.process.is_alive():
+                try:
+                    slot.connection.send(None)
+                except OSError:
+                    pass
+        for slot in self.slots:
+            slot.process.join(5 if slot.job is None else 0)
+            _kill(slot.process)
+        self.slots = []
+
+
+def _kill(process: multiprocessing.Process) -> None:
+    if process.is_alive():
+        process.kill()
+    process.join(5)
+
+
+# ----- the run
+
+def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, out: str | Path,
+                clients: list[str] | None = None, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
+                progress: bool = True, config: str | Path | None = None, keep_notebooks: bool = False,
+                client_notebook: str | Path | None = None, portfolio_notebook: str | Path | None = None) -> RunResult:
+    """Render the month's pages into ``out/YYYY-MM/``: one page per client (``clients``: the names to
+    render, any spelling; default: every client of the month review) and ``index.html``.
+
+    ``config`` is the user's settings file, handed to each notebook so that it scores with the same
+    settings. ``keep_notebooks`` keeps every executed notebook in ``out/YYYY-MM/notebooks/`` (failed ones
+    are always kept in ``logs/``). Returns what was written and what failed.
+    """
+    client_notebook = client_notebook or CLIENT_NOTEBOOK
+    portfolio_notebook = portfolio_notebook or PORTFOLIO_NOTEBOOK
+    month = pd.Period(month, "M")
+    portfolio = portfolio_report(dataset, settings, month)
+    in_review = portfolio.table["client"].tolist()
+    if clients:
+        chosen = [find_client(dataset, name) for name in clients]
+        missing = [name for name in chosen if name not in in_review]
+        if missing:
+            raise UsageError(f"{', '.join(missing)} has no record in the 12 months up to {month} and is not in "
+                             "clients.csv, so it has no report for that month.")
+        chosen = list(dict.fromkeys(chosen))
+    else:
+        chosen = in_review
+    slugs = assign_slugs(dataset.client_names)
+    folder = Path(out) / str(month)
+    logs = folder / LOGS
+    folder.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder))
+    parameters = {"month": str(month), "config": str(Path(config).resolve()) if config else None}
+    result = RunResult(folder=folder.resolve(), index=None)
+    _check_parameters(client_notebook, ["client", "month", "data", "config"])
+    _check_parameters(portfolio_notebook, ["data", "month", "config"])
+    try:
+        client_jobs = []
+        for client in chosen:
+            slug = slugs[client]
+            data = work / f"{slug}.slice"
+            write_slice(dataset.for_client(client), data)
+            client_jobs.append(Job(
+                name=client, notebook=str(Path(client_notebook).resolve()),
+                parameters={**parameters, "client": client, "data": str(data)},
+                executed=str(work / f"{slug}.ipynb"), page=str(folder.resolve() / f"{slug}.html"),
+                log=str(work / f"{slug}.log"), title=f"{client}: relationship health, {month}", timeout=timeout))
+        pool = Pool(jobs or os.cpu_count() or 1, work)
+        try:
+            bar = _progress(len(client_jobs) + 1, progress)
+            outcomes = pool.run(client_jobs, on_done=lambda _: bar.update(1))
+            for job in client_jobs:
+                outcome = outcomes[job.name]
+                if outcome.ok:
+                    result.pages[job.name] = Path(job.page)
+                else:
+                    result.failures[job.name] = _keep_log(job, outcome, logs)
+                    Path(job.page).unlink(missing_ok=True)
+            for client in in_review:
+                page = folder / f"{slugs[client]}.html"
+                if client not in result.failures and page.exists():
+                    portfolio.pages[client] = page.name
+            portfolio.failures = {name: outcome.error for name, outcome in result.failures.items()}
+            data = work / "portfolio.slice"
+            write_slice(portfolio, data)
+            index_job = Job(name="portfolio", notebook=str(Path(portfolio_notebook).resolve()),
+                            parameters={**parameters, "data": str(data)}, executed=str(work / "portfolio.ipynb"),
+                            page=str(folder.resolve() / INDEX), log=str(work / "portfolio.log"),
+                            title=f"Client portfolio, {month}", timeout=timeout)
+            outcome = pool.run([index_job])["portfolio"]
+            bar.update(1)
+            bar.close()
+        finally:
+            pool.close()
+        if outcome.ok:
+            result.index = Path(index_job.page)
+        else:
+            result.failures["the index page"] = _keep_log(index_job, outcome, logs)
+        if keep_notebooks:
+            kept = folder / NOTEBOOKS
+            kept.mkdir(exist_ok=True)
+            for job in [*client_jobs, index_job]:
+                if Path(job.executed).exists():
+                    shutil.move(job.executed, kept / f"{Path(job.page).stem}.ipynb")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
+            temporary.unlink(missing_ok=True)
+    return result
+
+
+def _check_parameters(notebook: str | Path, names: list[str]) -> None:
+    """Every parameter we pass must exist in the notebook: papermill only logs a misspelt one and runs
+    with the default, which could be another client."""
+    import papermill
+
+    known = set(papermill.inspect_notebook(str(notebook)))
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise UsageError(f"{notebook}: the parameters cell has no {', '.join(unknown)}. Restore the notebook "
+                         "from git or add them to its cell tagged 'parameters'.")
+
+
+def _keep_log(job: Job, outcome: Outcome, logs: Path) -> Outcome:
+    """Move a failed job's log and executed notebook to ``logs/`` and point the outcome at them."""
+    logs.mkdir(exist_ok=True)
+    stem = Path(job.page).stem
+    log = logs / f"{stem}.log"
+    text = Path(job.log).read_text(encoding="utf-8", errors="replace") if Path(job.log).exists() else ""
+    write_text_atomic(log, f"{job.name}: {outcome.error}\n\n{text}")
+    if Path(job.executed).exists():
+        shutil.move(job.executed, logs / f"{stem}.ipynb")
+    outcome.log = str(log)
+    return outcome
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0   # no monitor thread: pool processes are forked from this one
+    return tqdm(total=total, desc="reports", unit="page", disable=not enabled, leave=False, file=sys.stderr)

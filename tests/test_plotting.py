@@ -1,0 +1,99 @@
+"""The report figures (relhealth.plotting), checked on what they draw, not on pixels."""
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PathCollection
+
+from relhealth import plotting
+
+BANDS = {"strong": 15, "healthy": 5, "watch": 0}
+MONTHS = pd.period_range("2026-01", "2026-03", freq="M")
+
+
+def bar_heights(ax, label):
+    container = next(c for c in ax.containers if c.get_label() == label)
+    return [round(bar.get_height(), 6) for bar in container]
+
+
+def test_eba_history_draws_the_balance_line_and_the_months_deposits_and_withdrawals():
+    history = pd.DataFrame({"month": MONTHS, "balance": [2.0, 6.5, -1.0], "deposits": [2.0, 5.0, 0.0],
+                            "withdrawals": [0.0, 0.0, -6.0]})
+    ax = plotting.plot_eba_history(history, BANDS)
+    line = next(l for l in ax.lines if l.get_label() == "balance at month end")
+    assert list(line.get_ydata()) == [2.0, 6.5, -1.0]
+    assert bar_heights(ax, "deposits in the month") == [2.0, 5.0, 0.0]
+    assert bar_heights(ax, "withdrawals in the month") == [0.0, 0.0, -6.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Jan\n2026", "Feb", "Mar"]
+    assert ax.get_title().startswith("Emotional bank account")
+    # the band zones: overdrawn below 0, watch 0-5, healthy 5-15 (strong is above the drawn range)
+    assert len(ax.child_axes) == 1
+    names = [t.get_text() for t in ax.child_axes[0].get_yticklabels()]
+    assert names == ["overdrawn", "watch", "healthy", "strong"]
+
+
+def test_the_waterfall_runs_from_last_months_balance_through_each_event_to_this_months():
+    moved = pd.DataFrame({"date": pd.to_datetime(["2026-03-20", "2026-02-10", "2026-03-05"]),
+                          "kind": ["complaint", "praise", "deadline_met"], "weight": [-4.0, 3.0, 2.0],
+                          "contribution": [-4.0, -0.5, 1.8]})
+    ax = plotting.plot_contributions(moved, opening=3.0, month="2026-03", top=2)
+    bars = ax.containers[0]
+    # opening 3.0; complaint -4.0 from 3.0; praise fading -0.5 from -1.0; 1 other event +1.8 from -1.5; closing 0.3
+    assert [round(b.get_width(), 6) for b in bars] == [3.0, -4.0, -0.5, 1.8, 0.3]
+    assert [round(b.get_x(), 6) for b in bars] == [0.0, 3.0, -1.0, -1.5, 0.0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "balance at the end of Feb 2026", "20 Mar complaint -4", "10 Feb praise +3, fading", "1 other events",
+        "balance at the end of Mar 2026"]
+    assert ax.get_title() == "What moved the balance in March 2026"
+
+
+def test_hours_are_stacked_by_category_delivery_first():
+    hours = pd.DataFrame({"collections": [0.0, 2.0], "delivery": [4.0, 6.0]},
+                         index=pd.period_range("2026-02", "2026-03", freq="M"))
+    ax = plotting.plot_hours(hours)
+    assert [c.get_label() for c in ax.containers] == ["delivery", "collections"]
+    assert bar_heights(ax, "collections") == [0.0, 2.0]
+    assert [round(b.get_y(), 6) for b in ax.containers[1]] == [4.0, 6.0]   # on top of delivery
+
+
+def test_the_effort_ratio_is_drawn_against_the_flag_bounds_and_infinity_at_the_top():
+    effort = pd.DataFrame({"month": MONTHS, "effort_ratio": [0.5, np.inf, np.nan],
+                           "effort_ratio_3m": [0.5, 1.5, 1.5]})
+    ax = plotting.plot_effort_ratio(effort, {"red": 1.0, "amber": 0.25})
+    month_line = next(l for l in ax.lines if l.get_label() == "ratio over the month")
+    top = 1.5 * plotting.INF_HEADROOM
+    assert list(month_line.get_ydata()[:2]) == [0.5, top] and np.isnan(month_line.get_ydata()[2])
+    marker = next(l for l in ax.lines if l.get_label() == "chasing with no work hours")
+    assert list(marker.get_xdata()) == [1] and list(marker.get_ydata()) == [top]
+    assert sorted(l.get_ydata()[0] for l in ax.lines if l.get_linestyle() == ":") == [0.25, 1.0]
+
+
+def test_aging_draws_each_bucket_of_one_currency():
+    aging = pd.DataFrame({"current": [700.0], "1-30": [0.0], "31-60": [1000.0], "61-90": [0.0], "90+": [0.0]},
+                         index=pd.Index(["EUR"], name="currency"))
+    ax = plotting.plot_aging(aging)
+    assert bar_heights(ax, "EUR") == [700.0, 0.0, 1000.0, 0.0, 0.0]
+    assert ax.get_ylabel() == "outstanding, EUR"
+
+
+def test_the_quadrant_places_each_client_and_names_the_four_quadrants():
+    table = pd.DataFrame({"client": ["Acme $5$", "Beta", "Gamma"], "eba_balance": [-2.0, 8.0, 1.0],
+                          "effort_ratio_3m": [np.inf, 0.1, np.nan]})
+    ax = plotting.plot_quadrant(table, trust_bound=5, cost_bound=0.25)
+    points = next(c for c in ax.collections if isinstance(c, PathCollection)).get_offsets()
+    assert points[:, 0].tolist() == [-2.0, 8.0, 1.0]
+    # on the r / (r + 0.25) axis an infinite ratio is drawn at 0.9 of the way up; a missing one at 0
+    assert points[1, 1] == pytest.approx(0.1) and points[2, 1] == 0.0
+    assert points[0, 1] == pytest.approx(0.25 * 0.9 / 0.1)
+    texts = {t.get_text().strip() for t in ax.texts}
+    assert {"consider parting", "renegotiate terms", "fix our service", "keep and grow"} <= texts
+    assert r"Acme \$5\$" in texts        # a $ in a name is text, not mathtext
+
+
+def test_the_heatmap_colours_each_client_and_month_by_band():
+    history = pd.DataFrame({"client": ["A", "A", "B", "B"], "month": list(MONTHS[:2]) * 2,
+                            "band": ["overdrawn", "watch", "strong", "healthy"]})
+    ax = plotting.plot_band_heatmap(history, BANDS, clients=["B", "A"])
+    codes = ax.images[0].get_array()
+    # overdrawn 0, watch 1, healthy 2, strong 3; rows in the order asked
+    assert codes.tolist() == [[3.0, 2.0], [0.0, 1.0]]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["B", "A"]

@@ -1,0 +1,185 @@
+"""`relhealth report` and `relhealth notebook`: the notebooks run through papermill on small data and on
+the sample. These tests start Jupyter kernels, a few seconds each."""
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from relhealth import report as report_module
+from relhealth.cli import main
+from relhealth.paths import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
+from relhealth.report import assign_slugs, slugify
+
+HOSTILE = "Acme <script>alert('name')</script>"
+FILES = {
+    "clients.csv": f"""\
+        client,account_manager
+        "{HOSTILE}",Oleg
+        Beta Canary,Maria
+        Gamma,Maria
+    """,
+    "crm_activities.csv": f"""\
+        date,client,kind,subject
+        2026-03-05,"{HOSTILE}",praise,<img src=x onerror=alert('subject')>
+        2026-03-06,Beta Canary,praise,CANARY-7731 kind words
+        2026-03-07,Gamma,complaint,Late copy
+    """,
+    "time_entries.csv": """\
+        date,client,hours,task
+        2026-03-02,Beta Canary,3,CANARY-7731 layout
+        2026-03-02,Gamma,2,Design
+    """,
+}
+
+
+def failing_notebook(folder: Path, client: str) -> Path:
+    """The client notebook with one more cell that fails for ``client``."""
+    nb = nbformat.read(CLIENT_NOTEBOOK, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell(f"if report.client == {client!r}:\n"
+                                                 "    raise RuntimeError('broken on purpose')"))
+    path = folder / "failing.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    """One run over three clients: Gamma's report fails on purpose; notebooks are kept to be inspected."""
+    from conftest import write_folder
+
+    base = tmp_path_factory.mktemp("hostile")
+    data = write_folder(base / "data", FILES)
+    out = base / "reports"
+    mp = pytest.MonkeyPatch()
+    mp.setattr(report_module, "CLIENT_NOTEBOOK", failing_notebook(base, "Gamma"))
+    original = report_module.run_reports
+    mp.setattr("relhealth.report.run_reports", lambda *a, **k: original(*a, **k, keep_notebooks=True))
+    try:
+        code = main(["report", str(data), "--out", str(out), "--jobs", "2", "--month", "2026-03"])
+    finally:
+        mp.undo()
+    return code, out / "2026-03"
+
+
+def test_slugs_are_safe_readable_and_unique():
+    assert slugify("ООО «Северный ветер»") == "ooo-severnyy-veter"
+    assert slugify("Maison Duval & Fils") == "maison-duval-fils"
+    assert slugify("Café Zürich") == "cafe-zurich"
+    assert slugify("../../etc/passwd") == "etc-passwd"
+    assert slugify("CON") == "con-client"
+    assert slugify("!!!") == "client"
+    assert len(slugify("x" * 300)) == 60
+    slugs = assign_slugs(["Acme Ltd", "ACME, Ltd.", "Beta"])
+    assert slugs["Beta"] == "beta"
+    assert slugs["Acme Ltd"] != slugs["ACME, Ltd."]
+    assert all(re.fullmatch(r"acme-ltd-[0-9a-f]{8}", slugs[n]) for n in ("Acme Ltd", "ACME, Ltd."))
+    assert assign_slugs(["Beta", "ACME, Ltd.", "Acme Ltd"]) == slugs       # the order of the names does not matter
+
+
+def test_a_failing_report_leaves_the_others_whole_and_is_named(hostile_run, capsys):
+    code, folder = hostile_run
+    assert code == 1
+    pages = sorted(p.name for p in folder.glob("*.html"))
+    acme = slugify(HOSTILE)
+    assert pages == sorted([f"{acme}.html", "beta-canary.html", "index.html"])
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Gamma <span class=\"failed\">report failed</span>" in index
+    assert "RuntimeError: broken on purpose" in index
+    assert 'href="beta-canary.html"' in index and 'href="gamma.html"' not in index
+    log = (folder / "logs" / "gamma.log").read_text(encoding="utf-8")
+    assert log.startswith("Gamma: RuntimeError: broken on purpose")
+    assert (folder / "logs" / "gamma.ipynb").exists()
+    assert not list(folder.glob(".*"))                                   # no work folder, no temporary file
+
+
+def test_one_clients_data_never_reaches_another_clients_page_or_notebook(hostile_run):
+    _, folder = hostile_run
+    beta = (folder / "beta-canary.html").read_text(encoding="utf-8")
+    assert "CANARY-7731" in beta
+    others = [folder / f"{slugify(HOSTILE)}.html", folder / "notebooks" / f"{slugify(HOSTILE)}.ipynb",
+              folder / "logs" / "gamma.ipynb"]
+    for path in others:
+        assert "CANARY" not in path.read_text(encoding="utf-8"), path
+
+
+def test_text_from_the_inputs_stays_text_in_the_pages(hostile_run):
+    _, folder = hostile_run
+    page = (folder / f"{slugify(HOSTILE)}.html").read_text(encoding="utf-8")
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    for html in (page, index):
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert re.search(r"Acme &lt;script&gt;alert\((&#x27;|')name(&#x27;|')\)&lt;/script&gt;", html)
+    assert re.search(r"&lt;img src=x onerror=alert\((&#x27;|')subject(&#x27;|')\)&gt;", page)
+    # our pages carry no script at all and fetch nothing: every src is an embedded image
+    for html in (page, index):
+        assert "<script" not in html
+        assert set(re.findall(r'src="([a-z]+):', html)) == {"data"}
+        assert not re.search(r"""(href|src)=["']?(https?:)?//""", html)
+
+
+def test_a_client_page_shows_the_headline_and_states_where_it_came_from(hostile_run):
+    _, folder = hostile_run
+    page = (folder / "beta-canary.html").read_text(encoding="utf-8")
+    assert "<title>Beta Canary: relationship health, 2026-03</title>" in page
+    # praise 3 on 2026-03-06, decayed to 2026-03-31 (25 days): 3 * 0.5 ** (25 / 90) = 2.4746
+    assert '<div class="value">2.47</div>' in page
+    assert "Month: 2026-03" in page and "Settings fingerprint:" in page and "relhealth 0.1.0" in page
+    assert "def " not in page and "import " not in page                # no code
+    executed = json.loads((folder / "notebooks" / "beta-canary.ipynb").read_text(encoding="utf-8"))
+    injected = next(c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    assert 'client = "Beta Canary"' in "".join(injected["source"])
+
+
+def test_the_sample_renders_and_the_index_puts_pinecrest_first(tmp_path):
+    out = tmp_path / "reports"
+    code = main(["report", "--client", "pinecrest logistics", "--client", "Orbita Labs", "--out", str(out)])
+    assert code == 0
+    folder = out / "2026-10"
+    assert sorted(p.name for p in folder.iterdir()) == ["index.html", "orbita-labs.html", "pinecrest-logistics.html"]
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', index)
+    assert links == [("pinecrest-logistics.html", "Pinecrest Logistics"), ("orbita-labs.html", "Orbita Labs")]
+    rows = re.findall(r"<tr><td>(?:<a [^>]+>)?([^<]+)", index)
+    assert rows[0] == "Pinecrest Logistics" and len(rows) == 10 and "Maison Duval" in rows
+    pinecrest = (folder / "pinecrest-logistics.html").read_text(encoding="utf-8")
+    for figure in ("-3.46", "2.500", "USD 25,875.00", "154 days", "consider parting", "INV-1069"):
+        assert figure in pinecrest
+
+
+def test_the_client_notebook_runs_as_is_and_stops_on_a_wrong_client(tmp_path):
+    out = tmp_path / "run.ipynb"
+    nb = papermill.execute_notebook(str(CLIENT_NOTEBOOK), str(out), kernel_name="python3", progress_bar=False)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "<h1>Orbita Labs</h1>" in html and '<div class="value">7.54</div>' in html
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        papermill.execute_notebook(str(CLIENT_NOTEBOOK), str(out), kernel_name="python3", progress_bar=False,
+                                   parameters={"client": "Pinecrst"})
+    assert failure.value.ename == "UsageError"
+    assert "no client 'Pinecrst'" in failure.value.evalue and "Did you mean 'Pinecrest Logistics'?" in failure.value.evalue
+    assert set(papermill.inspect_notebook(str(PORTFOLIO_NOTEBOOK))) == {"data", "month", "config"}
+
+
+def test_the_notebook_command_writes_a_ready_notebook(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["notebook", "--client", "northwind", "--month", "2026-09"]) == 2
+    assert "Did you mean 'Northwind Outfitters'?" in capsys.readouterr().err
+    assert main(["notebook", "--client", "Northwind Outfitters", "--month", "2026-09"]) == 0
+    written = tmp_path / "northwind-outfitters-2026-09.ipynb"
+    printed = capsys.readouterr().out
+    assert f"wrote {written.name}" in printed and "jupyter lab northwind-outfitters-2026-09.ipynb" in printed
+    nb = nbformat.read(written, as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'client = "Northwind Outfitters"' in injected.source and 'month = "2026-09"' in injected.source
+    assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert main(["notebook", "--client", "Northwind Outfitters", "--month", "2026-09"]) == 1   # never overwrites
+
+
+@pytest.mark.parametrize("notebook", [CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK])
+def test_notebooks_are_kept_without_outputs(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])

@@ -1,0 +1,146 @@
+"""What the reports show (relhealth.review): one client's report from its own rows, the quadrant, the
+portfolio order. Decay is off (half_life_days = 0) so every number below is a plain sum."""
+import pandas as pd
+import pytest
+
+from relhealth.errors import UsageError
+from relhealth.io import read_dataset
+from relhealth.io.slices import load_data, read_slice, write_slice
+from relhealth.review import client_report, find_client, month_review, portfolio, portfolio_report, quadrant_of
+from relhealth.settings import load_settings
+
+FILES = {
+    "clients.csv": """\
+        client,aliases,account_manager,retainer_hours,payment_terms_days,currency
+        Acme,ACME Corp.,Oleg,20,30,EUR
+        Beta,,Maria,,,USD
+    """,
+    "crm_activities.csv": """\
+        date,client,kind,subject
+        2026-02-10,Acme,deadline_met,Launch
+        2026-03-05,Acme,praise,Kind words
+        2026-03-20 16:00,Acme,complaint,Late copy
+        2026-03-25,Beta,praise,BETA-CANARY
+    """,
+    "time_entries.csv": """\
+        date,client,hours,task
+        2026-02-10,Acme,4,Design
+        2026-03-02,Acme,6,Design
+        2026-03-03,Acme,2,Payment reminder call
+        2026-03-04,Beta,5,BETA-CANARY layout
+        2026-03-04,,1,Team meeting
+    """,
+    "invoices.csv": """\
+        invoice,client,issued,due,amount,currency,paid_on,paid_amount
+        A-1,Acme,2026-01-31,2026-02-28,1000,EUR,,
+        A-2,Acme,2026-02-28,2026-03-30,500,EUR,2026-03-15,500
+        A-3,Acme,2026-03-31,2026-04-30,700,EUR,,
+        B-1,Beta,2026-03-01,2026-03-10,900,USD,,
+    """,
+}
+
+
+@pytest.fixture
+def settings(tmp_path):
+    config = tmp_path / "no-decay.toml"
+    config.write_text("[eba]\nhalf_life_days = 0\n", encoding="utf-8")
+    return load_settings(config)
+
+
+@pytest.fixture
+def data(folder, settings):
+    return read_dataset(folder(FILES), known_kinds=settings.known_kinds)
+
+
+def test_a_client_report_adds_up_from_the_clients_own_rows(data, settings):
+    report = client_report(data, settings, "Acme", "2026-03")
+    h = report.headline
+    # EBA without decay: deadline_met 2 (Feb) + praise 3 - complaint 4 (Mar) = 1.0, watch; end of Feb it was 2
+    assert (h["eba_balance"], h["eba_band"], h["eba_change"]) == (1.0, "watch", -1.0)
+    assert (h["eba_deposits"], h["eba_withdrawals"]) == (3.0, -4.0)
+    # March: 6 h of design is work, the 2 h payment reminder call is chasing: 2 / 6; Jan-Mar: 2 / (4 + 6)
+    assert h["effort_ratio"] == pytest.approx(1 / 3)
+    assert h["effort_ratio_3m"] == pytest.approx(0.2)
+    assert h["effort_flag"] == "amber"
+    # at 2026-03-31: A-1 (1000, due 2026-02-28) is 31 days overdue; A-2 is paid; A-3 is not yet due
+    assert (h["max_days_overdue"], h["overdue_EUR"]) == (31, 1000.0)
+    assert report.open_invoices["invoice"].tolist() == ["A-1", "A-3"]
+    assert report.aging.loc["EUR"].to_dict() == {"current": 700.0, "1-30": 0.0, "31-60": 1000.0, "61-90": 0.0,
+                                                 "90+": 0.0}
+    assert report.overdue[["currency", "overdue", "max_days_overdue"]].values.tolist() == [["EUR", 1000.0, 31]]
+    # low trust (1.0 < healthy 5), low cost (0.2 < amber 0.25)
+    assert h["quadrant"] == "fix our service"
+    assert h["attention"] == ("EBA low at 1.00 (watch); chasing payment took 0.33x the work hours this month; "
+                              "an invoice 31 days overdue")
+    assert report.info == {"account_manager": "Oleg", "retainer_hours": 20.0, "payment_terms_days": 30.0,
+                           "currency": "EUR"}
+
+
+def test_the_waterfall_starts_at_last_months_balance_and_adds_up_to_the_change(data, settings):
+    report = client_report(data, settings, "Acme", "2026-03")
+    # without decay only the month's events move the balance, largest first; the February event moves nothing
+    assert report.contributions[["kind", "contribution"]].values.tolist() == [["complaint", -4.0], ["praise", 3.0]]
+    assert report.contributions["contribution"].sum() == report.headline["eba_change"]
+    assert report.ledger[["kind", "weight", "subject"]].values.tolist() == [
+        ["praise", 3.0, "Kind words"], ["complaint", -4.0, "Late copy"]]
+    history = report.eba_history.set_index(report.eba_history["month"].astype(str))
+    assert len(history) == 12 and history.index[0] == "2025-04"
+    assert history.loc["2026-02", "balance"] == 2.0 and history.loc["2026-03", "balance"] == 1.0
+    assert report.hours.loc[pd.Period("2026-03", "M")].to_dict() == {"collections": 2.0, "delivery": 6.0}
+    assert report.hours.loc[pd.Period("2026-02", "M")].to_dict() == {"collections": 0.0, "delivery": 4.0}
+
+
+def test_a_client_report_holds_nothing_of_another_client(data, settings):
+    report = client_report(data, settings, "Acme", "2026-03")
+    frames = [report.eba_history, report.contributions, report.ledger, report.hours, report.effort_history,
+              report.aging, report.open_invoices, report.overdue]
+    assert not any("BETA" in frame.to_csv() or "Beta" in frame.to_csv() for frame in frames)
+    assert "BETA" not in repr(report.headline)
+
+
+def test_the_headline_is_the_clients_row_of_the_whole_review(data, settings):
+    whole = month_review(data, settings, "2026-03").set_index("client").loc["Acme"]
+    headline = client_report(data, settings, "Acme", "2026-03").headline
+    # the slice knows only Acme's currencies; the whole review's other currency columns are 0 for Acme
+    shared = [c for c in whole.index if c in headline.index]
+    assert headline[shared].equals(whole[shared])
+    assert whole.drop(shared).to_dict() == {"overdue_USD": 0.0}
+
+
+def test_a_slice_written_for_a_notebook_has_only_its_clients_rows(data, tmp_path):
+    path = tmp_path / "acme.slice"
+    write_slice(data.for_client("Acme"), path)
+    acme = load_data(path)
+    assert acme.client_names == ["Acme"]
+    assert set(acme.time_entries["client"]) == {"Acme"}     # internal time is not Acme's either
+    assert set(acme.invoices["invoice"]) == {"A-1", "A-2", "A-3"}
+    assert b"BETA" not in path.read_bytes()
+    assert read_slice(path).folder == data.folder
+
+
+def test_a_client_is_found_by_any_spelling_and_a_wrong_name_is_a_clear_error(data):
+    assert find_client(data, "  acme  CORP. ") == "Acme"
+    assert find_client(data, "ACME") == "Acme"
+    with pytest.raises(UsageError, match=r"no client 'Acne' in .*data\. Did you mean 'Acme'\?"):
+        find_client(data, "Acne")
+    with pytest.raises(UsageError, match="no client given"):
+        find_client(data, None)
+
+
+@pytest.mark.parametrize("balance, ratio, expected", [
+    (5.0, 0.2499, "keep and grow"), (5.0, 0.25, "renegotiate terms"), (4.99, float("inf"), "consider parting"),
+    (-3.0, float("nan"), "fix our service"),
+])
+def test_the_quadrant_takes_trust_from_the_healthy_band_and_cost_from_the_amber_flag(balance, ratio, expected):
+    assert quadrant_of(balance, ratio, load_settings()) == expected
+
+
+def test_the_portfolio_puts_the_worst_quadrant_first_then_the_lowest_balance(data, settings):
+    table = portfolio(month_review(data, settings, "2026-03"), settings)
+    # Acme 1.0 and Beta 3.0 (praise) are both "fix our service": the lower balance first
+    assert table[["client", "quadrant", "eba_balance"]].values.tolist() == [
+        ["Acme", "fix our service", 1.0], ["Beta", "fix our service", 3.0]]
+    # Beta's B-1 (900 USD, due 2026-03-10) is 21 days overdue at 2026-03-31; no hours chasing
+    assert table.loc[1, "attention"] == "EBA low at 3.00 (watch); an invoice 21 days overdue"
+    bands = portfolio_report(data, settings, "2026-03").bands
+    assert bands[bands["month"] == pd.Period("2026-03", "M")]["band"].tolist() == ["watch", "watch"]

@@ -24,6 +24,7 @@ from relhealth.paths import SAMPLE_DIR
 from relhealth.review import (ClientReport, PortfolioReport, client_report, default_month, find_client,
                               portfolio_report)
 from relhealth.settings import Settings, load_settings
+from relhealth.summary import plural
 
 #: Resolution of the figures in the pages.
 DPI = 110
@@ -102,7 +103,8 @@ def table(frame: pd.DataFrame, formats: dict | None = None, empty: str = "None."
             shown[column] = [("" if v is None or (not isinstance(v, str) and pd.isna(v)) else write(v))
                              for v in shown[column]]
     shown = shown.astype(object).where(shown.notna(), "")
-    return Fragment(shown.to_html(index=False, escape=True, border=0, classes="data", na_rep=""))
+    html_table = shown.to_html(index=False, escape=True, border=0, classes="data", na_rep="")
+    return Fragment(f'<div class="scroll">{html_table}</div>')
 
 
 def _day(value) -> str:
@@ -189,7 +191,8 @@ def headline(report: ClientReport) -> Fragment:
         overdue = _card("Overdue invoices", "none", "nothing overdue at the month's end", "good")
     else:
         amounts = "; ".join(money(r.overdue, r.currency) for r in report.overdue.itertuples())
-        oldest = ", ".join(f"{esc(r.currency)} {int(r.max_days_overdue)} days" for r in report.overdue.itertuples())
+        oldest = ", ".join(f"{esc(r.currency)} {plural(int(r.max_days_overdue), 'day')}"
+                           for r in report.overdue.itertuples())
         days = int(report.overdue["max_days_overdue"].max())
         overdue = _card("Overdue invoices", amounts, f"oldest overdue: {oldest}",
                         "bad" if days >= 60 else "warn")
@@ -301,7 +304,8 @@ def attention_table(report: PortfolioReport) -> Fragment:
         rows.append("<tr>" + "".join(f'<td class="why">{c}</td>' if i == 2 else f"<td>{c}</td>"
                                      for i, c in enumerate(cells)) + "</tr>")
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return Fragment(f'<table class="data"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return Fragment(f'<div class="scroll"><table class="data"><thead><tr>{header}</tr></thead>'
+                    f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def quadrant(report: PortfolioReport) -> Fragment:
@@ -356,6 +360,7 @@ table.data { border-collapse: collapse; font-size: .82rem; margin: 8px 0 16px; w
 table.data th { text-align: left; background: #f3f4f6; padding: 4px 6px; border-bottom: 1px solid #d1d5db; }
 table.data td { padding: 3px 6px; border-bottom: 1px solid #f0f0f0; vertical-align: top; }
 td.why { min-width: 16em; }
+div.scroll { overflow-x: auto; }
 .empty { color: #6b7280; font-style: italic; }
 .failed { color: #b91c1c; font-weight: 600; } .failures { border: 1px solid #fecaca; background: #fef2f2;
      padding: 4px 16px; border-radius: 6px; }

@@ -21,6 +21,8 @@ CATEGORY_COLOURS = {
     "collections": "#c44e52",
     "internal": "#cccccc",
 }
+#: The heatmap's cells before a client's first record.
+NO_RECORD = "#eef0f3"
 DEPOSIT, WITHDRAWAL, LINE = "#2b8a3e", "#c92a2a", "#1f2937"
 #: Where an infinite ratio (chasing with no work hours) is drawn, as a share above the largest finite one.
 INF_HEADROOM = 1.25
@@ -282,8 +284,9 @@ def _label_points(ax: Axes, x, y, labels: list[str], fontsize: float = 8) -> Non
 
 def plot_band_heatmap(history: pd.DataFrame, bands: dict[str, float], clients: list[str] | None = None,
                       ax: Axes | None = None) -> Axes:
-    """Clients by months, each cell coloured by the EBA band at that month's end. ``history``:
-    ``client, month, band``; ``clients`` sets the order of the rows (default: as they come)."""
+    """Clients by months, each cell coloured by the EBA band at that month's end (grey before the
+    client's first record). ``history``: ``client, month, band``; ``clients`` sets the order of the rows
+    (default: as they come)."""
     clients = clients if clients is not None else list(dict.fromkeys(history["client"]))
     months = sorted(history["month"].unique())
     ax = ax or new_axes(height=max(2.5, 0.34 * len(clients) + 1.2))
@@ -291,7 +294,7 @@ def plot_band_heatmap(history: pd.DataFrame, bands: dict[str, float], clients: l
     names = list(colours)
     codes = (history.assign(code=history["band"].map({n: i for i, n in enumerate(names)}))
              .pivot(index="client", columns="month", values="code").reindex(index=clients, columns=months))
-    cmap = ListedColormap([colours[n] for n in names])
+    cmap = ListedColormap([colours[n] for n in names]).with_extremes(bad=NO_RECORD)
     norm = BoundaryNorm(np.arange(len(names) + 1) - 0.5, len(names))
     ax.imshow(codes.to_numpy(dtype="float64"), aspect="auto", cmap=cmap, norm=norm, interpolation="nearest")
     ax.set_yticks(np.arange(len(clients)), [plain(c) for c in clients], fontsize=8)
@@ -301,6 +304,8 @@ def plot_band_heatmap(history: pd.DataFrame, bands: dict[str, float], clients: l
     ax.grid(which="minor", color="white", lw=1.5)
     ax.tick_params(which="minor", length=0)
     handles = [ax.bar(0, 0, color=colours[n], label=n) for n in names]
+    if codes.isna().to_numpy().any():
+        handles.append(ax.bar(0, 0, color=NO_RECORD, label="no record yet"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     ax.set_title("EBA band at each month's end")
     return ax

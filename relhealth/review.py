@@ -181,10 +181,19 @@ def history_months(month: str | pd.Period) -> pd.PeriodIndex:
 
 def band_history(dataset: Dataset, settings: Settings, clients: list[str], month: str | pd.Period) -> pd.DataFrame:
     """The EBA band and balance of each client at the end of each history month: ``client, month,
-    balance, band``."""
+    balance, band``; both missing for the months before the client's first record."""
     ledger = ledger_from_activities(dataset.crm_activities, settings["eba"]["weights"])
-    table = monthly_eba(ledger, clients, history_months(month), settings["eba"])
-    return table[["client", "month", "balance", "band"]]
+    table = monthly_eba(ledger, clients, history_months(month), settings["eba"])[["client", "month", "balance", "band"]]
+    before = table["month"] < table["client"].map(first_months(dataset))
+    table["balance"] = table["balance"].mask(before)
+    table["band"] = table["band"].mask(before)
+    return table
+
+
+def first_months(dataset: Dataset) -> pd.Series:
+    """The month of each client's first dated record (a client with none is missing)."""
+    dates = dataset.record_dates().dropna(subset=["client"])
+    return dates.groupby("client")["date"].min().dt.to_period("M")
 
 
 @dataclass
@@ -201,7 +210,7 @@ class ClientReport:
     settings: Settings
     info: dict
     headline: pd.Series
-    eba_history: pd.DataFrame       # month, balance, change, deposits, withdrawals, band
+    eba_history: pd.DataFrame       # month, balance, change, deposits, withdrawals, band (from the first record)
     contributions: pd.DataFrame     # events that moved the balance this month, largest first
     ledger: pd.DataFrame            # the month's events: date, kind, weight, weight_from, subject, source, row
     hours: pd.DataFrame             # months x categories, hours
@@ -223,6 +232,9 @@ def client_report(dataset: Dataset, settings: Settings, client: str, month: str 
                          f"clients.csv, so it has no report for {month}. Choose a later month.")
     headline = portfolio(review, settings).set_index("client").loc[client]
     months = history_months(month)
+    first = first_months(own).get(client)
+    if first is not None and months[0] < first <= month:
+        months = months[months >= first]      # a new client's history starts with its first record
     ledger = ledger_from_activities(own.crm_activities, settings["eba"]["weights"])
     eba_history = monthly_eba(ledger, [client], months, settings["eba"]).drop(columns="client")
     moved = contributions(ledger, month, settings["eba"]["half_life_days"])

@@ -3,6 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection
+from matplotlib.colors import to_rgba
 
 from relhealth import plotting
 
@@ -97,3 +98,12 @@ def test_the_heatmap_colours_each_client_and_month_by_band():
     # overdrawn 0, watch 1, healthy 2, strong 3; rows in the order asked
     assert codes.tolist() == [[3.0, 2.0], [0.0, 1.0]]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["B", "A"]
+
+
+def test_the_heatmap_leaves_the_months_before_a_clients_first_record_grey():
+    history = pd.DataFrame({"client": ["New", "New"], "month": list(MONTHS[:2]), "band": [None, "healthy"]})
+    ax = plotting.plot_band_heatmap(history, BANDS)
+    codes = ax.images[0].get_array()
+    assert codes.mask.tolist() == [[True, False]] and codes[0, 1] == 2.0
+    assert ax.images[0].cmap.get_bad().tolist() == list(to_rgba(plotting.NO_RECORD))
+    assert "no record yet" in [t.get_text() for t in ax.get_legend().get_texts()]

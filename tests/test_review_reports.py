@@ -84,7 +84,8 @@ def test_the_waterfall_starts_at_last_months_balance_and_adds_up_to_the_change(d
     assert report.ledger[["kind", "weight", "subject"]].values.tolist() == [
         ["praise", 3.0, "Kind words"], ["complaint", -4.0, "Late copy"]]
     history = report.eba_history.set_index(report.eba_history["month"].astype(str))
-    assert len(history) == 12 and history.index[0] == "2025-04"
+    # the history starts with Acme's first record (invoice A-1, issued 2026-01-31), not 12 months back
+    assert history.index.tolist() == ["2026-01", "2026-02", "2026-03"]
     assert history.loc["2026-02", "balance"] == 2.0 and history.loc["2026-03", "balance"] == 1.0
     assert report.hours.loc[pd.Period("2026-03", "M")].to_dict() == {"collections": 2.0, "delivery": 6.0}
     assert report.hours.loc[pd.Period("2026-02", "M")].to_dict() == {"collections": 0.0, "delivery": 4.0}
@@ -144,3 +145,6 @@ def test_the_portfolio_puts_the_worst_quadrant_first_then_the_lowest_balance(dat
     assert table.loc[1, "attention"] == "EBA low at 3.00 (watch); an invoice 21 days overdue"
     bands = portfolio_report(data, settings, "2026-03").bands
     assert bands[bands["month"] == pd.Period("2026-03", "M")]["band"].tolist() == ["watch", "watch"]
+    # Beta's first record is in March 2026: no band before it
+    beta = bands[bands["client"] == "Beta"].set_index("month")["band"]
+    assert beta.loc[pd.Period("2026-02", "M")] is None or pd.isna(beta.loc[pd.Period("2026-02", "M")])

@@ -106,7 +106,7 @@ def _validate(args: argparse.Namespace) -> int:
     from relhealth.summary import describe_dataset
     from relhealth.settings import load_settings
 
-    dataset = read_dataset(_data_dir(args), known_kinds=load_settings().known_kinds)
+    dataset = read_dataset(_data_dir(args), **load_settings().read_options)
     print(describe_dataset(dataset))
     return 0
 
@@ -118,7 +118,7 @@ def _score(args: argparse.Namespace) -> int:
     from relhealth.settings import load_settings
 
     settings = load_settings(args.config)
-    dataset = read_dataset(_data_dir(args), known_kinds=settings.known_kinds)
+    dataset = read_dataset(_data_dir(args), **settings.read_options)
     month = args.month or default_month(dataset)
     text = review_to_csv(month_review(dataset, settings, month))
     if args.out is None:
@@ -143,7 +143,7 @@ def _report(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
     settings = load_settings(args.config)
-    dataset = read_dataset(_data_dir(args), known_kinds=settings.known_kinds)
+    dataset = read_dataset(_data_dir(args), **settings.read_options)
     month = args.month or default_month(dataset)
     for note in dataset.quality:
         print(f"note: {note}", file=sys.stderr)
@@ -168,7 +168,7 @@ def _notebook(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     data = _data_dir(args).resolve()
-    dataset = read_dataset(data, known_kinds=settings.known_kinds)
+    dataset = read_dataset(data, **settings.read_options)
     client = find_client(dataset, args.client)
     month = args.month or str(default_month(dataset))
     out = args.out or Path(f"{slugify(client)}-{month}.ipynb")

@@ -161,7 +161,7 @@ def open_client_report(client: str | None, month: str | None = None, data: str |
     Raises a clear error, never another client's report, when the client is not in the data.
     """
     settings = load_settings(config or None)
-    dataset = load_data(data or SAMPLE_DIR, known_kinds=settings.known_kinds)
+    dataset = load_data(data or SAMPLE_DIR, **settings.read_options)
     name = find_client(dataset, client)
     return client_report(dataset, settings, name, month or default_month(dataset))
 
@@ -271,7 +271,7 @@ def open_portfolio(data: str | None = None, month: str | None = None, config: st
                                                 "data folder."))
         return content
     settings = load_settings(config or None)
-    dataset = load_data(data or SAMPLE_DIR, known_kinds=settings.known_kinds)
+    dataset = load_data(data or SAMPLE_DIR, **settings.read_options)
     return portfolio_report(dataset, settings, month or default_month(dataset))
 
 

@@ -47,6 +47,11 @@ class Settings:
         """The kinds the rubric gives a weight to."""
         return set(self.values["eba"]["weights"])
 
+    @property
+    def read_options(self) -> dict:
+        """The arguments of :func:`relhealth.io.read_dataset` that the settings decide."""
+        return {"known_kinds": self.known_kinds, "date_order": self.values["input"]["date_order"] or None}
+
 
 def _read_toml(path: Path) -> dict:
     try:
@@ -122,7 +127,15 @@ def _merge(default: dict, user: dict, prefix: str, file: str, problems: list[Pro
 REFERENCES = {("quadrant", "high_trust_band"): ("eba", "bands"), ("quadrant", "high_cost_flag"): ("effort", "flags")}
 
 
+#: Settings that take one of a few words.
+CHOICES = {("input", "date_order"): ("", "dmy", "mdy")}
+
+
 def _check_references(values: dict, file: str, problems: list[Problem]) -> None:
+    for (table, key), allowed in CHOICES.items():
+        if values[table][key] not in allowed:
+            words = ", ".join(f"'{a}'" for a in allowed)
+            problems.append(Problem(file, f"{table}.{key} = {values[table][key]!r} is not one of {words}."))
     for (table, key), (ref_table, ref_key) in REFERENCES.items():
         name, names = values[table][key], list(values[ref_table][ref_key])
         if name not in names:

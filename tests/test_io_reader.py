@@ -215,19 +215,21 @@ def test_two_invoices_with_one_id_and_different_content_are_an_error(folder):
         "as payments come in).")
 
 
-def test_an_unknown_csv_in_the_folder_is_named(folder):
-    path = folder({"time_entries.csv": "date,client,hours\n", "toggl_export.csv": "User,Duration\n"})
+def test_a_csv_of_no_known_format_is_named_with_its_columns_and_what_the_closest_format_lacks(folder):
+    path = folder({"time_entries.csv": "date,client,hours\n",
+                   "toggl_export.csv": "User,Client,Project,Description,Start date,Duration\n"})
     assert error_of(path) == (
-        f"{path / 'toggl_export.csv'}: relhealth does not know this file. A data folder holds clients.csv, "
-        "time_entries.csv, crm_activities.csv and invoices.csv (see docs/data-format.md); rename the file if "
-        "it is one of these, or move it out of the folder.")
+        f"{path / 'toggl_export.csv'}: relhealth does not recognise this file. Its columns are: user, client, "
+        "project, description, start date, duration. The closest format, Toggl Track detailed report, also "
+        "needs 'start time'. Export the file again with that column, name the columns as docs/data-format.md "
+        "lists them, or move the file out of the folder.")
 
 
 def test_a_folder_with_only_clients_has_no_data_to_read(folder):
     path = folder({"clients.csv": "client\nAcme\n", "README.md": "notes"})
     assert error_of(path) == (
-        f"{path}: no data to read: the folder needs at least one of time_entries.csv, crm_activities.csv or "
-        "invoices.csv (see docs/data-format.md).")
+        f"{path}: no data to read: the folder needs at least one export of time entries, CRM activities or "
+        "invoices (see docs/data-format.md).")
 
 
 def test_a_spelling_that_names_two_clients_is_an_error(folder):

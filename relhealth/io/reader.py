@@ -8,6 +8,7 @@ import pandas as pd
 
 from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, MAIN_TABLES, ROW, SOURCE, TABLES, TIME_ENTRIES, TableSpec
 from relhealth.errors import InputError, Problem
+from relhealth.io.formats import KNOWN_COLUMNS, START, first_ambiguous, has_slash_dates, recognise, slash_date_order
 from relhealth.io.names import ClientDirectory
 from relhealth.io.quality import DataQuality
 from relhealth.io.schemas import schema_problems
@@ -29,6 +30,8 @@ class FileInfo:
     encoding: str
     delimiter: str
     decimal_comma: bool
+    format: str = ""
+    date_order: str | None = None
 
     @property
     def delimiter_name(self) -> str:
@@ -80,14 +83,18 @@ class Dataset:
         return (dates.min(), dates.max()) if len(dates) else None
 
 
-def read_dataset(folder: str | Path, known_kinds: set[str] | None = None) -> Dataset:
-    """Read every canonical CSV of ``folder`` into a :class:`Dataset`.
+def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_order: str | None = None) -> Dataset:
+    """Read every CSV export of ``folder`` into a :class:`Dataset`.
+
+    Each ``.csv`` is recognised by its header, whatever its name (:mod:`relhealth.io.formats`); several
+    exports of one table are combined, and an entry found in two of them is counted once and noted.
 
     Parameters
     ----------
     folder : the data folder.
     known_kinds : the kinds of the rubric; a CRM activity of another kind gets a data-quality note.
         None skips that check.
+    date_order : ``"dmy"`` or ``"mdy"``: how to read ``03/04/2026`` in a file whose dates do not tell.
 
     Raises
     ------
@@ -96,31 +103,34 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None) -> Dat
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(Problem(str(folder), "no such data folder. Give the folder that holds the CSV exports."))
-    paths = _find_files(folder)
     problems: list[Problem] = []
     quality = DataQuality()
-    frames: dict[str, pd.DataFrame] = {}
+    found: dict[str, list[pd.DataFrame]] = {spec.name: [] for spec in TABLES}
     files: list[FileInfo] = []
-    for spec in TABLES:
-        path = paths.get(spec.file)
-        if path is None:
-            frames[spec.name] = _empty_frame(spec)
-            continue
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"):
         try:
-            frame, info = _read_table(path, spec, quality)
+            spec, frame, info = _read_file(path, quality, date_order)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        frames[spec.name] = frame
+        found[spec.name].append(frame)
         files.append(info)
     if problems:
         raise InputError(problems)
+    if not any(found[spec.name] for spec in MAIN_TABLES):
+        raise InputError(Problem(str(folder), (
+            "no data to read: the folder needs at least one export of time entries, CRM activities or "
+            "invoices (see docs/data-format.md).")))
+    frames = {spec.name: pd.concat(found[spec.name], ignore_index=True) if found[spec.name] else _empty_frame(spec)
+              for spec in TABLES}
 
     directory = ClientDirectory()
-    clients = _register_clients(frames[CLIENTS.name], directory, paths.get(CLIENTS.file))
+    clients_files = [info.path for info in files if info.table == CLIENTS.name]
+    clients = _register_clients(frames[CLIENTS.name], directory, clients_files[0] if clients_files else None)
     for spec in MAIN_TABLES:
         frames[spec.name]["client"] = directory.resolve(frames[spec.name]["client"])
         frames[spec.name] = _drop_duplicates(frames[spec.name], quality)
+        frames[spec.name] = _drop_overlaps(frames[spec.name], spec, quality)
     _check_invoices(frames[INVOICES.name], quality)
     _note_time_entries(frames[TIME_ENTRIES.name], quality)
     if known_kinds is not None:
@@ -132,30 +142,6 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None) -> Dat
                    quality=quality, files=files)
 
 
-def _find_files(folder: Path) -> dict[str, Path]:
-    known = {spec.file for spec in TABLES}
-    found: dict[str, Path] = {}
-    unknown: list[Problem] = []
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.suffix.lower() != ".csv":
-            continue
-        name = path.name.lower()
-        if name in known:
-            found[name] = path
-        else:
-            unknown.append(Problem(str(path), (
-                "relhealth does not know this file. A data folder holds clients.csv, time_entries.csv, "
-                "crm_activities.csv and invoices.csv (see docs/data-format.md); rename the file if it is "
-                "one of these, or move it out of the folder.")))
-    if unknown:
-        raise InputError(unknown)
-    if not any(spec.file in found for spec in MAIN_TABLES):
-        raise InputError(Problem(str(folder), (
-            "no data to read: the folder needs at least one of time_entries.csv, crm_activities.csv "
-            "or invoices.csv (see docs/data-format.md).")))
-    return found
-
-
 def _empty_frame(spec: TableSpec) -> pd.DataFrame:
     context = FileContext()
     empty = pd.Series([], dtype="str")
@@ -165,27 +151,38 @@ def _empty_frame(spec: TableSpec) -> pd.DataFrame:
     return frame
 
 
-def _read_table(path: Path, spec: TableSpec, quality: DataQuality) -> tuple[pd.DataFrame, FileInfo]:
+def _read_file(path: Path, quality: DataQuality, date_order: str | None) -> tuple[TableSpec, pd.DataFrame, FileInfo]:
+    """Read one export: recognise its format by the header, map it to its canonical table, parse it."""
     file = str(path)
-    table = read_raw_table(path, set(spec.columns))
-    raw = table.frame
-    missing = [c for c in spec.required if c not in raw.columns]
-    if missing:
-        found = ", ".join(c for c in raw.columns if c != ROW) or "none"
+    table = read_raw_table(path, KNOWN_COLUMNS)
+    header = [c for c in table.frame.columns if c != ROW]
+    fmt, closest = recognise(header, path.name)
+    if fmt is None:
+        missing = closest.missing(set(header))
         names = ", ".join(f"'{c}'" for c in missing)
+        found = ", ".join(header) or "none"
+        if closest.name == f"canonical {path.name.lower()}":
+            raise InputError(Problem(file, (
+                f"the required column{'s' if len(missing) > 1 else ''} {names} "
+                f"{'are' if len(missing) > 1 else 'is'} missing. Columns found: {found}. "
+                "Name the columns in the header row as docs/data-format.md lists them.")))
         raise InputError(Problem(file, (
-            f"the required column{'s' if len(missing) > 1 else ''} {names} "
-            f"{'are' if len(missing) > 1 else 'is'} missing. Columns found: {found}. "
-            "Name the columns in the header row as docs/data-format.md lists them.")))
+            f"relhealth does not recognise this file. Its columns are: {found}. The closest format, "
+            f"{closest.name}, also needs {names}. Export the file again with "
+            f"{'those columns' if len(missing) > 1 else 'that column'}, name the columns as "
+            "docs/data-format.md lists them, or move the file out of the folder.")))
+    spec = fmt.table
+    for column in header:
+        table.frame[column] = table.frame[column].str.strip()
+    raw = fmt.convert(table.frame)
     value_columns = [c for c in raw.columns if c != ROW]
-    for column in value_columns:
-        raw[column] = raw[column].str.strip()
     if table.blank_rows:
         quality.add(file, "blank_rows", "blank lines skipped.", rows=table.blank_rows)
 
     numeric = [c for c, kind in spec.columns.items() if kind == "number" and c in raw.columns]
     decimal_comma = bool(numeric) and has_decimal_comma(pd.concat([raw[c] for c in numeric]), table.delimiter)
-    context = FileContext(decimal_comma=decimal_comma)
+    order = _date_order(raw, spec, file, date_order)
+    context = FileContext(decimal_comma=decimal_comma, date_order=order)
 
     problems: list[Problem] = []
     parsed = {}
@@ -215,8 +212,28 @@ def _read_table(path: Path, spec: TableSpec, quality: DataQuality) -> tuple[pd.D
     if duplicated.any():
         first = raw.groupby(value_columns, sort=False, dropna=False)[ROW].transform("first")
         frame[_DUPLICATE_OF] = first.where(duplicated)
-    info = FileInfo(spec.name, path, len(frame), table.encoding, table.delimiter, decimal_comma)
-    return frame, info
+    info = FileInfo(spec.name, path, len(frame), table.encoding, table.delimiter, decimal_comma, fmt.name, order)
+    return spec, frame, info
+
+
+def _date_order(raw: pd.DataFrame, spec: TableSpec, file: str, setting: str | None) -> str | None:
+    """How the file's ``03/04/2026`` reads: proved by a value with a first (day) or second (day) part
+    above 12, else the setting; an error when neither tells or when the file mixes both orders."""
+    dates = [raw[c] for c, kind in spec.columns.items() if kind in ("date", "datetime") and c in raw.columns]
+    values = pd.concat(dates) if dates else pd.Series([], dtype="str")
+    if not has_slash_dates(values):
+        return None
+    order = slash_date_order(values)
+    if order == "both":
+        raise InputError(Problem(file, (
+            "the dates mix day-first (such as 13/04/2026) and month-first (such as 04/13/2026) values. "
+            "Export the file again with one date format.")))
+    if order is None and setting is None:
+        raise InputError(Problem(file, (
+            f"cannot tell whether a date such as {first_ambiguous(values)} puts the day or the month first: "
+            "no date in the file has a part above 12. Set date_order = \"dmy\" (day first) or \"mdy\" "
+            "(month first) under [input] in a settings file and pass it with --config.")))
+    return order or setting
 
 
 def _drop_duplicates(frame: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
@@ -230,6 +247,29 @@ def _drop_duplicates(frame: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
                     f"exact duplicate{'s' if len(rows) > 1 else ''}: {pairs}; counted once.",
                     rows=rows[ROW], client=None if pd.isna(client) else client)
     return frame[frame[_DUPLICATE_OF].isna()].drop(columns=_DUPLICATE_OF).reset_index(drop=True)
+
+
+def _drop_overlaps(frame: pd.DataFrame, spec: TableSpec, quality: DataQuality) -> pd.DataFrame:
+    """The same entry in two exports (overlapping periods, or two copies of one export): rows equal in
+    every canonical column (and start time, when they have one) but from different files are counted
+    once, the first file's row kept, and noted."""
+    if frame.empty or frame[SOURCE].nunique() < 2:
+        return frame
+    key = [c for c in [*spec.columns, START] if c in frame.columns]
+    groups = frame[key].astype("str").fillna("").groupby(key, sort=False, dropna=False)
+    first_source = groups.ngroup().map(frame.groupby(groups.ngroup())[SOURCE].first())
+    first_row = groups.ngroup().map(frame.groupby(groups.ngroup())[ROW].first())
+    overlap = frame[SOURCE] != first_source
+    if not overlap.any():
+        return frame
+    dropped = frame[overlap].assign(_first=first_source[overlap], _first_row=first_row[overlap])
+    for (source, first), rows in dropped.groupby([SOURCE, "_first"], sort=False):
+        count = len(rows)
+        shown = ", ".join(str(int(r)) for r in rows["_first_row"][:10]) + (" ..." if count > 10 else "")
+        quality.add(source, "overlap", (
+            f"{count} entr{'y' if count == 1 else 'ies'} also in {Path(first).name} (row{'s' if count > 1 else ''} "
+            f"{shown} there), from an overlapping export; counted once."), rows=rows[ROW])
+    return frame[~overlap].reset_index(drop=True)
 
 
 def _register_clients(clients: pd.DataFrame, directory: ClientDirectory, path: Path | None) -> pd.DataFrame:

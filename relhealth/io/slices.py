@@ -39,11 +39,12 @@ def read_slice(path: str | Path):
     return payload["content"]
 
 
-def load_data(data: str | Path, known_kinds: set[str] | None = None) -> Dataset:
-    """A data folder read with :func:`read_dataset`, or a slice file read with :func:`read_slice`."""
+def load_data(data: str | Path, **options) -> Dataset:
+    """A data folder read with :func:`read_dataset` (``options`` are its keyword arguments), or a slice
+    file read with :func:`read_slice`."""
     path = Path(data)
     if not path.is_file():
-        return read_dataset(path, known_kinds=known_kinds)
+        return read_dataset(path, **options)
     content = read_slice(path)
     if not isinstance(content, Dataset):
         raise InputError(Problem(str(path), "holds no client data (it is a portfolio slice). Give a client slice "

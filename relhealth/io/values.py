@@ -26,18 +26,23 @@ class FileContext:
     """What a parser may need to know about the whole file."""
 
     decimal_comma: bool = False
+    #: How ``03/04/2026`` reads in this file: ``"dmy"`` (3 April) or ``"mdy"`` (March 4); None when the
+    #: file has no such date.
+    date_order: str | None = None
 
 
 # ---- dates ----------------------------------------------------------------------------------------
 
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
 _TZ_SUFFIX = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
 def parse_datetime(values: pd.Series, context: FileContext) -> pd.Series:
-    """Read ISO dates and date-times (``2026-03-31``, ``2026-03-31 18:45``, ``2026-03-31T18:45:00+03:00``)
-    and ``dd.mm.yyyy`` with an optional ``HH:MM[:SS]``. A time-zone suffix is dropped: the wall-clock
+    """Read ISO dates and date-times (``2026-03-31``, ``2026-03-31 18:45``, ``2026-03-31T18:45:00+03:00``),
+    ``dd.mm.yyyy`` with an optional ``HH:MM[:SS]``, and ``dd/mm/yyyy`` or ``mm/dd/yyyy`` (as the file's
+    ``date_order`` says) with an optional 24- or 12-hour time (``1:30 PM``). A time-zone suffix is dropped: the wall-clock
     time of the export is kept. Impossible dates (``2026-02-30``) are bad values."""
     text = values.str.replace(_TZ_SUFFIX, "", regex=True)
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
@@ -47,14 +52,24 @@ def parse_datetime(values: pd.Series, context: FileContext) -> pd.Series:
     dotted = ~iso & text.str.match(_DOTTED.pattern)
     if dotted.any():
         parts = text[dotted].str.extract(_DOTTED.pattern).fillna("0")
-        result[dotted] = pd.to_datetime(
-            pd.DataFrame({
-                "year": parts[2].astype(int), "month": parts[1].astype(int), "day": parts[0].astype(int),
-                "hour": parts[3].astype(int), "minute": parts[4].astype(int), "second": parts[5].astype(int),
-            }),
-            errors="coerce",
-        ).astype("datetime64[us]")
+        result[dotted] = _assemble(parts[2], parts[1], parts[0], parts[3], parts[4], parts[5])
+    slashed = ~iso & ~dotted & text.str.match(_SLASHED.pattern)
+    if slashed.any() and context.date_order in ("dmy", "mdy"):
+        parts = text[slashed].str.extract(_SLASHED.pattern)
+        day, month = (parts[0], parts[1]) if context.date_order == "dmy" else (parts[1], parts[0])
+        hour = parts[3].fillna("0").astype(int)
+        half = parts[6].fillna("").str.lower()
+        bad_clock = (half != "") & ((hour < 1) | (hour > 12))
+        hour = hour.where(half == "", hour % 12 + (half == "pm") * 12)
+        stamps = _assemble(parts[2], month, day, hour, parts[4], parts[5])
+        result[slashed] = stamps.mask(bad_clock)
     return result
+
+
+def _assemble(year, month, day, hour, minute, second) -> pd.Series:
+    frame = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour, "minute": minute,
+                          "second": second}).fillna("0").astype(int)
+    return pd.to_datetime(frame, errors="coerce").astype("datetime64[us]")
 
 
 def parse_date(values: pd.Series, context: FileContext) -> pd.Series:

@@ -1,0 +1,211 @@
+"""The export formats relhealth reads, each recognised by its header and mapped to a canonical table.
+
+A format turns a frame of strings with the export's own columns (header names in lower case, see
+:mod:`relhealth.io.text`) into a frame of strings with canonical columns; the values are then read by the
+parsers of :mod:`relhealth.io.values` exactly as a canonical file's would be.
+
+For the time trackers, one rule holds everywhere: the entry's own text (Toggl's and Clockify's
+*Description*, Harvest's *Notes*, Kimai's *Description*) becomes ``task``, and the tool's task or
+activity name becomes a tag, so that the category patterns see both. An entry is dated by its start.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TIME_ENTRIES, TableSpec
+
+#: The time of day an entry started, kept beside the canonical columns to tell two entries apart.
+START = "start"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format: the table it fills, the header columns that identify it, and its mapping."""
+
+    name: str
+    table: TableSpec
+    required: tuple[str, ...]
+    convert: Callable[[pd.DataFrame], pd.DataFrame]
+    known: tuple[str, ...] = ()
+
+    def missing(self, header: set[str]) -> list[str]:
+        return [c for c in self.required if c not in header]
+
+    @property
+    def columns(self) -> set[str]:
+        return {*self.required, *self.known}
+
+
+# ----- helpers over frames of strings
+
+def _col(raw: pd.DataFrame, *names: str) -> pd.Series:
+    """The first of ``names`` that the export has, else empty strings."""
+    for name in names:
+        if name in raw.columns:
+            return raw[name]
+    return pd.Series("", index=raw.index, dtype="str")
+
+
+def _first_filled(*series: pd.Series) -> pd.Series:
+    result = series[0]
+    for other in series[1:]:
+        result = result.where(result != "", other)
+    return result
+
+
+def _join_tags(*series: pd.Series) -> pd.Series:
+    """Tags from several columns joined by commas, empty parts left out."""
+    frame = pd.concat([s.str.strip() for s in series], axis=1)
+    return frame.apply(lambda row: ", ".join(v for v in row if v), axis=1).astype("str") if len(frame) else \
+        pd.Series("", index=frame.index, dtype="str")
+
+
+_CLOCK = re.compile(r"^\s*(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$")
+
+
+def clock_hours(values: pd.Series) -> pd.Series:
+    """``H:MM`` or ``H:MM:SS`` durations (``01:30:00``, ``26:30``) as decimal hours in text; any other
+    value is left as it is for the number parser to read or refuse."""
+    parts = values.str.extract(_CLOCK.pattern)
+    matched = parts[0].notna()
+    hours = (parts[0].astype("float64") + parts[1].astype("float64") / 60
+             + parts[2].fillna("0").astype("float64") / 3600)
+    text = hours.map(lambda h: "" if pd.isna(h) else f"{h:.6f}".rstrip("0").rstrip("."))
+    return values.where(~matched, text).astype("str")
+
+
+def _people(raw: pd.DataFrame) -> pd.Series:
+    full = (_col(raw, "first name") + " " + _col(raw, "last name")).str.strip()
+    return _first_filled(_col(raw, "user", "username", "name", "пользователь", "person"), full)
+
+
+def _frame(raw: pd.DataFrame, **columns: pd.Series) -> pd.DataFrame:
+    out = pd.DataFrame({name: values.astype("str") for name, values in columns.items()}, index=raw.index)
+    out[ROW] = raw[ROW]
+    return out
+
+
+# ----- the formats
+
+def _canonical(raw: pd.DataFrame) -> pd.DataFrame:
+    return raw
+
+
+def _toggl(raw: pd.DataFrame) -> pd.DataFrame:
+    return _frame(raw, date=raw["start date"], client=raw["client"], hours=clock_hours(raw["duration"]),
+                  project=raw["project"], person=_col(raw, "user"),
+                  task=_first_filled(raw["description"], _col(raw, "task")),
+                  tags=_join_tags(_col(raw, "tags"), _col(raw, "task")), billable=_col(raw, "billable"),
+                  **{START: raw["start time"]})
+
+
+def _harvest(raw: pd.DataFrame) -> pd.DataFrame:
+    return _frame(raw, date=raw["date"], client=raw["client"], hours=raw["hours"], project=raw["project"],
+                  person=_people(raw), task=_first_filled(raw["notes"], raw["task"]), tags=raw["task"],
+                  billable=_col(raw, "billable?"))
+
+
+def _clockify(raw: pd.DataFrame) -> pd.DataFrame:
+    decimal = _col(raw, "duration (decimal)")
+    hours = _first_filled(decimal, clock_hours(raw["duration (h)"]))
+    return _frame(raw, date=raw["start date"], client=raw["client"], hours=hours, project=raw["project"],
+                  person=_col(raw, "user"), task=_first_filled(raw["description"], _col(raw, "task")),
+                  tags=_join_tags(_col(raw, "tags"), _col(raw, "task")), billable=_col(raw, "billable"),
+                  **{START: raw["start time"]})
+
+
+def _kimai(names: dict[str, str]) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def convert(raw: pd.DataFrame) -> pd.DataFrame:
+        c = {key: raw[name] if name in raw.columns else pd.Series("", index=raw.index, dtype="str")
+             for key, name in names.items()}
+        return _frame(raw, date=c["date"], client=c["client"], hours=clock_hours(c["duration"]),
+                      project=c["project"], person=c["user"], task=_first_filled(c["description"], c["activity"]),
+                      tags=_join_tags(c["tags"], c["activity"]), **{START: c["from"]})
+    return convert
+
+
+_KIMAI_EN = {"date": "date", "from": "from", "to": "to", "duration": "duration", "client": "customer",
+             "project": "project", "activity": "activity", "description": "description", "user": "user",
+             "tags": "tags"}
+_KIMAI_RU = {"date": "дата", "from": "с", "to": "до", "duration": "длительность", "client": "клиент",
+             "project": "проект", "activity": "активность", "description": "описание", "user": "пользователь",
+             "tags": "теги"}
+
+FORMATS: list[Format] = [
+    *[Format(f"canonical {spec.file}", spec, tuple(spec.required), _canonical, tuple(spec.optional))
+      for spec in (CLIENTS, TIME_ENTRIES, CRM_ACTIVITIES, INVOICES)],
+    Format("Toggl Track detailed report", TIME_ENTRIES,
+           ("client", "project", "description", "start date", "start time", "duration"), _toggl,
+           ("user", "email", "task", "billable", "end date", "end time", "tags")),
+    Format("Harvest detailed time report", TIME_ENTRIES,
+           ("date", "client", "project", "project code", "task", "notes", "hours"), _harvest,
+           ("first name", "last name", "billable?")),
+    Format("Clockify detailed report", TIME_ENTRIES,
+           ("project", "client", "description", "start date", "start time", "duration (h)"), _clockify,
+           ("task", "user", "email", "tags", "billable", "end date", "end time", "duration (decimal)")),
+    Format("Kimai export", TIME_ENTRIES, ("date", "from", "to", "duration", "customer", "project", "activity"),
+           _kimai(_KIMAI_EN), ("description", "user", "tags")),
+    Format("Kimai export (Russian)", TIME_ENTRIES,
+           ("дата", "с", "до", "длительность", "клиент", "проект", "активность"), _kimai(_KIMAI_RU),
+           ("описание", "пользователь", "теги")),
+]
+
+#: Every column name any format knows: what the delimiter detection looks for.
+KNOWN_COLUMNS: set[str] = set().union(*(f.columns for f in FORMATS))
+
+
+def recognise(header: list[str], file_name: str = "") -> tuple[Format | None, Format]:
+    """The format of a file with ``header``, or None; and the closest format, to say what is missing.
+
+    A canonical file name (``time_entries.csv``, ...) decides the table. Otherwise the format whose
+    identifying columns are all in the header wins, the most specific one when several are; but when
+    another format has more of its identifying columns there than the winner has in all, the file is taken
+    for a broken export of that one (``date, client, hrs`` is time entries missing ``hours``, not a client
+    list).
+    """
+    names = set(header)
+    by_name = [f for f in FORMATS if f.name == f"canonical {file_name.lower()}"]
+    if by_name:
+        return (None if by_name[0].missing(names) else by_name[0]), by_name[0]
+    present = {f.name: len(f.required) - len(f.missing(names)) for f in FORMATS}
+    closest = max(FORMATS, key=lambda f: (present[f.name], present[f.name] / len(f.required)))
+    matching = [f for f in FORMATS if not f.missing(names)]
+    if not matching:
+        return None, closest
+    best = max(matching, key=lambda f: len(f.required))
+    if present[closest.name] > len(best.required):
+        return None, closest
+    return best, closest
+
+
+# ----- dates with slashes: which part is the day is decided per file
+
+_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def slash_date_order(values: pd.Series) -> str | None:
+    """``"dmy"`` when a value's first part is above 12, ``"mdy"`` when a second part is, None when no
+    value tells; ``"both"`` when the file has values of each kind."""
+    parts = values.str.extract(_SLASHED.pattern).dropna().astype("int64")
+    day_first = bool((parts[0] > 12).any())
+    month_first = bool((parts[1] > 12).any())
+    if day_first and month_first:
+        return "both"
+    return "dmy" if day_first else "mdy" if month_first else None
+
+
+def has_slash_dates(values: pd.Series) -> bool:
+    return bool(values.str.match(_SLASHED.pattern).any())
+
+
+def first_ambiguous(values: pd.Series) -> str | None:
+    found = values[values.str.match(_SLASHED.pattern)]
+    return None if found.empty else str(found.iloc[0])
+
+
+__all__ = ["FORMATS", "Format", "KNOWN_COLUMNS", "START", "clock_hours", "recognise", "slash_date_order",
+           "has_slash_dates", "first_ambiguous"]

@@ -10,14 +10,16 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 
 def describe_dataset(dataset: Dataset) -> str:
-    """What was read (each file: rows, encoding, delimiter), the clients, the date range, then the
+    """What was read (each file: rows, format, encoding, delimiter, decimal mark, date order), the clients, the date range, then the
     data-quality notes."""
     lines = [f"Data folder: {dataset.folder}", "", "Files"]
     width = max(len(info.path.name) for info in dataset.files)
+    orders = {"dmy": "dates day first", "mdy": "dates month first"}
     for info in dataset.files:
-        decimal = ", decimal comma" if info.decimal_comma else ""
-        lines.append(f"  {info.path.name:<{width}}  {plural(info.rows, 'row'):>11}  {info.encoding}, "
-                     f"{info.delimiter_name}-separated{decimal}")
+        details = [info.format, info.encoding, f"{info.delimiter_name}-separated"]
+        details += ["decimal comma"] if info.decimal_comma else []
+        details += [orders[info.date_order]] if info.date_order else []
+        lines.append(f"  {info.path.name:<{width}}  {plural(info.rows, 'row'):>11}  {', '.join(details)}")
     clients = dataset.clients
     listed = int(clients["listed"].sum())
     lines += ["", f"Clients: {len(clients)} ({listed} in clients.csv, {len(clients) - listed} only in other files)"]

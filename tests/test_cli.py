@@ -18,8 +18,8 @@ def test_validate_prints_files_clients_dates_and_notes_and_exits_0(folder, capsy
         f"Data folder: {path}",
         "",
         "Files",
-        "  clients.csv             1 row  UTF-8, comma-separated",
-        "  time_entries.csv       3 rows  UTF-8, semicolon-separated, decimal comma",
+        "  clients.csv             1 row  canonical clients, UTF-8, comma-separated",
+        "  time_entries.csv       3 rows  canonical time entries, UTF-8, semicolon-separated, decimal comma",
         "",
         "Clients: 2 (1 in clients.csv, 1 only in other files)",
         "  Acme",
@@ -77,7 +77,7 @@ def test_month_accepts_yyyy_mm():
 def test_the_bundled_sample_validates_with_only_its_two_documented_notes(capsys):
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
-    assert "  time_entries.csv     3,974 rows  UTF-8, comma-separated" in out
+    assert "  time_entries.csv     3,974 rows  canonical time entries, UTF-8, comma-separated" in out
     assert "Data-quality notes: 2" in out
     assert "row 2420: exact duplicate: row 2420 repeats row 2419; counted once." in out
     assert "row 1771, column hours: entry of 26.5 hours" in out

@@ -136,7 +136,7 @@ _KIMAI_RU = {"date": "дата", "from": "с", "to": "до", "duration": "дли
              "tags": "теги"}
 
 FORMATS: list[Format] = [
-    *[Format(f"canonical {spec.file}", spec, tuple(spec.required), _canonical, tuple(spec.optional))
+    *[Format(f"canonical {spec.name.replace('_', ' ')}", spec, tuple(spec.required), _canonical, tuple(spec.optional))
       for spec in (CLIENTS, TIME_ENTRIES, CRM_ACTIVITIES, INVOICES)],
     Format("Toggl Track detailed report", TIME_ENTRIES,
            ("client", "project", "description", "start date", "start time", "duration"), _toggl,
@@ -161,25 +161,26 @@ KNOWN_COLUMNS: set[str] = set().union(*(f.columns for f in FORMATS))
 def recognise(header: list[str], file_name: str = "") -> tuple[Format | None, Format]:
     """The format of a file with ``header``, or None; and the closest format, to say what is missing.
 
-    A canonical file name (``time_entries.csv``, ...) decides the table. Otherwise the format whose
-    identifying columns are all in the header wins, the most specific one when several are; but when
-    another format has more of its identifying columns there than the winner has in all, the file is taken
-    for a broken export of that one (``date, client, hrs`` is time entries missing ``hours``, not a client
-    list).
+    A canonical file name (``time_entries.csv``, ...) decides the table. Otherwise, of the formats whose
+    identifying columns are all in the header, the one that knows most of the header's columns wins (the
+    most specific on a tie). When a format that lacks some identifying columns knows more of the header
+    than the winner, the file is taken for a broken export of that format: ``date, client, hrs`` is time
+    entries missing ``hours``, not a client list.
     """
     names = set(header)
-    by_name = [f for f in FORMATS if f.name == f"canonical {file_name.lower()}"]
+    by_name = [f for f in FORMATS if f.convert is _canonical and f.table.file == file_name.lower()]
     if by_name:
         return (None if by_name[0].missing(names) else by_name[0]), by_name[0]
-    present = {f.name: len(f.required) - len(f.missing(names)) for f in FORMATS}
-    closest = max(FORMATS, key=lambda f: (present[f.name], present[f.name] / len(f.required)))
+
+    def known(f: Format) -> int:
+        return len(names & f.columns)
+
+    closest = max(FORMATS, key=lambda f: (known(f), -len(f.missing(names))))
     matching = [f for f in FORMATS if not f.missing(names)]
     if not matching:
         return None, closest
-    best = max(matching, key=lambda f: len(f.required))
-    if present[closest.name] > len(best.required):
-        return None, closest
-    return best, closest
+    best = max(matching, key=lambda f: (known(f), len(f.required)))
+    return (None, closest) if known(closest) > known(best) else (best, closest)
 
 
 # ----- dates with slashes: which part is the day is decided per file

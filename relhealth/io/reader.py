@@ -161,7 +161,7 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None) -> tupl
         missing = closest.missing(set(header))
         names = ", ".join(f"'{c}'" for c in missing)
         found = ", ".join(header) or "none"
-        if closest.name == f"canonical {path.name.lower()}":
+        if closest.table.file == path.name.lower():
             raise InputError(Problem(file, (
                 f"the required column{'s' if len(missing) > 1 else ''} {names} "
                 f"{'are' if len(missing) > 1 else 'is'} missing. Columns found: {found}. "

@@ -59,9 +59,11 @@ def _first_filled(*series: pd.Series) -> pd.Series:
 
 def _join_tags(*series: pd.Series) -> pd.Series:
     """Tags from several columns joined by commas, empty parts left out."""
-    frame = pd.concat([s.str.strip() for s in series], axis=1)
-    return frame.apply(lambda row: ", ".join(v for v in row if v), axis=1).astype("str") if len(frame) else \
-        pd.Series("", index=frame.index, dtype="str")
+    result = series[0].str.strip()
+    for part in (s.str.strip() for s in series[1:]):
+        joined = result.where(result == "", result + ", ") + part
+        result = result.where(part == "", joined)
+    return result.astype("str")
 
 
 _CLOCK = re.compile(r"^\s*(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$")

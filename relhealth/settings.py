@@ -50,7 +50,8 @@ class Settings:
     @property
     def read_options(self) -> dict:
         """The arguments of :func:`relhealth.io.read_dataset` that the settings decide."""
-        return {"known_kinds": self.known_kinds, "date_order": self.values["input"]["date_order"] or None}
+        return {"known_kinds": self.known_kinds, "date_order": self.values["input"]["date_order"] or None,
+                "mappings": self.values[MAPPINGS]}
 
 
 def _read_toml(path: Path) -> dict:
@@ -80,6 +81,7 @@ def load_settings(config: str | Path | None = None) -> Settings:
     merged = _merge(defaults, user, "", str(config), problems)
     if not problems:
         _check_references(merged, str(config), problems)
+        _check_mappings(merged, str(config), problems)
     if problems:
         raise InputError(problems)
     return Settings(merged, (str(DEFAULT_SETTINGS), str(config)))
@@ -90,6 +92,12 @@ def _merge(default: dict, user: dict, prefix: str, file: str, problems: list[Pro
     for key, value in user.items():
         path = f"{prefix}{key}"
         table = prefix.rstrip(".")
+        if table == MAPPINGS:
+            if not isinstance(value, dict):
+                problems.append(Problem(file, f"{path} must be a table, not {_describe(value)}."))
+            else:
+                merged[key] = _merge_mapping(default.get(key), value, path, file, problems)
+            continue
         if table in OPEN_TABLES:
             if not _is_number(value):
                 problems.append(Problem(file, f"{path} must be a number, not {_describe(value)}."))
@@ -125,6 +133,72 @@ def _merge(default: dict, user: dict, prefix: str, file: str, problems: list[Pro
 
 #: Settings that name a key of another table: setting -> (table, what the table holds).
 REFERENCES = {("quadrant", "high_trust_band"): ("eba", "bands"), ("quadrant", "high_cost_flag"): ("effort", "flags")}
+
+
+#: The table of export mappings: each entry names one, and holds these keys of these types.
+MAPPINGS = "mapping"
+MAPPING_KEYS = {"table": str, "columns": dict, "values": dict, "rules": list}
+
+
+def _merge_mapping(default: dict | None, user: dict, path: str, file: str, problems: list[Problem]) -> dict:
+    """A mapping merged key by key: ``columns`` and each column's ``values`` merge, ``table`` and
+    ``rules`` are replaced."""
+    merged = copy.deepcopy(default) if default else {"table": "", "columns": {}, "values": {}, "rules": []}
+    for key, value in user.items():
+        if key not in MAPPING_KEYS:
+            close = difflib.get_close_matches(key, list(MAPPING_KEYS), n=1)
+            hint = f" Did you mean {path}.{close[0]}?" if close else f" The keys are: {', '.join(MAPPING_KEYS)}."
+            problems.append(Problem(file, f"{path}.{key} is not a setting of a mapping.{hint}"))
+        elif not isinstance(value, MAPPING_KEYS[key]):
+            problems.append(Problem(file, f"{path}.{key} must be {_describe(MAPPING_KEYS[key](), article=True)}, "
+                                          f"not {_describe(value)}."))
+        elif key == "columns":
+            merged["columns"].update(value)
+        elif key == "values":
+            for column, table in value.items():
+                if isinstance(table, dict):
+                    merged["values"].setdefault(column, {}).update(table)
+                else:
+                    merged["values"][column] = table
+        else:
+            merged[key] = value
+    return merged
+
+
+def _check_mappings(values: dict, file: str, problems: list[Problem]) -> None:
+    """Every mapping names a canonical table, maps each of its required columns to a column of the
+    export, and rewrites only canonical columns."""
+    from relhealth.columns import TABLES
+
+    specs = {spec.name: spec for spec in TABLES}
+    for name, mapping in values.get(MAPPINGS, {}).items():
+        where = f"{MAPPINGS}.{name}"
+        spec = specs.get(mapping["table"])
+        if spec is None:
+            problems.append(Problem(file, f"{where}.table = {mapping['table']!r} is not a table. Use one of: "
+                                          f"{', '.join(specs)}."))
+            continue
+        def unknown(columns) -> list[str]:
+            return [c for c in columns if c not in spec.columns]
+        for column in unknown(mapping["columns"]):
+            problems.append(Problem(file, f"{where}.columns.{column} is not a column of {spec.name}. Its columns "
+                                          f"are: {', '.join(spec.columns)}."))
+        if not all(isinstance(v, str) and v.strip() for v in mapping["columns"].values()):
+            problems.append(Problem(file, f"{where}.columns must map each column to the name of a column in the export."))
+        missing = [c for c in spec.required if c not in mapping["columns"]]
+        if missing:
+            problems.append(Problem(file, f"{where}.columns must name the export's column for {', '.join(missing)}."))
+        for column in unknown(mapping["values"]):
+            problems.append(Problem(file, f"{where}.values.{column} is not a column of {spec.name}."))
+        for i, rule in enumerate(mapping["rules"], start=1):
+            if not (isinstance(rule, dict) and isinstance(rule.get("when"), dict) and rule["when"]
+                    and isinstance(rule.get("set"), dict) and rule["set"] and not set(rule) - {"when", "set"}):
+                problems.append(Problem(file, f"{where}.rules: rule {i} must be {{ when = {{ column = value, ... }}, "
+                                              "set = { column = value, ... } }."))
+            else:
+                for column in unknown(rule["set"]):
+                    problems.append(Problem(file, f"{where}.rules: rule {i} sets {column!r}, not a column of "
+                                                  f"{spec.name}."))
 
 
 #: Settings that take one of a few words.

@@ -16,7 +16,8 @@ from typing import Callable
 
 import pandas as pd
 
-from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TIME_ENTRIES, TableSpec
+from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TABLES, TIME_ENTRIES, TableSpec
+from relhealth.io.text import clean_header
 
 #: The time of day an entry started, kept beside the canonical columns to tell two entries apart.
 START = "start"
@@ -156,11 +157,53 @@ FORMATS: list[Format] = [
            ("описание", "пользователь", "теги")),
 ]
 
-#: Every column name any format knows: what the delimiter detection looks for.
-KNOWN_COLUMNS: set[str] = set().union(*(f.columns for f in FORMATS))
+# ----- exports read through a mapping of the settings ([mapping.<name>])
+
+def _value_key(value: str) -> str:
+    return re.sub(r"[\s_-]+", "_", str(value).strip().casefold())
 
 
-def recognise(header: list[str], file_name: str = "") -> tuple[Format | None, Format]:
+def _mapped(columns: dict[str, str], values: dict[str, dict], rules: list[dict]) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def convert(raw: pd.DataFrame) -> pd.DataFrame:
+        empty = pd.Series("", index=raw.index, dtype="str")
+        frame = pd.DataFrame({canon: raw[src] if src in raw.columns else empty for canon, src in columns.items()},
+                             index=raw.index)
+        for canon, table in values.items():
+            if canon in frame.columns and table:
+                lookup = {_value_key(k): str(v) for k, v in table.items()}
+                frame[canon] = frame[canon].map(lambda v: lookup.get(_value_key(v), v)).astype("str")
+        decided = pd.Series(False, index=raw.index)
+        for rule in rules:
+            fits = ~decided
+            for column, value in rule["when"].items():
+                source = clean_header(column)
+                fits &= raw[source].map(_value_key) == _value_key(value) if source in raw.columns else False
+            for canon, value in rule["set"].items():
+                if canon not in frame.columns:
+                    frame[canon] = empty
+                frame.loc[fits, canon] = str(value)
+            decided |= fits
+        frame[ROW] = raw[ROW]
+        return frame
+    return convert
+
+
+def mapped_formats(mappings: dict) -> list[Format]:
+    """The formats of the ``[mapping]`` settings: an export whose header holds the columns mapped to the
+    table's required columns is read through that mapping."""
+    specs = {spec.name: spec for spec in TABLES}
+    formats = []
+    for name, mapping in mappings.items():
+        spec = specs[mapping["table"]]
+        columns = {canon: clean_header(source) for canon, source in mapping["columns"].items()}
+        when = {clean_header(c) for rule in mapping["rules"] for c in rule["when"]}
+        formats.append(Format(f"mapping {name}", spec, tuple(columns[c] for c in spec.required),
+                              _mapped(columns, mapping["values"], mapping["rules"]),
+                              tuple(sorted(set(columns.values()) | when))))
+    return formats
+
+
+def recognise(header: list[str], file_name: str = "", formats: list[Format] | None = None) -> tuple[Format | None, Format]:
     """The format of a file with ``header``, or None; and the closest format, to say what is missing.
 
     A canonical file name (``time_entries.csv``, ...) decides the table. Otherwise, of the formats whose
@@ -169,16 +212,17 @@ def recognise(header: list[str], file_name: str = "") -> tuple[Format | None, Fo
     than the winner, the file is taken for a broken export of that format: ``date, client, hrs`` is time
     entries missing ``hours``, not a client list.
     """
+    formats = formats or FORMATS
     names = set(header)
-    by_name = [f for f in FORMATS if f.convert is _canonical and f.table.file == file_name.lower()]
+    by_name = [f for f in formats if f.convert is _canonical and f.table.file == file_name.lower()]
     if by_name:
         return (None if by_name[0].missing(names) else by_name[0]), by_name[0]
 
     def known(f: Format) -> int:
         return len(names & f.columns)
 
-    closest = max(FORMATS, key=lambda f: (known(f), -len(f.missing(names))))
-    matching = [f for f in FORMATS if not f.missing(names)]
+    closest = max(formats, key=lambda f: (known(f), -len(f.missing(names))))
+    matching = [f for f in formats if not f.missing(names)]
     if not matching:
         return None, closest
     best = max(matching, key=lambda f: (known(f), len(f.required)))
@@ -210,5 +254,5 @@ def first_ambiguous(values: pd.Series) -> str | None:
     return None if found.empty else str(found.iloc[0])
 
 
-__all__ = ["FORMATS", "Format", "KNOWN_COLUMNS", "START", "clock_hours", "recognise", "slash_date_order",
+__all__ = ["FORMATS", "Format", "START", "clock_hours", "mapped_formats", "recognise", "slash_date_order",
            "has_slash_dates", "first_ambiguous"]

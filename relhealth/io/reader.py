@@ -8,7 +8,8 @@ import pandas as pd
 
 from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, MAIN_TABLES, ROW, SOURCE, TABLES, TIME_ENTRIES, TableSpec
 from relhealth.errors import InputError, Problem
-from relhealth.io.formats import KNOWN_COLUMNS, START, first_ambiguous, has_slash_dates, recognise, slash_date_order
+from relhealth.io.formats import (FORMATS, START, Format, first_ambiguous, has_slash_dates, mapped_formats, recognise,
+                                  slash_date_order)
 from relhealth.io.names import ClientDirectory
 from relhealth.io.quality import DataQuality
 from relhealth.io.schemas import schema_problems
@@ -83,7 +84,8 @@ class Dataset:
         return (dates.min(), dates.max()) if len(dates) else None
 
 
-def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_order: str | None = None) -> Dataset:
+def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_order: str | None = None,
+                 mappings: dict | None = None) -> Dataset:
     """Read every CSV export of ``folder`` into a :class:`Dataset`.
 
     Each ``.csv`` is recognised by its header, whatever its name (:mod:`relhealth.io.formats`); several
@@ -95,6 +97,8 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     known_kinds : the kinds of the rubric; a CRM activity of another kind gets a data-quality note.
         None skips that check.
     date_order : ``"dmy"`` or ``"mdy"``: how to read ``03/04/2026`` in a file whose dates do not tell.
+    mappings : the ``[mapping]`` settings: CRM and billing exports read through a mapping of columns and
+        values.
 
     Raises
     ------
@@ -107,9 +111,10 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     quality = DataQuality()
     found: dict[str, list[pd.DataFrame]] = {spec.name: [] for spec in TABLES}
     files: list[FileInfo] = []
+    formats = [*FORMATS, *mapped_formats(mappings or {})]
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"):
         try:
-            spec, frame, info = _read_file(path, quality, date_order)
+            spec, frame, info = _read_file(path, quality, date_order, formats)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -151,12 +156,13 @@ def _empty_frame(spec: TableSpec) -> pd.DataFrame:
     return frame
 
 
-def _read_file(path: Path, quality: DataQuality, date_order: str | None) -> tuple[TableSpec, pd.DataFrame, FileInfo]:
+def _read_file(path: Path, quality: DataQuality, date_order: str | None,
+               formats: list[Format]) -> tuple[TableSpec, pd.DataFrame, FileInfo]:
     """Read one export: recognise its format by the header, map it to its canonical table, parse it."""
     file = str(path)
-    table = read_raw_table(path, KNOWN_COLUMNS)
+    table = read_raw_table(path, set().union(*(f.columns for f in formats)))
     header = [c for c in table.frame.columns if c != ROW]
-    fmt, closest = recognise(header, path.name)
+    fmt, closest = recognise(header, path.name, formats)
     if fmt is None:
         missing = closest.missing(set(header))
         names = ", ".join(f"'{c}'" for c in missing)

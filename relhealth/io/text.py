@@ -77,12 +77,12 @@ def detect_delimiter(header_line: str, known_columns: set[str]) -> str:
     names, then into the most fields. A header with one column reads as comma-separated."""
     def score(delimiter: str) -> tuple[int, int]:
         fields = next(csv.reader([header_line], delimiter=delimiter), [])
-        names = {_clean_header(f) for f in fields}
+        names = {clean_header(f) for f in fields}
         return len(names & known_columns), len(fields)
     return max(DELIMITERS, key=score)
 
 
-def _clean_header(name: str) -> str:
+def clean_header(name: str) -> str:
     return " ".join(name.strip(_HEADER_STRIP).split()).lower()
 
 
@@ -115,7 +115,7 @@ def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
     except pd.errors.EmptyDataError:
         raise InputError(Problem(file, "the file has no header row. Export it again with its header.")) from None
 
-    columns = [_clean_header(str(c)) for c in frame.columns]
+    columns = [clean_header(str(c)) for c in frame.columns]
     unnamed = [i for i, c in enumerate(columns) if c == "" or c.startswith("unnamed:")]
     for i in unnamed:
         if (frame.iloc[:, i] != "").any():

@@ -9,6 +9,14 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
+#: Rows read but not counted, by the code of their data-quality note: how to say how many.
+SKIPPED = {
+    "blank_rows": lambda n: plural(n, "blank line"),
+    "duplicate_row": lambda n: plural(n, "exact duplicate"),
+    "overlap": lambda n: f"{plural(n, 'entry', 'entries')} also in another export",
+}
+
+
 def describe_dataset(dataset: Dataset) -> str:
     """What was read (each file: rows, format, encoding, delimiter, decimal mark, date order), the clients, the date range, then the
     data-quality notes."""
@@ -20,6 +28,11 @@ def describe_dataset(dataset: Dataset) -> str:
         details += ["decimal comma"] if info.decimal_comma else []
         details += [orders[info.date_order]] if info.date_order else []
         lines.append(f"  {info.path.name:<{width}}  {plural(info.rows, 'row'):>11}  {', '.join(details)}")
+        skipped = [(sum(len(n.rows) for n in dataset.quality if n.file == str(info.path) and n.code == code), say)
+                   for code, say in SKIPPED.items()]
+        if any(count for count, _ in skipped):
+            lines.append(f"  {'':<{width}}  {'':>11}  not counted: "
+                         + ", ".join(say(count) for count, say in skipped if count))
     clients = dataset.clients
     listed = int(clients["listed"].sum())
     lines += ["", f"Clients: {len(clients)} ({listed} in clients.csv, {len(clients) - listed} only in other files)"]

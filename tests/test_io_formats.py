@@ -173,3 +173,19 @@ def test_a_broken_export_is_taken_for_what_it_resembles_most_not_for_a_client_li
     data = read_dataset(write_folder(tmp_path / "other", {"customers.csv": "client,account_manager\nAcme,Oleg\n",
                                                           "t.csv": "date,client,hours\n2026-03-02,Acme,1\n"}))
     assert data.clients[["client", "account_manager", "listed"]].values.tolist() == [["Acme", "Oleg", True]]
+
+
+def test_validate_shows_each_files_format_and_the_rows_not_counted(folder, capsys):
+    from relhealth.cli import main
+
+    overlap = TOGGL.splitlines()[0] + "\n\n" + TOGGL.splitlines()[2] + "\n"
+    path = folder({"a-toggl.csv": TOGGL, "b-toggl.csv": overlap, "clockify.csv": CLOCKIFY})
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[3:8] == [
+        "  a-toggl.csv        3 rows  Toggl Track detailed report, UTF-8 with BOM, comma-separated",
+        "  b-toggl.csv         1 row  Toggl Track detailed report, UTF-8 with BOM, comma-separated",
+        "                             not counted: 1 blank line, 1 entry also in another export",
+        "  clockify.csv       2 rows  Clockify detailed report, UTF-8, comma-separated, dates month first",
+        "",
+    ]

@@ -229,30 +229,4 @@ def recognise(header: list[str], file_name: str = "", formats: list[Format] | No
     return (None, closest) if known(closest) > known(best) else (best, closest)
 
 
-# ----- dates with slashes: which part is the day is decided per file
-
-_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-def slash_date_order(values: pd.Series) -> str | None:
-    """``"dmy"`` when a value's first part is above 12, ``"mdy"`` when a second part is, None when no
-    value tells; ``"both"`` when the file has values of each kind."""
-    parts = values.str.extract(_SLASHED.pattern).dropna().astype("int64")
-    day_first = bool((parts[0] > 12).any())
-    month_first = bool((parts[1] > 12).any())
-    if day_first and month_first:
-        return "both"
-    return "dmy" if day_first else "mdy" if month_first else None
-
-
-def has_slash_dates(values: pd.Series) -> bool:
-    return bool(values.str.match(_SLASHED.pattern).any())
-
-
-def first_ambiguous(values: pd.Series) -> str | None:
-    found = values[values.str.match(_SLASHED.pattern)]
-    return None if found.empty else str(found.iloc[0])
-
-
-__all__ = ["FORMATS", "Format", "START", "clock_hours", "mapped_formats", "recognise", "slash_date_order",
-           "has_slash_dates", "first_ambiguous"]
+__all__ = ["FORMATS", "Format", "START", "clock_hours", "mapped_formats", "recognise"]

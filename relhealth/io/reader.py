@@ -8,13 +8,13 @@ import pandas as pd
 
 from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, MAIN_TABLES, ROW, SOURCE, TABLES, TIME_ENTRIES, TableSpec
 from relhealth.errors import InputError, Problem
-from relhealth.io.formats import (FORMATS, START, Format, first_ambiguous, has_slash_dates, mapped_formats, recognise,
-                                  slash_date_order)
+from relhealth.io.formats import FORMATS, START, Format, mapped_formats, recognise
 from relhealth.io.names import ClientDirectory
 from relhealth.io.quality import DataQuality
 from relhealth.io.schemas import schema_problems
 from relhealth.io.text import DELIMITER_NAMES, read_raw_table
-from relhealth.io.values import PARSERS, FileContext, has_decimal_comma
+from relhealth.io.values import (PARSERS, FileContext, first_slash_date, has_decimal_comma, has_slash_dates,
+                                 slash_date_order)
 
 #: An entry longer than this is most likely a timer left running.
 LONG_ENTRY_HOURS = 24
@@ -236,7 +236,7 @@ def _date_order(raw: pd.DataFrame, spec: TableSpec, file: str, setting: str | No
             "Export the file again with one date format.")))
     if order is None and setting is None:
         raise InputError(Problem(file, (
-            f"cannot tell whether a date such as {first_ambiguous(values)} puts the day or the month first: "
+            f"cannot tell whether a date such as {first_slash_date(values)} puts the day or the month first: "
             "no date in the file has a part above 12. Set date_order = \"dmy\" (day first) or \"mdy\" "
             "(month first) under [input] in a settings file and pass it with --config.")))
     return order or setting
@@ -262,9 +262,9 @@ def _drop_overlaps(frame: pd.DataFrame, spec: TableSpec, quality: DataQuality) -
     if frame.empty or frame[SOURCE].nunique() < 2:
         return frame
     key = [c for c in [*spec.columns, START] if c in frame.columns]
-    groups = frame[key].astype("str").fillna("").groupby(key, sort=False, dropna=False)
-    first_source = groups.ngroup().map(frame.groupby(groups.ngroup())[SOURCE].first())
-    first_row = groups.ngroup().map(frame.groupby(groups.ngroup())[ROW].first())
+    same = frame.groupby(frame[key].astype("str").fillna("").groupby(key, sort=False, dropna=False).ngroup())
+    first_source = same[SOURCE].transform("first")
+    first_row = same[ROW].transform("first")
     overlap = frame[SOURCE] != first_source
     if not overlap.any():
         return frame

@@ -35,7 +35,10 @@ class FileContext:
 
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
+_SLASH_DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
+_SLASHED = re.compile(rf"^{_SLASH_DATE}(?:[ T](\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?\s*([AaPp][Mm])?)?$")
+#: A value that starts like a slashed date: what decides a file's day/month order.
+_SLASH_START = rf"^\s*{_SLASH_DATE}"
 _TZ_SUFFIX = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
@@ -70,6 +73,26 @@ def _assemble(year, month, day, hour, minute, second) -> pd.Series:
     frame = pd.DataFrame({"year": year, "month": month, "day": day, "hour": hour, "minute": minute,
                           "second": second}).fillna("0").astype(int)
     return pd.to_datetime(frame, errors="coerce").astype("datetime64[us]")
+
+
+def slash_date_order(values: pd.Series) -> str | None:
+    """How a file writes ``03/04/2026``: ``"dmy"`` when a value's first part is above 12, ``"mdy"`` when a
+    second part is, None when no value tells; ``"both"`` when the file has values of each kind."""
+    parts = values.str.extract(_SLASH_START).dropna().astype("int64")
+    day_first = bool((parts[0] > 12).any())
+    month_first = bool((parts[1] > 12).any())
+    if day_first and month_first:
+        return "both"
+    return "dmy" if day_first else "mdy" if month_first else None
+
+
+def has_slash_dates(values: pd.Series) -> bool:
+    return bool(values.str.match(_SLASH_START).any())
+
+
+def first_slash_date(values: pd.Series) -> str | None:
+    found = values[values.str.match(_SLASH_START)]
+    return None if found.empty else str(found.iloc[0])
 
 
 def parse_date(values: pd.Series, context: FileContext) -> pd.Series:

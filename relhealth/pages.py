@@ -218,9 +218,8 @@ def what_moved(report: ClientReport, top: int = 8) -> Fragment:
     if moved.empty:
         return Fragment('<p class="empty">Nothing moved the balance this month.</p>')
     ax = plotting.plot_contributions(moved, opening, str(report.month), top=top)
-    rows = moved.assign(month_of_event=moved["date"].dt.to_period("M").astype(str))
-    shown = rows[["date", "kind", "weight", "contribution", "subject", "source", "row"]].copy()
-    shown["source"] = shown["source"].map(lambda s: str(s).rsplit("/", 1)[-1])
+    shown = moved[["date", "kind", "weight", "contribution", "subject", "source", "row"]].copy()
+    shown["source"] = shown["source"].map(lambda s: Path(s).name)
     return Fragment(figure(ax, f"What moved the EBA balance of {report.client} in {report.month}") + table(
         shown, {"date": _when, "weight": weight_text, "contribution": lambda v: points(v, True)}))
 

@@ -172,7 +172,7 @@ def export_page(nb, title: str, log: str | None = None) -> str:
 
 # ----- the pool
 
-def _worker(connection, log_dir: str) -> None:
+def _worker(connection) -> None:
     """A pool process: runs the jobs it receives, one at a time, and sends back their outcomes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent decides what an interrupt stops
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -215,18 +215,17 @@ class Pool:
     for those imports again.
     """
 
-    def __init__(self, size: int, log_dir: Path):
+    def __init__(self, size: int):
         import nbconvert  # noqa: F401  (imported once, here, before forking)
         import papermill  # noqa: F401
 
         self.size = max(1, size)
-        self.log_dir = str(log_dir)
         self.context = multiprocessing.get_context("fork")
         self.slots: list[_Slot] = []
 
     def _start(self) -> _Slot:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(child, self.log_dir), daemon=True)
+        process = self.context.Process(target=_worker, args=(child,), daemon=True)
         process.start()
         child.close()
         return _Slot(process, parent)
@@ -327,12 +326,12 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     slugs = assign_slugs(dataset.client_names)
     folder = Path(out) / str(month)
     logs = folder / LOGS
+    _check_parameters(client_notebook, ["client", "month", "data", "config"])
+    _check_parameters(portfolio_notebook, ["data", "month", "config"])
     folder.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder))
     parameters = {"month": str(month), "config": str(Path(config).resolve()) if config else None}
     result = RunResult(folder=folder.resolve(), index=None)
-    _check_parameters(client_notebook, ["client", "month", "data", "config"])
-    _check_parameters(portfolio_notebook, ["data", "month", "config"])
     try:
         client_jobs = []
         for client in chosen:
@@ -344,7 +343,7 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                 parameters={**parameters, "client": client, "data": str(data)},
                 executed=str(work / f"{slug}.ipynb"), page=str(folder.resolve() / f"{slug}.html"),
                 log=str(work / f"{slug}.log"), title=f"{client}: relationship health, {month}", timeout=timeout))
-        pool = Pool(jobs or os.cpu_count() or 1, work)
+        pool = Pool(jobs or os.cpu_count() or 1)
         try:
             bar = _progress(len(client_jobs) + 1, progress)
             outcomes = pool.run(client_jobs, on_done=lambda _: bar.update(1))

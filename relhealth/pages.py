@@ -18,7 +18,6 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from relhealth import __version__, plotting
-from relhealth.errors import InputError, Problem
 from relhealth.io.slices import load_data, read_slice
 from relhealth.paths import SAMPLE_DIR
 from relhealth.review import (ClientReport, PortfolioReport, client_report, default_month, find_client,
@@ -264,11 +263,7 @@ def open_portfolio(data: str | None = None, month: str | None = None, config: st
     """What the portfolio notebook's first cell calls: the portfolio slice written by ``relhealth report``,
     or the portfolio of a data folder (default: the bundled sample) for ``month``."""
     if data and Path(data).is_file():
-        content = read_slice(data)
-        if not isinstance(content, PortfolioReport):
-            raise InputError(Problem(str(data), "is a client slice, not a portfolio. Give a portfolio slice or a "
-                                                "data folder."))
-        return content
+        return read_slice(data, PortfolioReport, "portfolio")
     settings = load_settings(config or None)
     dataset = load_data(data or SAMPLE_DIR, **settings.read_options)
     return portfolio_report(dataset, settings, month or default_month(dataset))

@@ -3,7 +3,7 @@ portfolio order. Decay is off (half_life_days = 0) so every number below is a pl
 import pandas as pd
 import pytest
 
-from relhealth.errors import UsageError
+from relhealth.errors import InputError, UsageError
 from relhealth.io import read_dataset
 from relhealth.io.slices import load_data, read_slice, write_slice
 from relhealth.review import client_report, find_client, month_review, portfolio, portfolio_report, quadrant_of
@@ -117,6 +117,19 @@ def test_a_slice_written_for_a_notebook_has_only_its_clients_rows(data, tmp_path
     assert set(acme.invoices["invoice"]) == {"A-1", "A-2", "A-3"}
     assert b"BETA" not in path.read_bytes()
     assert read_slice(path).folder == data.folder
+
+
+def test_a_slice_of_the_wrong_kind_or_any_other_file_is_refused_by_name(data, settings, tmp_path):
+    portfolio_slice = tmp_path / "portfolio.slice"
+    write_slice(portfolio_report(data, settings, "2026-03"), portfolio_slice)
+    with pytest.raises(InputError) as error:
+        load_data(portfolio_slice)
+    assert str(error.value) == (f"{portfolio_slice}: is not a client slice written by relhealth. Give a client "
+                                "slice or a data folder.")
+    other = tmp_path / "notes.txt"
+    other.write_text("hello", encoding="utf-8")
+    with pytest.raises(InputError, match=r"notes.txt: is not a client slice written by relhealth \(.+\)\. Give"):
+        load_data(other)
 
 
 def test_a_client_is_found_by_any_spelling_and_a_wrong_name_is_a_clear_error(data):

@@ -25,28 +25,29 @@ def write_slice(content, path: str | Path) -> None:
     write_bytes_atomic(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def read_slice(path: str | Path):
-    """The content of a slice written by :func:`write_slice`."""
+def read_slice(path: str | Path, expected: type | None = None, what: str = "client"):
+    """The content of a slice written by :func:`write_slice`; when ``expected`` is given, it must be of
+    that type (``what`` names it in the message: a ``client`` or ``portfolio`` slice)."""
     path = Path(path)
+    def wrong(why: str = "") -> InputError:
+        return InputError(Problem(str(path), f"is not a {what} slice written by relhealth{why}. Give a {what} "
+                                             "slice or a data folder."))
     try:
         with path.open("rb") as handle:
             payload = pickle.load(handle)
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError) as exc:
-        raise InputError(Problem(str(path), f"is not a client slice written by relhealth ({exc}). "
-                                            "Give a data folder instead.")) from None
+        raise wrong(f" ({exc})") from None
     if not isinstance(payload, dict) or payload.get("format") != SLICE_FORMAT:
-        raise InputError(Problem(str(path), "is not a client slice written by relhealth. Give a data folder instead."))
+        raise wrong()
+    if expected is not None and not isinstance(payload["content"], expected):
+        raise wrong()
     return payload["content"]
 
 
 def load_data(data: str | Path, **options) -> Dataset:
-    """A data folder read with :func:`read_dataset` (``options`` are its keyword arguments), or a slice
-    file read with :func:`read_slice`."""
+    """A data folder read with :func:`read_dataset` (``options`` are its keyword arguments), or a client
+    slice file read with :func:`read_slice`."""
     path = Path(data)
     if not path.is_file():
         return read_dataset(path, **options)
-    content = read_slice(path)
-    if not isinstance(content, Dataset):
-        raise InputError(Problem(str(path), "holds no client data (it is a portfolio slice). Give a client slice "
-                                            "or a data folder."))
-    return content
+    return read_slice(path, Dataset, "client")

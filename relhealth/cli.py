@@ -30,24 +30,17 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="read a data folder and print its summary and data-quality notes",
         description="Read every file of a data folder, print what was read and the data-quality notes. "
                     "Exit 0 when the data is usable, 1 when it has errors.")
-    validate.add_argument("data_dir", nargs="?", type=Path, default=None, metavar="DATA_DIR",
-                          help="the folder of CSV exports (default: the bundled sample)")
+    _data_arguments(validate, with_month=False)
     score = commands.add_parser(
         "score", help="print the month review table as CSV",
         description="Score every client for a month and print the review table (docs/metrics.md) as CSV.")
-    score.add_argument("data_dir", nargs="?", type=Path, default=None, metavar="DATA_DIR",
-                       help="the folder of CSV exports (default: the bundled sample)")
-    score.add_argument("--month", type=month, help="YYYY-MM (default: the month of the newest record)")
-    score.add_argument("--config", type=Path, metavar="FILE", help="a settings file overriding the shipped one")
+    _data_arguments(score)
     score.add_argument("--out", type=Path, metavar="FILE.csv", help="write the table here instead of to standard output")
     report = commands.add_parser(
         "report", help="render the month's HTML reports: one page per client and the portfolio index",
         description="Render one HTML page per client and the portfolio page (index.html) into OUT/YYYY-MM/. "
                     "Pages open offline and show no code.")
-    report.add_argument("data_dir", nargs="?", type=Path, default=None, metavar="DATA_DIR",
-                        help="the folder of CSV exports (default: the bundled sample)")
-    report.add_argument("--month", type=month, help="YYYY-MM (default: the month of the newest record)")
-    report.add_argument("--config", type=Path, metavar="FILE", help="a settings file overriding the shipped one")
+    _data_arguments(report)
     report.add_argument("--client", action="append", metavar="NAME",
                         help="render only this client's page (repeat for more); the index lists every client")
     report.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
@@ -59,14 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
     notebook = commands.add_parser(
         "notebook", help="write a client's report notebook, parameters filled in, to open in JupyterLab",
         description="Write the client report notebook with its parameters set for one client and month.")
-    notebook.add_argument("data_dir", nargs="?", type=Path, default=None, metavar="DATA_DIR",
-                          help="the folder of CSV exports (default: the bundled sample)")
+    _data_arguments(notebook)
     notebook.add_argument("--client", required=True, metavar="NAME", help="the client (any spelling or alias)")
-    notebook.add_argument("--month", type=month, help="YYYY-MM (default: the month of the newest record)")
-    notebook.add_argument("--config", type=Path, metavar="FILE", help="a settings file overriding the shipped one")
     notebook.add_argument("--out", type=Path, metavar="FILE.ipynb",
                           help="where to write it (default: <client>-<month>.ipynb in the current folder)")
     return parser
+
+
+def _data_arguments(command: argparse.ArgumentParser, with_month: bool = True) -> None:
+    """The arguments every command shares: the data folder, the settings file and, but for validate,
+    the month."""
+    command.add_argument("data_dir", nargs="?", type=Path, default=None, metavar="DATA_DIR",
+                         help="the folder of CSV exports (default: the bundled sample)")
+    if with_month:
+        command.add_argument("--month", type=month,
+                             help="YYYY-MM (default: the month of the newest record)")
+    command.add_argument("--config", type=Path, metavar="FILE", help="a settings file overriding the shipped one")
 
 
 def positive(text: str) -> int:
@@ -106,7 +107,7 @@ def _validate(args: argparse.Namespace) -> int:
     from relhealth.summary import describe_dataset
     from relhealth.settings import load_settings
 
-    dataset = read_dataset(_data_dir(args), **load_settings().read_options)
+    dataset = read_dataset(_data_dir(args), **load_settings(args.config).read_options)
     print(describe_dataset(dataset))
     return 0
 

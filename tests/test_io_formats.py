@@ -189,3 +189,15 @@ def test_validate_shows_each_files_format_and_the_rows_not_counted(folder, capsy
         "  clockify.csv       2 rows  Clockify detailed report, UTF-8, comma-separated, dates month first",
         "",
     ]
+
+
+def test_validate_reads_with_the_settings_given_by_config(folder, tmp_path, capsys):
+    from relhealth.cli import main
+
+    path = folder({"clockify.csv": CLOCKIFY.splitlines()[0] + "\n" + CLOCKIFY.splitlines()[2] + "\n"})
+    assert main(["validate", str(path)]) == 1
+    assert "Set date_order" in capsys.readouterr().err
+    config = tmp_path / "us.toml"
+    config.write_text('[input]\ndate_order = "mdy"\n', encoding="utf-8")
+    assert main(["validate", str(path), "--config", str(config)]) == 0
+    assert "dates month first" in capsys.readouterr().out

@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from relhealth.columns import TABLES
 from relhealth.errors import InputError, Problem
 
 DEFAULT_SETTINGS = Path(__file__).with_name("settings.toml")
@@ -168,8 +169,6 @@ def _merge_mapping(default: dict | None, user: dict, path: str, file: str, probl
 def _check_mappings(values: dict, file: str, problems: list[Problem]) -> None:
     """Every mapping names a canonical table, maps each of its required columns to a column of the
     export, and rewrites only canonical columns."""
-    from relhealth.columns import TABLES
-
     specs = {spec.name: spec for spec in TABLES}
     for name, mapping in values.get(MAPPINGS, {}).items():
         where = f"{MAPPINGS}.{name}"

@@ -21,7 +21,7 @@ from relhealth import __version__, plotting
 from relhealth.io.slices import load_data, read_slice
 from relhealth.paths import SAMPLE_DIR
 from relhealth.review import (ClientReport, PortfolioReport, client_report, default_month, find_client,
-                              portfolio_report)
+                              portfolio_report, quadrant_bounds)
 from relhealth.settings import Settings, load_settings
 from relhealth.summary import plural
 
@@ -303,10 +303,7 @@ def attention_table(report: PortfolioReport) -> Fragment:
 
 
 def quadrant(report: PortfolioReport) -> Fragment:
-    settings = report.settings
-    trust = settings["eba"]["bands"][settings["quadrant"]["high_trust_band"]]
-    cost = settings["effort"]["flags"][settings["quadrant"]["high_cost_flag"]]
-    ax = plotting.plot_quadrant(report.table, trust, cost)
+    ax = plotting.plot_quadrant(report.table, *quadrant_bounds(report.settings))
     return figure(ax, f"Clients by EBA balance and 3-month effort ratio, {report.month}")
 
 

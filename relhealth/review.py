@@ -132,23 +132,31 @@ def _number(value: float, decimals: int) -> str:
     return f"{round(value, decimals) + 0.0:.{decimals}f}"
 
 
-def quadrant_of(balance: float, ratio_3m: float, settings: Settings) -> str:
-    """The quadrant of a client (DESIGN section 1): trust is high when the EBA balance reaches the lower
-    bound of the band ``[quadrant] high_trust_band``; cost is high when the three-month effort ratio
-    reaches the bound of the flag ``[quadrant] high_cost_flag``. A missing ratio (no hours) is low cost."""
+def quadrant_bounds(settings: Settings) -> tuple[float, float]:
+    """Where the quadrant lines sit: the lower bound of the band ``[quadrant] high_trust_band`` (the EBA
+    balance of high trust) and the bound of the flag ``[quadrant] high_cost_flag`` (the three-month effort
+    ratio of high cost)."""
     quadrant = settings["quadrant"]
-    high_trust = balance >= settings["eba"]["bands"][quadrant["high_trust_band"]]
-    high_cost = not pd.isna(ratio_3m) and ratio_3m >= settings["effort"]["flags"][quadrant["high_cost_flag"]]
+    return (settings["eba"]["bands"][quadrant["high_trust_band"]],
+            settings["effort"]["flags"][quadrant["high_cost_flag"]])
+
+
+def quadrant_of(balance: float, ratio_3m: float, settings: Settings) -> str:
+    """The quadrant of a client (DESIGN section 1): trust is high when the EBA balance reaches the trust
+    bound, cost when the three-month effort ratio reaches the cost bound (:func:`quadrant_bounds`). A
+    missing ratio (no hours) is low cost."""
+    trust_bound, cost_bound = quadrant_bounds(settings)
+    high_trust = balance >= trust_bound
+    high_cost = not pd.isna(ratio_3m) and ratio_3m >= cost_bound
     return next(name for name, trust, cost in QUADRANTS if trust == high_trust and cost == high_cost)
 
 
 def attention_reasons(row: pd.Series, settings: Settings) -> list[str]:
     """Why a client of the review needs attention, worst first; empty when nothing stands out."""
     reasons = []
-    bands = settings["eba"]["bands"]
     if row["eba_band"] == "overdrawn":
         reasons.append(f"EBA overdrawn at {row['eba_balance']:.2f}")
-    elif row["eba_balance"] < bands[settings["quadrant"]["high_trust_band"]]:
+    elif row["eba_balance"] < quadrant_bounds(settings)[0]:
         reasons.append(f"EBA low at {row['eba_balance']:.2f} ({row['eba_band']})")
     flags = settings["effort"]["flags"]
     for label, column in (("this month", "effort_ratio"), ("over 3 months", "effort_ratio_3m")):

@@ -65,6 +65,9 @@ CRM_ACTIVITIES = TableSpec(
         "subject": "text",
         "contact": "text",
         "thread": "text",
+        "benefits_client": "bool",   # DANETOR answers of a scope_request (DESIGN section 4b)
+        "benefits_us": "bool",
+        "covers_cost": "bool",
     },
 )
 
@@ -93,3 +96,11 @@ REVIEW_COLUMNS = [
     "work_hours", "collection_hours", "effort_ratio", "effort_ratio_3m", "effort_flag", "max_days_overdue",
 ]
 OVERDUE_PREFIX = "overdue_"
+
+#: The early-warning columns (DESIGN section 4b) that follow the ``overdue_<CUR>`` columns, in order.
+SIGNAL_COLUMNS = [
+    "reply_hours_median", "unanswered_in", "client_reply_hours_median", "client_reply_trend",
+    "client_silence_days", "meetings_held_3m", "meetings_cancelled_3m", "extra_share_3m", "retainer_use",
+    "extras_gifted_3m", "extras_sold_3m", "scope_requests_3m", "advice_rejected_3m", "complaints_3m", "rude_3m",
+    "part_signals", "part_flags",
+]

@@ -46,6 +46,9 @@ class Fragment:
     def __add__(self, other) -> "Fragment":
         return Fragment(self.html + str(other))
 
+    def __radd__(self, other) -> "Fragment":
+        return Fragment(str(other) + self.html)
+
     def __repr__(self) -> str:
         return f"<HTML fragment, {len(self.html):,} characters>"
 
@@ -224,7 +227,9 @@ def what_moved(report: ClientReport, top: int = 8) -> Fragment:
 
 
 def month_ledger(report: ClientReport) -> Fragment:
-    ledger = report.ledger[["date", "kind", "weight", "weight_from", "subject", "row"]]
+    ledger = report.ledger.assign(kind=report.ledger["kind"].where(~report.ledger["derived"],
+                                                                   report.ledger["kind"] + " (derived)"))
+    ledger = ledger[["date", "kind", "weight", "weight_from", "subject", "row"]]
     return table(ledger, {"date": _when, "weight": weight_text},
                  empty=f"No CRM activity logged in {report.month}.")
 
@@ -248,6 +253,68 @@ def invoices(report: ClientReport) -> Fragment:
     shown = report.open_invoices.drop(columns="source")
     return Fragment(figure(ax, f"Open invoices of {report.client} by age") + table(
         shown, {"issued": _day, "due": _day, "amount": money, "outstanding": money}))
+
+
+def checklist(report: ClientReport) -> Fragment:
+    """The "when to part" checklist: each signal, fired or not, the figures it tested, the answer from
+    practice; under it, the rows behind each signal that fired."""
+    rows = []
+    for r in report.checklist.itertuples():
+        state = '<span class="fired">fired</span>' if r.fired else '<span class="quiet">no</span>'
+        rows.append(f'<tr class="{"fired" if r.fired else ""}"><td><b>{esc(r.signal)}</b><br>'
+                    f'<span class="sub">{esc(r.title)}</span></td><td>{state}</td><td>{esc(r.evidence)}</td>'
+                    f'<td>{esc(r.answer)}</td></tr>')
+    head = "".join(f"<th>{h}</th>" for h in ("signal", "fired", "figures against thresholds", "the answer from practice"))
+    count = int(report.checklist["fired"].sum())
+    summary = (f'<p>{plural(count, "signal")} of {len(report.checklist)} fired in {esc(report.month)}.</p>')
+    details = []
+    for code, rows_behind in report.evidence.items():
+        shown = rows_behind.assign(source=rows_behind["source"].map(lambda s: Path(s).name))
+        details.append(f'<details><summary>The rows behind <b>{esc(code)}</b> ({plural(len(shown), "row")})'
+                       f'</summary>{table(shown, {"date": _when, "hours": hours_text}, empty="No rows.")}</details>')
+    return Fragment(summary + f'<div class="scroll"><table class="data checklist"><thead><tr>{head}</tr></thead>'
+                    f'<tbody>{"".join(rows)}</tbody></table></div>' + "".join(details))
+
+
+def reply_times(report: ClientReport) -> Fragment:
+    h = report.headline
+    sla = report.settings["signals"]["reply_sla_hours"]
+    slow = report.ledger[report.ledger["kind"] == "slow_reply"]
+    facts = (f"In {esc(report.month)} we answered the client's messages in a median of "
+             f"{esc(_hours_or_none(h['reply_hours_median']))}, with {plural(int(h['unanswered_in']), 'message')} "
+             f"unanswered at the month's end and {plural(len(slow), 'slow reply', 'slow replies')} (over {sla:g} h, "
+             f"each a derived event in the ledger). The client answered ours in a median of "
+             f"{esc(_hours_or_none(h['client_reply_hours_median']))}, "
+             f"{esc(ratio_text(h['client_reply_trend']))} times its own baseline; its last contact was "
+             f"{esc(_days_or_none(h['client_silence_days']))}.")
+    ax = plotting.plot_reply_times(report.signal_history, sla)
+    return Fragment(f"<p>{facts}</p>" + figure(ax, f"Reply times of both sides, {report.client}"))
+
+
+def _hours_or_none(value) -> str:
+    return "– (no answered message)" if pd.isna(value) else f"{value:.1f} h"
+
+
+def _days_or_none(value) -> str:
+    return "never" if pd.isna(value) else f"{plural(int(value), 'day')} before the month's end"
+
+
+def meetings_and_extras(report: ClientReport) -> Fragment:
+    history = report.signal_history
+    meetings = plotting.plot_paired_counts(history, "meetings_held", "meetings_cancelled", ("held", "cancelled"),
+                                           "Meetings")
+    extras = plotting.plot_paired_counts(history, "extras_sold", "extras_gifted", ("sold (named)", "gifted (silent)"),
+                                         "Extras")
+    return Fragment('<div class="pair">' + figure(meetings, f"Meetings held and cancelled, {report.client}")
+                    + figure(extras, f"Extras sold and gifted, {report.client}") + "</div>")
+
+
+def scope_requests(report: ClientReport) -> Fragment:
+    shown = report.requests.drop(columns="source")
+    yes_no = {True: "yes", False: "no"}
+    return table(shown, {"date": _when, "benefits_client": yes_no.get, "benefits_us": yes_no.get,
+                         "covers_cost": yes_no.get},
+                 empty=f"No scope request in {report.month}.")
 
 
 def quality_notes(notes: list, empty: str = "No data-quality notes.") -> Fragment:
@@ -286,16 +353,19 @@ def attention_table(report: PortfolioReport) -> Fragment:
             return f'{esc(client)} <span class="failed">report failed</span>'
         return f'<a href="{esc(href)}">{esc(client)}</a>' if href else esc(client)
 
-    head = ["client", "quadrant", "why it needs attention", "EBA", "band", "change", "effort ratio", "3 months", "flag",
-            "oldest overdue (days)"] + [c.replace("overdue_", "overdue ") for c in currencies]
+    head = ["client", "signals", "quadrant", "why it needs attention", "EBA", "band", "change", "effort ratio",
+            "3 months", "flag", "oldest overdue (days)"] + [c.replace("overdue_", "overdue ") for c in currencies]
     rows = []
     for _, r in t.iterrows():
-        cells = [name_cell(r["client"]), esc(r["quadrant"]), esc(r["attention"]), esc(points(r["eba_balance"])),
+        flags = r["part_flags"].split(";") if isinstance(r["part_flags"], str) else []
+        signals = "<br>".join(f'<span class="fired">{esc(code)}</span>' for code in flags)
+        cells = [name_cell(r["client"]), signals, esc(r["quadrant"]), esc(r["attention"]),
+                 esc(points(r["eba_balance"])),
                  esc(r["eba_band"]), esc(points(r["eba_change"], True)), esc(ratio_text(r["effort_ratio"])),
                  esc(ratio_text(r["effort_ratio_3m"])),
                  esc(r["effort_flag"] if isinstance(r["effort_flag"], str) else ""),
                  esc(int(r["max_days_overdue"]))] + [esc(money(r[c]) if r[c] else "") for c in currencies]
-        rows.append("<tr>" + "".join(f'<td class="why">{c}</td>' if i == 2 else f"<td>{c}</td>"
+        rows.append("<tr>" + "".join(f'<td class="why">{c}</td>' if i == 3 else f"<td>{c}</td>"
                                      for i, c in enumerate(cells)) + "</tr>")
     header = "".join(f"<th>{esc(h)}</th>" for h in head)
     return Fragment(f'<div class="scroll"><table class="data"><thead><tr>{header}</tr></thead>'
@@ -351,6 +421,11 @@ table.data { border-collapse: collapse; font-size: .82rem; margin: 8px 0 16px; w
 table.data th { text-align: left; background: #f3f4f6; padding: 4px 6px; border-bottom: 1px solid #d1d5db; }
 table.data td { padding: 3px 6px; border-bottom: 1px solid #f0f0f0; vertical-align: top; }
 td.why { min-width: 16em; }
+table.checklist tr.fired td { background: #fef2f2; }
+span.fired { color: #b91c1c; font-weight: 600; } span.quiet { color: #6b7280; }
+span.sub { color: #6b7280; font-size: .78rem; }
+details { margin: 4px 0 8px; font-size: .85rem; } summary { cursor: pointer; }
+.pair { display: flex; gap: 12px; flex-wrap: wrap; } .pair figure { flex: 1 1 300px; }
 div.scroll { overflow-x: auto; }
 .empty { color: #6b7280; font-style: italic; }
 .failed { color: #b91c1c; font-weight: 600; } .failures { border: 1px solid #fecaca; background: #fef2f2;

@@ -191,6 +191,47 @@ def plot_effort_ratio(effort: pd.DataFrame, flags: dict[str, float], ax: Axes | 
     return ax
 
 
+def plot_reply_times(history: pd.DataFrame, sla_hours: float, ax: Axes | None = None) -> Axes:
+    """The median reply time of each month, ours and the client's, against the client's own baseline
+    (the median of the three months before) and our reply limit. A month without a reply is a gap.
+    ``history``: ``month, reply_hours_median, client_reply_hours_median, client_reply_baseline_hours``."""
+    ax = ax or new_axes(height=3.2)
+    x = np.arange(len(history))
+    ours = history["reply_hours_median"].to_numpy(dtype="float64")
+    theirs = history["client_reply_hours_median"].to_numpy(dtype="float64")
+    baseline = history["client_reply_baseline_hours"].to_numpy(dtype="float64")
+    ax.plot(x, theirs, "-o", color=WITHDRAWAL, lw=1.8, ms=4, label="the client answers us")
+    ax.plot(x, baseline, "--", color="#e8a33d", lw=1.4, label="the client's baseline (3 months before)")
+    ax.plot(x, ours, "-s", color="#4c72b0", lw=1.8, ms=4, label="we answer the client")
+    ax.axhline(sla_hours, color="#8c8c8c", lw=1, ls=":")
+    ax.text(-0.5, sla_hours, f" our limit {sla_hours:g} h", va="bottom", fontsize=8, color="#555555")
+    values = np.concatenate([ours, theirs, baseline, [sla_hours]])
+    ax.set_ylim(0, np.nanmax(values) * 1.25)
+    ax.set_xticks(x, _month_labels(history["month"]))
+    ax.set_ylabel("median hours to a reply")
+    ax.set_title("Reply times")
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
+    return ax
+
+
+def plot_paired_counts(history: pd.DataFrame, good: str, bad: str, labels: tuple[str, str], title: str,
+                       ax: Axes | None = None) -> Axes:
+    """Two monthly counts side by side, the healthy one (``good``, green) left of the worrying one
+    (``bad``, red): meetings held and cancelled, extras sold and gifted. ``history``: ``month`` and both
+    columns."""
+    ax = ax or new_axes(width=4.4, height=2.8)
+    x = np.arange(len(history))
+    ax.bar(x - 0.2, history[good].to_numpy(dtype="float64"), width=0.4, color=DEPOSIT, label=labels[0])
+    ax.bar(x + 0.2, history[bad].to_numpy(dtype="float64"), width=0.4, color=WITHDRAWAL, label=labels[1])
+    top = max(history[good].max(), history[bad].max(), 1)
+    ax.set_ylim(0, top * 1.35)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_xticks(x, _month_labels(history["month"]), fontsize=7)
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
+    return ax
+
+
 def plot_aging(aging: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Outstanding amounts by aging bucket, one group of bars per currency. ``aging``: currencies as the
     index, the buckets as columns."""

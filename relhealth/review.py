@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from relhealth.columns import OVERDUE_PREFIX, REVIEW_COLUMNS
+from relhealth.columns import OVERDUE_PREFIX, REVIEW_COLUMNS, SIGNAL_COLUMNS
 from relhealth.errors import InputError, Problem, UsageError
 from relhealth.io import Dataset, QualityNote
 from relhealth.io.names import client_key
@@ -16,6 +16,8 @@ from relhealth.metrics.eba import contributions, ledger_from_activities, monthly
 from relhealth.metrics.effort import categorise, monthly_effort, monthly_hours
 from relhealth.metrics.invoices import BUCKETS, aging, invoice_status, overdue_by_currency
 from relhealth.metrics.months import as_month, month_end
+from relhealth.metrics.signals import (FIGURES, checklist_rows, danetor, evidence, signal_figures, with_checklist,
+                                       with_derived)
 from relhealth.settings import Settings
 from relhealth.summary import plural
 
@@ -32,8 +34,9 @@ QUADRANTS = [
     ("keep and grow", True, False),
 ]
 
-_TWO_DECIMALS = ["eba_balance", "eba_change", "eba_deposits", "eba_withdrawals", "work_hours", "collection_hours"]
-_THREE_DECIMALS = ["effort_ratio", "effort_ratio_3m"]
+_TWO_DECIMALS = ["eba_balance", "eba_change", "eba_deposits", "eba_withdrawals", "work_hours", "collection_hours",
+                 "reply_hours_median", "client_reply_hours_median"]
+_THREE_DECIMALS = ["effort_ratio", "effort_ratio_3m", "client_reply_trend", "extra_share_3m", "retainer_use"]
 
 
 def default_month(dataset: Dataset) -> pd.Period:
@@ -76,13 +79,19 @@ def find_client(dataset: Dataset, name: str) -> str:
     raise UsageError(f"no client {str(name)!r} in {dataset.folder}.{hint}")
 
 
+def eba_ledger(dataset: Dataset, settings: Settings) -> pd.DataFrame:
+    """The EBA ledger of ``dataset``: its logged CRM activities and the derived ``slow_reply`` events."""
+    events = with_derived(dataset.crm_activities, settings["signals"]["reply_sla_hours"])
+    return ledger_from_activities(events, settings["eba"]["weights"])
+
+
 def month_review(dataset: Dataset, settings: Settings, month: str | pd.Period) -> pd.DataFrame:
-    """The review table of ``month``: ``REVIEW_COLUMNS`` then one ``overdue_<CUR>`` column per currency of
-    the invoices, one row per client of :func:`review_clients`."""
+    """The review table of ``month``: ``REVIEW_COLUMNS``, one ``overdue_<CUR>`` column per currency of the
+    invoices, then the early-warning ``SIGNAL_COLUMNS``; one row per client of :func:`review_clients`."""
     month = as_month(month)
     months = pd.PeriodIndex([month])
     clients = review_clients(dataset, month)
-    ledger = ledger_from_activities(dataset.crm_activities, settings["eba"]["weights"])
+    ledger = eba_ledger(dataset, settings)
     eba = monthly_eba(ledger, clients, months, settings["eba"])
     entries = categorise(dataset.time_entries, settings["effort"]["categories"])
     effort = monthly_effort(entries, clients, months, settings["effort"]["flags"])
@@ -108,7 +117,14 @@ def month_review(dataset: Dataset, settings: Settings, month: str | pd.Period) -
     for currency in sorted(dataset.invoices["currency"].dropna().unique()):
         amounts = overdue[overdue["currency"] == currency].set_index("client")["overdue"]
         table[f"{OVERDUE_PREFIX}{currency}"] = table["client"].map(amounts).fillna(0.0)
-    return table
+    figures = signal_figures(dataset.crm_activities, effort, _retainers(dataset), clients, months)
+    for column in FIGURES:
+        table[column] = figures[column]
+    return with_checklist(table, settings["signals"])
+
+
+def _retainers(dataset: Dataset) -> pd.Series:
+    return dataset.clients.set_index("client")["retainer_hours"]
 
 
 def review_to_csv(table: pd.DataFrame) -> str:
@@ -118,7 +134,8 @@ def review_to_csv(table: pd.DataFrame) -> str:
     money = [c for c in out.columns if c.startswith(OVERDUE_PREFIX)]
     for columns, decimals in ((_TWO_DECIMALS + money, 2), (_THREE_DECIMALS, 3)):
         for column in columns:
-            out[column] = out[column].map(lambda v: _number(v, decimals))
+            if column in out:
+                out[column] = out[column].map(lambda v: _number(v, decimals))
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
@@ -166,19 +183,37 @@ def attention_reasons(row: pd.Series, settings: Settings) -> list[str]:
             reasons.append(f"chasing payment took {times} {label}")
     if row["max_days_overdue"] > 0:
         reasons.append(f"an invoice {plural(int(row['max_days_overdue']), 'day')} overdue")
+    checklist = checklist_rows(row, settings["signals"])
+    for signal in checklist[checklist["fired"]].itertuples():
+        reasons.append(f"{signal.signal}: {signal.reason}")
     return reasons
 
 
+def attention_score(row: pd.Series, settings: Settings) -> int:
+    """How much attention a client needs, for the portfolio's order: the checklist signals that fire,
+    plus one for each band below the high-trust band (``[quadrant] high_trust_band``; overdrawn is the
+    lowest), plus one for each effort flag above green (amber 1, red 2)."""
+    bands = sorted(settings["eba"]["bands"].items(), key=lambda item: item[1], reverse=True)
+    order = [name for name, _ in bands] + ["overdrawn"]
+    band_step = max(0, order.index(row["eba_band"]) - order.index(settings["quadrant"]["high_trust_band"]))
+    flags = [name for name, _ in sorted(settings["effort"]["flags"].items(), key=lambda item: item[1])]
+    flag = row["effort_flag"]
+    flag_step = flags.index(flag) + 1 if isinstance(flag, str) and flag in flags else 0
+    return int(row["part_signals"]) + band_step + flag_step
+
+
 def portfolio(review: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """The review with each client's ``quadrant`` and ``attention`` (the reasons, joined by "; "), sorted
-    by the attention they need: by quadrant (consider parting, renegotiate terms, fix our service, keep
-    and grow), then by EBA balance, lowest first."""
+    """The review with each client's ``quadrant``, ``attention`` (the reasons, joined by "; ") and
+    ``attention_score`` (:func:`attention_score`), sorted by the score, highest first, then by EBA balance,
+    lowest first."""
     table = review.copy()
     table["quadrant"] = [quadrant_of(b, r, settings) for b, r in zip(table["eba_balance"], table["effort_ratio_3m"])]
-    table["attention"] = ["; ".join(attention_reasons(row, settings)) for _, row in table.iterrows()]
-    rank = {name: i for i, (name, _, _) in enumerate(QUADRANTS)}
-    order = table.assign(_rank=table["quadrant"].map(rank)).sort_values(["_rank", "eba_balance"], kind="stable")
-    return order.drop(columns="_rank").reset_index(drop=True)
+    rows = [row for _, row in table.iterrows()]
+    table["attention"] = ["; ".join(attention_reasons(row, settings)) for row in rows]
+    table["attention_score"] = pd.Series([attention_score(row, settings) for row in rows], index=table.index,
+                                         dtype="int64")
+    order = table.sort_values(["attention_score", "eba_balance"], ascending=[False, True], kind="stable")
+    return order.reset_index(drop=True)
 
 
 def history_months(month: str | pd.Period) -> pd.PeriodIndex:
@@ -190,7 +225,7 @@ def history_months(month: str | pd.Period) -> pd.PeriodIndex:
 def band_history(dataset: Dataset, settings: Settings, clients: list[str], month: str | pd.Period) -> pd.DataFrame:
     """The EBA band and balance of each client at the end of each history month: ``client, month,
     balance, band``; both missing for the months before the client's first record."""
-    ledger = ledger_from_activities(dataset.crm_activities, settings["eba"]["weights"])
+    ledger = eba_ledger(dataset, settings)
     table = monthly_eba(ledger, clients, history_months(month), settings["eba"])[["client", "month", "balance", "band"]]
     before = table["month"] < table["client"].map(first_months(dataset))
     table["balance"] = table["balance"].mask(before)
@@ -227,6 +262,10 @@ class ClientReport:
     open_invoices: pd.DataFrame     # invoices outstanding at the month's end, oldest due first
     overdue: pd.DataFrame           # currency, overdue, max_days_overdue
     quality: list[QualityNote]
+    checklist: pd.DataFrame         # signal, title, fired, evidence, reason, answer (DESIGN section 4b)
+    evidence: dict                  # signal code -> the rows behind it, for each signal that fired
+    signal_history: pd.DataFrame    # month, reply times of both sides, the client's baseline, monthly counts
+    requests: pd.DataFrame          # the month's scope requests with their DANETOR verdict
 
 
 def client_report(dataset: Dataset, settings: Settings, client: str, month: str | pd.Period) -> ClientReport:
@@ -243,7 +282,7 @@ def client_report(dataset: Dataset, settings: Settings, client: str, month: str 
     first = first_months(own).get(client)
     if first is not None and months[0] < first <= month:
         months = months[months >= first]      # a new client's history starts with its first record
-    ledger = ledger_from_activities(own.crm_activities, settings["eba"]["weights"])
+    ledger = eba_ledger(own, settings)
     eba_history = monthly_eba(ledger, [client], months, settings["eba"]).drop(columns="client")
     moved = contributions(ledger, month, settings["eba"]["half_life_days"])
     moved = moved[moved["contribution"].abs() >= 0.005].drop(columns="client").reset_index(drop=True)
@@ -252,7 +291,8 @@ def client_report(dataset: Dataset, settings: Settings, client: str, month: str 
     hours = monthly_hours(entries[entries["date"].dt.to_period("M").isin(months)])
     hours = (hours.pivot_table(index="month", columns="category", values="hours", aggfunc="sum", fill_value=0.0)
              .reindex(months, fill_value=0.0).rename_axis(index="month", columns=None))
-    effort = monthly_effort(entries, [client], months, settings["effort"]["flags"]).drop(columns="client")
+    by_month = monthly_effort(entries, [client], months, settings["effort"]["flags"])
+    effort = by_month.drop(columns=["client", "extra_hours_3m"])
     status = invoice_status(own.invoices, month_end(month))
     open_invoices = (status[status["outstanding"] > 0]
                      .sort_values(["due", "invoice"], kind="stable")
@@ -263,10 +303,18 @@ def client_report(dataset: Dataset, settings: Settings, client: str, month: str 
     record = own.clients.iloc[0]
     info = {key: (None if pd.isna(record[key]) else record[key])
             for key in ("account_manager", "retainer_hours", "payment_terms_days", "currency")}
+    checklist = checklist_rows(headline, settings["signals"])
+    evidence_rows = {code: evidence(code, own.crm_activities, entries, month)
+                     for code in checklist.loc[checklist["fired"], "signal"]}
+    signal_history = signal_figures(own.crm_activities, by_month, _retainers(own), [client], months
+                                    ).drop(columns="client")
+    requests = danetor(own.crm_activities)
+    requests = requests[requests["date"].dt.to_period("M") == month].reset_index(drop=True)
     return ClientReport(client=client, month=month, folder=str(dataset.folder), settings=settings, info=info,
                         headline=headline, eba_history=eba_history, contributions=moved, ledger=in_month,
                         hours=hours, effort_history=effort, aging=buckets, open_invoices=open_invoices,
-                        overdue=overdue, quality=own.quality.notes)
+                        overdue=overdue, quality=own.quality.notes, checklist=checklist, evidence=evidence_rows,
+                        signal_history=signal_history, requests=requests)
 
 
 @dataclass

@@ -133,20 +133,42 @@ def test_a_client_page_shows_the_headline_and_states_where_it_came_from(hostile_
     assert 'client = "Beta Canary"' in "".join(injected["source"])
 
 
-def test_the_sample_renders_and_the_index_puts_pinecrest_first(tmp_path):
+def test_the_sample_renders_its_stories_and_the_index_puts_the_most_attention_first(tmp_path):
     out = tmp_path / "reports"
-    code = main(["report", "--client", "pinecrest logistics", "--client", "Orbita Labs", "--out", str(out)])
+    clients = ["pinecrest logistics", "Orbita Labs", "Alpenrose Hotels GmbH", "Copperleaf", "Harrow Motor Group",
+               "Northwind Outfitters"]
+    code = main(["report", *[arg for c in clients for arg in ("--client", c)], "--out", str(out), "--jobs", "2"])
     assert code == 0
     folder = out / "2026-10"
-    assert sorted(p.name for p in folder.iterdir()) == ["index.html", "orbita-labs.html", "pinecrest-logistics.html"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "alpenrose-hotels-gmbh.html", "copperleaf-studios.html", "harrow-motor-group.html", "index.html",
+        "northwind-outfitters.html", "orbita-labs.html", "pinecrest-logistics.html"]
     index = (folder / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', index)
-    assert links == [("pinecrest-logistics.html", "Pinecrest Logistics"), ("orbita-labs.html", "Orbita Labs")]
     rows = re.findall(r"<tr><td>(?:<a [^>]+>)?([^<]+)", index)
-    assert rows[0] == "Pinecrest Logistics" and len(rows) == 10 and "Maison Duval" in rows
+    # attention: signals fired + bands below healthy + effort flag steps, then the lower balance
+    # Pinecrest 1 + 2 (overdrawn) + 2 (red) = 5; Harrow 2 + 2 = 4; Alpenrose 2 + 1 = 3 (2.57); Copperleaf 3 (3.01)
+    assert rows[:5] == ["Pinecrest Logistics", "Harrow Motor Group", "Alpenrose Hotels GmbH", "Copperleaf Studios",
+                        "Maison Duval"]
+    assert len(rows) == 10 and rows[-1] == "Northwind Outfitters"
+    assert re.search(r'<span class="fired">friction</span><br/?><span class="fired">hostility</span>', index)
     pinecrest = (folder / "pinecrest-logistics.html").read_text(encoding="utf-8")
     for figure in ("-3.46", "2.500", "USD 25,875.00", "154 days", "consider parting", "INV-1069"):
         assert figure in pinecrest
+
+    def fired(page: str) -> list[str]:
+        return re.findall(r'<tr class="fired"><td><b>([a-z_]+)</b>', (folder / page).read_text(encoding="utf-8"))
+
+    assert fired("alpenrose-hotels-gmbh.html") == ["no_feedback", "no_partnership"]
+    assert fired("copperleaf-studios.html") == ["ignored_advice", "excessive_demands"]
+    assert fired("harrow-motor-group.html") == ["friction", "hostility"]
+    assert fired("pinecrest-logistics.html") == ["payment_burden"]
+    assert fired("northwind-outfitters.html") == []
+    northwind = (folder / "northwind-outfitters.html").read_text(encoding="utf-8")
+    assert "0 signals of 7 fired in 2026-10." in northwind
+    alpenrose = (folder / "alpenrose-hotels-gmbh.html").read_text(encoding="utf-8")
+    assert "client_silence_days = 26 (≥ 21)" in alpenrose and "The rows behind <b>no_feedback</b>" in alpenrose
+    copperleaf = (folder / "copperleaf-studios.html").read_text(encoding="utf-8")
+    assert "Could you redo the About page while you are at it?" in copperleaf and "<td>decline</td>" in copperleaf
 
 
 def test_the_client_notebook_runs_as_is_and_stops_on_a_wrong_client(tmp_path):

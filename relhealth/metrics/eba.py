@@ -16,7 +16,7 @@ from relhealth.metrics.scale import level_of
 #: Where an event's weight came from.
 FROM_RUBRIC, FROM_ROW, FROM_UNKNOWN = "rubric", "row", "unknown kind"
 
-LEDGER_COLUMNS = ["client", "date", "day", "kind", "weight", "weight_from", "subject", "source", "row"]
+LEDGER_COLUMNS = ["client", "date", "day", "kind", "weight", "weight_from", "derived", "subject", "source", "row"]
 
 
 def ledger_from_activities(activities: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
@@ -24,13 +24,15 @@ def ledger_from_activities(activities: pd.DataFrame, weights: dict[str, float]) 
 
     Parameters
     ----------
-    activities : the canonical ``crm_activities`` frame.
+    activities : the canonical ``crm_activities`` frame, with derived events (``derived`` = True) when
+        there are any (:func:`relhealth.metrics.signals.with_derived`).
     weights : the rubric, kind -> weight.
 
     Returns
     -------
     DataFrame with ``LEDGER_COLUMNS``, ordered by client and date. ``weight_from`` is ``rubric``, ``row``
-    (the row's own ``weight`` overrides the rubric) or ``unknown kind`` (weight 0).
+    (the row's own ``weight`` overrides the rubric) or ``unknown kind`` (weight 0); ``derived`` tells a
+    derived event from a logged one.
     """
     rubric = activities["kind"].map(weights).astype("float64")
     override = activities["weight"].astype("float64")
@@ -43,6 +45,7 @@ def ledger_from_activities(activities: pd.DataFrame, weights: dict[str, float]) 
         "kind": activities["kind"],
         "weight": weight,
         "weight_from": pd.Series(weight_from, index=activities.index, dtype="str"),
+        "derived": activities["derived"].astype("bool") if "derived" in activities else False,
         "subject": activities["subject"],
         "source": activities["source"],
         "row": activities["row"],

@@ -7,12 +7,14 @@ import re
 import numpy as np
 import pandas as pd
 
+from relhealth.metrics.months import monthly_and_trailing
 from relhealth.metrics.scale import level_of, ratio
 
 #: The order in which pattern categories are tried (collections first).
 PATTERN_ORDER = ("collections", "account_management", "extra")
 WORK = ("delivery", "extra")
 COLLECTIONS = "collections"
+EXTRA = "extra"
 
 RULE_COLUMN = "category column"
 RULE_NO_CLIENT = "no client: internal"
@@ -95,30 +97,27 @@ def monthly_effort(categorised: pd.DataFrame, clients: list[str], months: pd.Per
     over three months (M-2..M).
 
     Returns one row per client and month: ``client, month, work_hours, collection_hours, effort_ratio,
-    work_hours_3m, collection_hours_3m, effort_ratio_3m, effort_flag``. The flag is that of the month's
-    ratio; the three-month ratio feeds the quadrant and the checklist.
+    work_hours_3m, collection_hours_3m, effort_ratio_3m, effort_flag, extra_hours_3m``. The flag is that
+    of the month's ratio; the three-month ratio feeds the quadrant and the checklist, the three-month
+    extra hours the checklist's extra share.
     """
-    months = pd.PeriodIndex(months, freq="M")
     hours = monthly_hours(categorised)
     hours["kind"] = np.select([hours["category"].isin(WORK), hours["category"] == COLLECTIONS],
                               ["work", "collection"], "other")
-    grid = pd.period_range(months.min() - 2, months.max(), freq="M")
-    table = (hours[hours["kind"] != "other"]
-             .pivot_table(index=["client", "month"], columns="kind", values="hours", aggfunc="sum")
-             .reindex(columns=["work", "collection"])
-             .reindex(pd.MultiIndex.from_product([clients, grid], names=["client", "month"]))
-             .fillna(0.0))
-    rolling = table.groupby(level="client", sort=False).rolling(3, min_periods=1).sum().droplevel(0)
-    rolling = rolling.reindex(table.index)
+    extra = hours[hours["category"] == EXTRA].assign(kind="extra")
+    sums = (pd.concat([hours[hours["kind"] != "other"], extra])
+            .pivot_table(index=["client", "month"], columns="kind", values="hours", aggfunc="sum")
+            .reindex(columns=["work", "collection", "extra"]))
+    month, trailing = monthly_and_trailing(sums, clients, months)
     result = pd.DataFrame({
-        "work_hours": table["work"],
-        "collection_hours": table["collection"],
-        "work_hours_3m": rolling["work"],
-        "collection_hours_3m": rolling["collection"],
-    })
-    result = result[result.index.get_level_values("month").isin(months)].reset_index()
+        "work_hours": month["work"],
+        "collection_hours": month["collection"],
+        "work_hours_3m": trailing["work"],
+        "collection_hours_3m": trailing["collection"],
+        "extra_hours_3m": trailing["extra"],
+    }).reset_index()
     result["effort_ratio"] = ratio(result["collection_hours"], result["work_hours"])
     result["effort_ratio_3m"] = ratio(result["collection_hours_3m"], result["work_hours_3m"])
     result["effort_flag"] = pd.Series([flag_of(v, flags) for v in result["effort_ratio"]], dtype="str")
     return result[["client", "month", "work_hours", "collection_hours", "effort_ratio",
-                   "work_hours_3m", "collection_hours_3m", "effort_ratio_3m", "effort_flag"]]
+                   "work_hours_3m", "collection_hours_3m", "effort_ratio_3m", "effort_flag", "extra_hours_3m"]]

@@ -107,3 +107,27 @@ def test_the_heatmap_leaves_the_months_before_a_clients_first_record_grey():
     assert codes.mask.tolist() == [[True, False]] and codes[0, 1] == 2.0
     assert ax.images[0].cmap.get_bad().tolist() == list(to_rgba(plotting.NO_RECORD))
     assert "no record yet" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_reply_times_draw_both_sides_the_clients_baseline_and_our_limit():
+    history = pd.DataFrame({"month": MONTHS, "reply_hours_median": [2.0, np.nan, 3.0],
+                            "client_reply_hours_median": [4.0, 9.0, 30.0],
+                            "client_reply_baseline_hours": [np.nan, 4.0, 6.5]})
+    ax = plotting.plot_reply_times(history, 24)
+    lines = {l.get_label(): l for l in ax.lines}
+    assert list(lines["the client answers us"].get_ydata()) == [4.0, 9.0, 30.0]
+    assert list(lines["the client's baseline (3 months before)"].get_ydata()[1:]) == [4.0, 6.5]
+    ours = lines["we answer the client"].get_ydata()
+    assert ours[0] == 2.0 and np.isnan(ours[1]) and ours[2] == 3.0     # a month without an answer is a gap
+    assert [l.get_ydata()[0] for l in ax.lines if l.get_linestyle() == ":"] == [24]
+    assert ax.get_ylim()[1] == pytest.approx(30.0 * 1.25)
+
+
+def test_paired_counts_put_the_healthy_count_beside_the_worrying_one():
+    history = pd.DataFrame({"month": MONTHS, "meetings_held": [1, 0, 0], "meetings_cancelled": [0, 1, 2]})
+    ax = plotting.plot_paired_counts(history, "meetings_held", "meetings_cancelled", ("held", "cancelled"), "Meetings")
+    assert bar_heights(ax, "held") == [1, 0, 0] and bar_heights(ax, "cancelled") == [0, 1, 2]
+    held, cancelled = (next(c for c in ax.containers if c.get_label() == name) for name in ("held", "cancelled"))
+    assert held[0].get_x() < cancelled[0].get_x()
+    assert held[0].get_facecolor() == to_rgba(plotting.DEPOSIT)
+    assert cancelled[0].get_facecolor() == to_rgba(plotting.WITHDRAWAL)

@@ -168,12 +168,14 @@ def test_a_danetor_verdict_for_each_count_of_no(folder):
         2026-03-06,Acme,scope_request,No answers,,,
         2026-03-07,Acme,scope_request,One no and a gap,yes,no,
         2026-03-08,Acme,scope_request,Two no and a gap,no,,no
+        2026-03-09,Acme,scope_request,Two yes and a gap,yes,yes,
     """}))
     verdicts = danetor(data.crm_activities)
     assert verdicts[["subject", "noes", "verdict"]].values.tolist() == [
         ["Three yes", 0, "accept"], ["One no", 1, "accept"], ["Two no", 2, "decline"], ["Three no", 3, "decline"],
-        ["No answers", 0, "not assessed"], ["One no and a gap", 1, "incomplete"], ["Two no and a gap", 2, "decline"]]
-    assert verdicts["row"].tolist() == [2, 3, 4, 5, 6, 7, 8]
+        ["No answers", 0, "not assessed"], ["One no and a gap", 1, "incomplete"], ["Two no and a gap", 2, "decline"],
+        ["Two yes and a gap", 0, "accept"]]     # even a "no" in the gap would leave one no: accept
+    assert verdicts["row"].tolist() == [2, 3, 4, 5, 6, 7, 8, 9]
 
 
 def test_slow_replies_enter_the_balance_by_their_weight(folder, tmp_path):

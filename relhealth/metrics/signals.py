@@ -245,7 +245,7 @@ CHECKLIST = (
     Signal("ignored_advice", "The client ignores our advice", ("advice_rejected_3m",),
            "Show the proposal as a picture, not numbers and text.", kinds=("advice_rejected",)),
     Signal("payment_burden", "Getting paid costs too much", ("effort_ratio_3m", "max_days_overdue"),
-           "Find who decides payments and write down what payment requires; if chasing costs more than the work, "
+           "Find who decides payments, write down what payment requires; if chasing costs more than the work, "
            "consider another client.", kinds=("payment_reminder",), categories=("collections",)),
     Signal("excessive_demands", "The client asks for more than agreed",
            ("extra_share_3m", "retainer_use", "scope_requests_3m"),
@@ -314,11 +314,13 @@ def checklist_rows(row: pd.Series, thresholds: dict) -> pd.DataFrame:
 
 
 def _figure_text(value) -> str:
+    """A figure as the checklist shows it: whole numbers as they are, others to 3 decimals (as the review
+    table writes ratios) without trailing zeros, so that 1.998 never reads 2."""
     if value is None or pd.isna(value):
         return "none"
     if np.isinf(value):
         return "inf"
-    return f"{value:g}" if float(value).is_integer() else f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
+    return f"{value:g}" if float(value).is_integer() else f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 # ----- DANETOR
@@ -330,13 +332,14 @@ DANETOR_COLUMNS = ["date", "subject", *DANETOR_ANSWERS, "noes", "verdict", "sour
 def danetor(activities: pd.DataFrame) -> pd.DataFrame:
     """The ``scope_request`` rows with their DANETOR verdict: ``decline`` when two or more of the three
     answers (does it benefit the client, does it benefit us, does it cover its cost) are no; ``accept``
-    when all three are given and fewer are no; ``not assessed`` when none is given; ``incomplete`` when
-    the missing answers could still change the verdict."""
+    when fewer than two would be no even if every missing answer were no; ``not assessed`` when none is
+    given; ``incomplete`` when the missing answers could still change the verdict."""
     requests = activities[activities["kind"] == "scope_request"]
     answers = requests[list(DANETOR_ANSWERS)].astype("boolean")
     noes = answers.eq(False).sum(axis=1).astype("int64")
     given = answers.notna().sum(axis=1)
-    verdict = np.select([noes >= 2, given == len(DANETOR_ANSWERS), given == 0], ["decline", "accept", "not assessed"],
+    missing = len(DANETOR_ANSWERS) - given
+    verdict = np.select([noes >= 2, noes + missing < 2, given == 0], ["decline", "accept", "not assessed"],
                         "incomplete")
     result = requests.assign(**{a: answers[a] for a in DANETOR_ANSWERS}, noes=noes,
                              verdict=pd.Series(verdict, index=requests.index, dtype="str"))

@@ -1,0 +1,155 @@
+"""`make bench`: relhealth's costs against floors measured in the same run (issue 8, docs/performance.md).
+
+Each figure is the median of ``--repeat`` runs, each run a fresh process as a user would start it:
+
+- ``relhealth score`` against the floor of pandas reading the same three CSVs with their dates parsed, and
+  the peak memory of the score process;
+- ``relhealth report`` per client (``--jobs 1``; the cost of one more client, so the reading and scoring
+  done once per batch is left out) against the floor of papermill executing a minimal notebook and
+  nbconvert exporting it, in one long-lived process;
+- the same batch with ``--jobs 2`` against ``--jobs 1``;
+- how the score grows from 100,000 to 1,000,000 time entries, and the report batch from 10 to 100 clients.
+
+Data come from ``bench/scale.py`` (the sample's stories at scale) and are kept in ``bench/.data``.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from scale import write_agency  # noqa: E402
+
+BIN = Path(sys.executable).parent
+RELHEALTH = str(BIN / "relhealth")
+FLOOR_READ = """
+import sys, pandas as pd
+folder = sys.argv[1]
+pd.read_csv(f"{folder}/time_entries.csv", parse_dates=["date"], low_memory=False)
+pd.read_csv(f"{folder}/crm_activities.csv", parse_dates=["date"], low_memory=False)
+pd.read_csv(f"{folder}/invoices.csv", parse_dates=["issued", "due", "paid_on"], low_memory=False)
+"""
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall-clock seconds and peak resident memory (GB) of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0,):
+        raise SystemExit(f"bench: {' '.join(command)} failed (exit {os.waitstatus_to_exitcode(status)})")
+    return seconds, usage.ru_maxrss / 1024 ** 2
+
+
+def median_of(command: list[str], repeat: int) -> tuple[float, float]:
+    runs = [timed(command) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def agency(clients: int, entries: int, crm: int, invoices: int) -> Path:
+    folder = HERE / ".data" / f"{clients}c-{entries}t-{crm}a-{invoices}i"
+    if not (folder / "invoices.csv").exists():
+        write_agency(folder, clients, entries, crm, invoices)
+    return folder
+
+
+def score(folder: Path, repeat: int) -> tuple[float, float, float]:
+    """Seconds of ``relhealth score``, its peak memory in GB, and seconds of the read floor."""
+    with tempfile.TemporaryDirectory() as tmp:
+        seconds, memory = median_of([RELHEALTH, "score", str(folder), "--out", f"{tmp}/review.csv"], repeat)
+    floor, _ = median_of([sys.executable, "-c", FLOOR_READ, str(folder)], repeat)
+    return seconds, memory, floor
+
+
+def report_batch(folder: Path, clients: list[str], jobs: int, repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        out = Path(tempfile.mkdtemp())
+        try:
+            command = [RELHEALTH, "report", str(folder), "--out", str(out), "--jobs", str(jobs)]
+            runs.append(timed(command + [a for c in clients for a in ("--client", c)])[0])
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+    return statistics.median(runs)
+
+
+def notebook_floor(repeat: int) -> float:
+    output = subprocess.run([sys.executable, str(HERE / "floor_notebook.py"), str(max(repeat, 3))],
+                            capture_output=True, text=True, check=True).stdout.split()
+    return statistics.median(float(v) for v in output)
+
+
+def line(label: str, value: str, against: str, ratio: float | None, target: str, ok: bool | None,
+         unit: str = "x") -> str:
+    verdict = "" if ok is None else ("ok" if ok else "MISSED")
+    shown = "" if ratio is None else f"{ratio:6.2f}{unit}"
+    return f"{label:<34} {value:>10}  {against:<44} {shown:>8}  {target:<14} {verdict}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--time-entries", type=int, default=1_000_000)
+    parser.add_argument("--crm", type=int, default=200_000)
+    parser.add_argument("--invoices", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the median is shown)")
+    parser.add_argument("--report-clients", type=int, default=6, help="clients added to a one-client batch to "
+                                                                      "measure the cost of one more report")
+    parser.add_argument("--skip-growth", action="store_true", help="leave out the growth measurements")
+    args = parser.parse_args(argv)
+    print(f"relhealth bench: {args.clients:,} clients, {args.time_entries:,} time entries, {args.crm:,} CRM "
+          f"activities, {args.invoices:,} invoices over 12 months; median of {args.repeat} runs; "
+          f"{os.cpu_count()} cores; Python {sys.version.split()[0]}, pandas {pd.__version__}")
+    folder = agency(args.clients, args.time_entries, args.crm, args.invoices)
+    names = pd.read_csv(folder / "clients.csv", dtype=str)["client"].tolist()
+
+    seconds, memory, read_floor = score(folder, args.repeat)
+    print(line("score", f"{seconds:.2f} s", f"floor: pandas reads the CSVs {read_floor:.2f} s",
+               seconds / read_floor, "<= 2x", seconds / read_floor <= 2))
+    print(line("score peak memory", f"{memory:.2f} GB", "", None, "< 1.5 GB", memory < 1.5))
+
+    one = report_batch(folder, names[:1], 1, args.repeat)
+    batch = names[:1 + args.report_clients]
+    more = report_batch(folder, batch, 1, args.repeat)
+    per_client = (more - one) / args.report_clients
+    floor = notebook_floor(args.repeat)
+    print(line("report, one client (--jobs 1)", f"{per_client:.2f} s", f"floor: papermill + nbconvert {floor:.2f} s",
+               per_client / floor, "<= 1.3x", per_client / floor <= 1.3))
+    print(line(f"  (a batch of 1 client: {one:.1f} s, of {len(batch)}: {more:.1f} s)", "", "", None, "", None))
+    two = report_batch(folder, batch, 2, args.repeat)
+    print(line(f"report, {len(batch)} clients, --jobs 2", f"{two:.2f} s", f"against --jobs 1: {more:.2f} s",
+               more / two, ">= 1.7x", more / two >= 1.7))
+    print(line("  the notebooks alone, --jobs 2", "", f"{more - one:.2f} s -> {max(two - one, 1e-9):.2f} s",
+               (more - one) / max(two - one, 1e-9), "", None))
+
+    if not args.skip_growth:
+        small = agency(args.clients, args.time_entries // 10, args.crm // 10, args.invoices // 10)
+        small_seconds, _, small_floor = score(small, args.repeat)
+        growth = math.log(seconds / small_seconds, 10)
+        print(line("score, 10x the rows", f"{small_seconds:.2f} -> {seconds:.2f} s",
+                   f"floor {small_floor:.2f} -> {read_floor:.2f} s; exponent", growth, "<= 1 (linear)", growth <= 1.1, unit=" "))
+        rows_per_client = args.time_entries // args.clients
+        ten = agency(10, 10 * rows_per_client, 10 * args.crm // args.clients, 10 * args.invoices // args.clients)
+        hundred = agency(100, 100 * rows_per_client, 100 * args.crm // args.clients, 100 * args.invoices // args.clients)
+        t10 = report_batch(ten, [], 2, 1)
+        t100 = report_batch(hundred, [], 2, 1)
+        growth = math.log(t100 / t10, 10)
+        print(line("report all, 10 -> 100 clients", f"{t10:.1f} -> {t100:.1f} s", "--jobs 2; exponent", growth,
+                   "<= 1 (linear)", growth <= 1.1, unit=" "))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -279,7 +279,7 @@ def checklist(report: ClientReport) -> Fragment:
 def reply_times(report: ClientReport) -> Fragment:
     h = report.headline
     sla = report.settings["signals"]["reply_sla_hours"]
-    slow = report.ledger[report.ledger["kind"] == "slow_reply"]
+    slow = report.ledger[report.ledger["derived"]]
     facts = (f"In {esc(report.month)} we answered the client's messages in a median of "
              f"{esc(_hours_or_none(h['reply_hours_median']))}, with {plural(int(h['unanswered_in']), 'message')} "
              f"unanswered at the month's end and {plural(len(slow), 'slow reply', 'slow replies')} (over {sla:g} h, "

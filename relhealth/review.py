@@ -16,8 +16,8 @@ from relhealth.metrics.eba import contributions, ledger_from_activities, monthly
 from relhealth.metrics.effort import categorise, monthly_effort, monthly_hours
 from relhealth.metrics.invoices import BUCKETS, aging, invoice_status, overdue_by_currency
 from relhealth.metrics.months import as_month, month_end
-from relhealth.metrics.signals import (FIGURES, checklist_rows, danetor, evidence, signal_figures, with_checklist,
-                                       with_derived)
+from relhealth.metrics.signals import (FIGURES, HOURS, RATIOS, checklist_rows, danetor, evidence, signal_figures,
+                                       with_checklist, with_derived)
 from relhealth.settings import Settings
 from relhealth.summary import plural
 
@@ -26,7 +26,7 @@ ACTIVE_MONTHS = 12
 #: How many months the reports' history figures show, the month itself included.
 HISTORY_MONTHS = 12
 
-#: The four quadrants, in the order of the attention they need: (name, high trust, high cost).
+#: The four quadrants, worst first: (name, high trust, high cost).
 QUADRANTS = [
     ("consider parting", False, True),
     ("renegotiate terms", True, True),
@@ -35,8 +35,8 @@ QUADRANTS = [
 ]
 
 _TWO_DECIMALS = ["eba_balance", "eba_change", "eba_deposits", "eba_withdrawals", "work_hours", "collection_hours",
-                 "reply_hours_median", "client_reply_hours_median"]
-_THREE_DECIMALS = ["effort_ratio", "effort_ratio_3m", "client_reply_trend", "extra_share_3m", "retainer_use"]
+                 *HOURS]
+_THREE_DECIMALS = ["effort_ratio", "effort_ratio_3m", *RATIOS]
 
 
 def default_month(dataset: Dataset) -> pd.Period:
@@ -114,13 +114,14 @@ def month_review(dataset: Dataset, settings: Settings, month: str | pd.Period) -
         "max_days_overdue": eba["client"].map(overdue.groupby("client")["max_days_overdue"].max())
                                          .fillna(0).astype("int64"),
     })
-    for currency in sorted(dataset.invoices["currency"].dropna().unique()):
-        amounts = overdue[overdue["currency"] == currency].set_index("client")["overdue"]
-        table[f"{OVERDUE_PREFIX}{currency}"] = table["client"].map(amounts).fillna(0.0)
+    currencies = [f"{OVERDUE_PREFIX}{c}" for c in sorted(dataset.invoices["currency"].dropna().unique())]
+    for column in currencies:
+        amounts = overdue[overdue["currency"] == column.removeprefix(OVERDUE_PREFIX)].set_index("client")["overdue"]
+        table[column] = table["client"].map(amounts).fillna(0.0)
     figures = signal_figures(dataset.crm_activities, effort, _retainers(dataset), clients, months)
     for column in FIGURES:
         table[column] = figures[column]
-    return with_checklist(table, settings["signals"])
+    return with_checklist(table, settings["signals"])[[*REVIEW_COLUMNS, *currencies, *SIGNAL_COLUMNS]]
 
 
 def _retainers(dataset: Dataset) -> pd.Series:
@@ -134,8 +135,7 @@ def review_to_csv(table: pd.DataFrame) -> str:
     money = [c for c in out.columns if c.startswith(OVERDUE_PREFIX)]
     for columns, decimals in ((_TWO_DECIMALS + money, 2), (_THREE_DECIMALS, 3)):
         for column in columns:
-            if column in out:
-                out[column] = out[column].map(lambda v: _number(v, decimals))
+            out[column] = out[column].map(lambda v: _number(v, decimals))
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()

@@ -42,8 +42,8 @@ KIND_COUNTS = {
 
 #: The figures of section 4b, in the order of the review table.
 FIGURES = [c for c in SIGNAL_COLUMNS if c not in ("part_signals", "part_flags")]
-#: Figures that are whole numbers (written without decimals; empty when missing).
-COUNTS = ["unanswered_in", "client_silence_days", *KIND_COUNTS]
+#: Figures in hours and figures that are ratios (the review table writes them to 2 and 3 decimals); the
+#: others are whole numbers.
 HOURS = ["reply_hours_median", "client_reply_hours_median"]
 RATIOS = ["client_reply_trend", "extra_share_3m", "retainer_use"]
 
@@ -215,10 +215,9 @@ def _replies_in_month(ours: pd.DataFrame, theirs: pd.DataFrame, inbound: pd.Data
     }).reindex(clients)
     frame["unanswered_in"] = frame["unanswered_in"].fillna(0).astype("int64")
     frame["client_silence_days"] = frame["client_silence_days"].astype("Int64")
-    frame["client_reply_trend"] = ratio(frame["client_reply_hours_median"].fillna(0),
-                                        frame["client_reply_baseline_hours"].fillna(0))
-    frame.loc[frame["client_reply_hours_median"].isna() | frame["client_reply_baseline_hours"].isna(),
-              "client_reply_trend"] = np.nan
+    month_median, baseline = frame["client_reply_hours_median"], frame["client_reply_baseline_hours"]
+    frame["client_reply_trend"] = pd.Series(ratio(month_median, baseline), index=frame.index).where(
+        month_median.notna() & baseline.notna())
     frame.index = pd.MultiIndex.from_product([clients, [month]], names=["client", "month"])
     return frame
 
@@ -264,7 +263,7 @@ CHECKLIST = (
 SIGNALS = {signal.code: signal for signal in CHECKLIST}
 
 
-def test_holds(value, bound: float, at_most: bool) -> bool:
+def _holds(value, bound: float, at_most: bool) -> bool:
     """Whether one test of a signal holds; a missing figure never fires."""
     if value is None or pd.isna(value):
         return False
@@ -278,7 +277,7 @@ def assess(signal: Signal, row: pd.Series, thresholds: dict) -> tuple[bool, list
     for test in signal.tests:
         bound, at_most = thresholds[signal.code][test], test in signal.at_most
         text = f"{test} = {_figure_text(row[test])} ({'≤' if at_most else '≥'} {bound:g})"
-        tests.append((text, test_holds(row[test], bound, at_most)))
+        tests.append((text, _holds(row[test], bound, at_most)))
     holds = [h for _, h in tests]
     return (all(holds) if signal.all_tests else any(holds)), tests
 

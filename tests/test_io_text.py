@@ -99,3 +99,24 @@ def test_read_raw_table_refuses_a_header_that_names_a_column_twice(tmp_path):
     assert str(error.value) == (
         f"{path}: 1 problem\n  row 1, column hours: the header names column 'hours' twice. "
         "Rename or remove one of them.")
+
+
+@pytest.mark.parametrize("body, row", [
+    ('2026-03-01,A,1\n2026-03-02,Smith, Jones,2\n', 5),
+    ('2026-03-01,"A,1\n2026-03-02,B,2\n', 4),
+])
+def test_read_raw_table_counts_blank_lines_before_the_header_in_the_row_of_a_broken_line(tmp_path, body, row):
+    # lines 1 and 2 are blank, line 3 the header
+    path = tmp_path / "t.csv"
+    path.write_text("\n\ndate,client,hours\n" + body, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_raw_table(path, KNOWN)
+    assert error.value.problems[0].row == row
+
+
+def test_read_raw_table_trims_each_value_and_keeps_the_rows_of_windows_line_ends(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"date,client,hours\r\n2026-03-01,  A ,1\r\n2026-03-02,A,2\r\n")
+    frame = read_raw_table(path, KNOWN).frame
+    assert frame["client"].tolist() == ["A", "A"]
+    assert frame["row"].tolist() == [2, 3]

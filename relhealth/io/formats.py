@@ -17,7 +17,7 @@ from typing import Callable
 import pandas as pd
 
 from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TABLES, TIME_ENTRIES, TableSpec
-from relhealth.io.text import clean_header
+from relhealth.io.text import as_categories, as_text, clean_header
 
 #: The time of day an entry started, kept beside the canonical columns to tell two entries apart.
 START = "start"
@@ -39,6 +39,13 @@ class Format:
     @property
     def columns(self) -> set[str]:
         return {*self.required, *self.known}
+
+    def read(self, raw: pd.DataFrame) -> pd.DataFrame:
+        """The canonical frame of a raw table (:func:`~relhealth.io.text.read_raw_table`), its value columns
+        categorical. A canonical file is already one; an export is mapped as strings."""
+        if self.convert is _canonical:
+            return raw
+        return as_categories(self.convert(as_text(raw)))
 
 
 # ----- helpers over frames of strings

@@ -12,7 +12,7 @@ from relhealth.io.formats import FORMATS, START, Format, mapped_formats, recogni
 from relhealth.io.names import ClientDirectory
 from relhealth.io.quality import DataQuality
 from relhealth.io.schemas import schema_problems
-from relhealth.io.text import DELIMITER_NAMES, read_raw_table
+from relhealth.io.text import DELIMITER_NAMES, per_value, read_raw_table
 from relhealth.io.values import (PARSERS, FileContext, first_slash_date, has_decimal_comma, has_slash_dates,
                                  slash_date_order)
 
@@ -178,24 +178,22 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
             f"{'those columns' if len(missing) > 1 else 'that column'}, name the columns as "
             "docs/data-format.md lists them, or move the file out of the folder.")))
     spec = fmt.table
-    for column in header:
-        table.frame[column] = table.frame[column].str.strip()
-    raw = fmt.convert(table.frame)
+    raw = fmt.read(table.frame)
     value_columns = [c for c in raw.columns if c != ROW]
     if table.blank_rows:
         quality.add(file, "blank_rows", "blank lines skipped.", rows=table.blank_rows)
 
     numeric = [c for c, kind in spec.columns.items() if kind == "number" and c in raw.columns]
-    decimal_comma = bool(numeric) and has_decimal_comma(pd.concat([raw[c] for c in numeric]), table.delimiter)
+    decimal_comma = bool(numeric) and has_decimal_comma(_distinct(raw, numeric), table.delimiter)
     order = _date_order(raw, spec, file, date_order)
     context = FileContext(decimal_comma=decimal_comma, date_order=order)
 
     problems: list[Problem] = []
     parsed = {}
     for column, kind in spec.columns.items():
-        values = raw[column] if column in raw.columns else pd.Series("", index=raw.index, dtype="str")
+        values = raw[column] if column in raw.columns else pd.Series("", index=raw.index, dtype="category")
         parser = PARSERS[kind]
-        result = parser.parse(values, context)
+        result = per_value(values, lambda distinct: parser.parse(distinct, context))
         bad = (values != "") & result.isna()
         for index in bad[bad].index:
             problems.append(Problem(file, f"'{values[index]}' is not {parser.expects}.",
@@ -204,7 +202,7 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
     frame = pd.DataFrame(parsed, index=raw.index)
     for column in value_columns:
         if column not in spec.columns:
-            frame[column] = raw[column]
+            frame[column] = raw[column].astype("str")
     frame[SOURCE] = file
     frame[ROW] = raw[ROW]
     problems.extend(p for p in schema_problems(spec, frame, raw, file)
@@ -225,8 +223,7 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
 def _date_order(raw: pd.DataFrame, spec: TableSpec, file: str, setting: str | None) -> str | None:
     """How the file's ``03/04/2026`` reads: proved by a value with a first (day) or second (day) part
     above 12, else the setting; an error when neither tells or when the file mixes both orders."""
-    dates = [raw[c] for c, kind in spec.columns.items() if kind in ("date", "datetime") and c in raw.columns]
-    values = pd.concat(dates) if dates else pd.Series([], dtype="str")
+    values = _distinct(raw, [c for c, kind in spec.columns.items() if kind in ("date", "datetime") and c in raw.columns])
     if not has_slash_dates(values):
         return None
     order = slash_date_order(values)
@@ -240,6 +237,11 @@ def _date_order(raw: pd.DataFrame, spec: TableSpec, file: str, setting: str | No
             "no date in the file has a part above 12. Set date_order = \"dmy\" (day first) or \"mdy\" "
             "(month first) under [input] in a settings file and pass it with --config.")))
     return order or setting
+
+
+def _distinct(raw: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """The distinct values of some categorical columns of a raw table, as one Series of strings."""
+    return pd.Series([v for c in columns for v in raw[c].cat.categories], dtype="str")
 
 
 def _drop_duplicates(frame: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:

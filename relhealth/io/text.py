@@ -7,6 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -17,6 +18,8 @@ DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+#: The start of a file, enough to hold the blank lines before the header and the header itself.
+_HEAD_BYTES = 1 << 16
 _HEADER_STRIP = "\ufeff \t\"'"
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
@@ -26,8 +29,10 @@ _EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 class RawTable:
     """A CSV file read as strings.
 
-    ``frame`` has one column per header name (lower case, trimmed), every value a string (empty when
-    blank), a ``row`` column with the file's line number, and blank lines removed.
+    ``frame`` has one column per header name (lower case, trimmed), every value a string with white space
+    trimmed (empty when blank), a ``row`` column with the file's line number, and blank lines removed. The
+    value columns are categorical: an export repeats few distinct values (clients, people, dates) over many
+    rows, so each distinct value is stored, trimmed and parsed once (:func:`per_value`).
     """
 
     path: Path
@@ -98,20 +103,21 @@ def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
         raise InputError(Problem(file, (
             "the file is empty. Export it again with its header row, or remove it from the folder.")))
     encoding, label = detect_encoding(raw, file)
-    text = raw.decode(encoding)
-    lines = text.splitlines(keepends=True)
-    leading_blank = next(i for i, line in enumerate(lines) if line.strip())
-    delimiter = detect_delimiter(lines[leading_blank], known_columns)
-    body = io.StringIO(text)
-    for _ in range(leading_blank):
-        body.readline()
+    if encoding == "utf-8-sig":
+        raw = raw[len(codecs.BOM_UTF8):]
+    elif encoding != "utf-8":
+        raw = raw.decode(encoding).encode("utf-8")
+    # pandas parses UTF-8 bytes about three times as fast as a decoded str.
+    head = raw[:_HEAD_BYTES].decode("utf-8", errors="ignore").splitlines()
+    leading_blank = next((i for i, line in enumerate(head) if line.strip()), 0)
+    delimiter = detect_delimiter(head[leading_blank], known_columns)
     try:
         frame = pd.read_csv(
-            body, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=False, engine="c",
+            io.BytesIO(raw), encoding="utf-8", sep=delimiter, dtype="category", keep_default_na=False,
+            na_filter=False, skip_blank_lines=False, skiprows=leading_blank, engine="c", low_memory=False,
         )
     except pd.errors.ParserError as exc:
-        raise InputError(_parser_problem(file, str(exc), delimiter, leading_blank)) from None
+        raise InputError(_parser_problem(file, str(exc), delimiter)) from None
     except pd.errors.EmptyDataError:
         raise InputError(Problem(file, "the file has no header row. Export it again with its header.")) from None
 
@@ -132,26 +138,54 @@ def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
                 row=leading_blank + 1, column=name))
         seen.add(name)
     frame.columns = columns
+    frame = pd.DataFrame({name: _stripped(frame[name]) for name in columns}, index=frame.index)
     frame[ROW] = frame.index + leading_blank + 2
-    value_columns = frame.columns.drop(ROW)
-    blank = (frame[value_columns].apply(lambda s: s.str.strip() == "")).all(axis=1) if len(value_columns) else frame[ROW] < 0
+    blank = pd.Series(True, index=frame.index)
+    for name in columns:
+        blank &= frame[name] == ""
     blank_rows = frame.loc[blank, ROW].tolist()
-    frame = frame.loc[~blank].reset_index(drop=True)
+    if blank_rows:
+        frame = frame.loc[~blank].reset_index(drop=True)
     return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows)
 
 
-def _parser_problem(file: str, message: str, delimiter: str, offset: int) -> Problem:
-    """Our message for a pandas parser error; ``offset`` is the count of blank lines before the header."""
+def per_value(column: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``func`` (from a Series of strings to a Series of the same length) applied to each distinct value of
+    a categorical ``column`` once, the results spread back over the rows."""
+    array = column.array
+    distinct = func(pd.Series(array.categories, dtype="str"))
+    return pd.Series(distinct.array.take(array.codes), index=column.index)
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """A categorical column with white space trimmed from each distinct value."""
+    array = column.array
+    codes, distinct = pd.factorize(pd.Index(array.categories, dtype="str").str.strip())
+    return pd.Series(pd.Categorical.from_codes(codes[array.codes], categories=distinct), index=column.index)
+
+
+def as_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame of strings with its value columns made categorical, as :func:`read_raw_table` gives them."""
+    return frame.astype({c: "category" for c in frame.columns if c != ROW})
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame of :func:`read_raw_table` with its value columns as plain strings."""
+    return frame.astype({c: "str" for c in frame.columns if c != ROW})
+
+
+def _parser_problem(file: str, message: str, delimiter: str) -> Problem:
+    """Our message for a pandas parser error (its line numbers count the skipped blank lines too)."""
     name = DELIMITER_NAMES[delimiter]
     match = _FIELD_COUNT.search(message)
     if match:
         expected, line, saw = (int(g) for g in match.groups())
         return Problem(file, (
             f"this row has {saw} fields but the header has {expected}. A value that contains a "
-            f"{name} must be in double quotes; otherwise remove the extra {name}."), row=line + offset)
+            f"{name} must be in double quotes; otherwise remove the extra {name}."), row=line)
     match = _EOF_IN_QUOTE.search(message)
     if match:
         return Problem(file, (
             "a double quote opened on this row is never closed, so the rest of the file reads as one "
-            "value. Close the quote or remove it."), row=int(match.group(1)) + 1 + offset)
+            "value. Close the quote or remove it."), row=int(match.group(1)) + 1)
     return Problem(file, f"the file cannot be read as CSV ({message}). Export it again as CSV.")

@@ -41,37 +41,45 @@ def _first_match(texts: pd.Series, patterns: dict[str, list[str]], what: str) ->
                         index=unique.to_numpy())
 
 
+def _per_row(codes: np.ndarray, distinct: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``distinct`` (one per distinct value, in factorize order) spread over the rows by ``codes``;
+    a missing value (code -1) takes the last row, which is all missing (rank inf)."""
+    blank = pd.DataFrame({"rank": [np.inf]}).reindex(columns=distinct.columns)
+    table = pd.concat([distinct.reset_index(drop=True), blank], ignore_index=True)
+    return table.take(np.where(codes < 0, len(table) - 1, codes)).reset_index(drop=True)
+
+
 def categorise(entries: pd.DataFrame, patterns: dict[str, list[str]]) -> pd.DataFrame:
     """The time entries with their ``category`` decided and ``category_rule`` saying why.
 
     An explicit ``category`` wins; an entry without a client is ``internal``; otherwise the patterns of
     ``[effort.categories]`` over the task and each tag decide, collections first; otherwise ``delivery``.
+    The patterns are tried once per distinct task and per distinct list of tags.
     """
-    tasks = _first_match(entries["task"], patterns, "task")
-    task_rank = entries["task"].map(tasks["rank"]).astype("float64").fillna(np.inf)
+    task_codes, task_values = pd.factorize(entries["task"])
+    tasks = _first_match(pd.Series(task_values, dtype="str"), patterns, "task").reindex(task_values)
+    task = _per_row(task_codes, tasks[["rank", "category", "rule"]])
 
-    tag_lists = entries["tags"].fillna("").str.split(",")
-    tags = tag_lists.explode().str.strip()
+    tag_codes, tag_values = pd.factorize(entries["tags"])
+    tags = pd.Series(tag_values, dtype="str").str.split(",").explode().str.strip()
     tags = tags[tags != ""]
     tag_rules = _first_match(tags, patterns, "tag")
-    tag_rank = tags.map(tag_rules["rank"]).astype("float64")
-    best_tag = pd.DataFrame({"rank": tag_rank, "tag": tags}).sort_values("rank", kind="stable")
-    best_tag = best_tag[~best_tag.index.duplicated(keep="first")].reindex(entries.index)
-    best_tag_rank = best_tag["rank"].fillna(np.inf)
+    best = pd.DataFrame({"rank": tags.map(tag_rules["rank"]).astype("float64"),
+                         "category": tags.map(tag_rules["category"]), "rule": tags.map(tag_rules["rule"])})
+    best = best.sort_values("rank", kind="stable")
+    best = best[~best.index.duplicated(keep="first")].reindex(range(len(tag_values)))
+    best["rank"] = best["rank"].fillna(np.inf)
+    tag = _per_row(tag_codes, best)
 
-    use_tag = best_tag_rank < task_rank
-    matched_category = entries["task"].map(tasks["category"]).where(~use_tag,
-                                                                     best_tag["tag"].map(tag_rules["category"]))
-    matched_rule = entries["task"].map(tasks["rule"]).where(~use_tag, best_tag["tag"].map(tag_rules["rule"]))
+    use_tag = (tag["rank"] < task["rank"]).to_numpy()
+    matched_category = np.where(use_tag, tag["category"], task["category"])
+    matched_rule = np.where(use_tag, tag["rule"], task["rule"])
 
-    explicit = entries["category"].notna()
-    internal = ~explicit & entries["client"].isna()
-    category = np.select(
-        [explicit, internal, matched_category.notna()],
-        [entries["category"], "internal", matched_category], "delivery")
-    rule = np.select(
-        [explicit, internal, matched_rule.notna()],
-        [RULE_COLUMN, RULE_NO_CLIENT, matched_rule], RULE_DEFAULT)
+    explicit = entries["category"].notna().to_numpy()
+    internal = ~explicit & entries["client"].isna().to_numpy()
+    matched = pd.notna(matched_category)
+    category = np.select([explicit, internal, matched], [entries["category"], "internal", matched_category], "delivery")
+    rule = np.select([explicit, internal, matched], [RULE_COLUMN, RULE_NO_CLIENT, matched_rule], RULE_DEFAULT)
     return entries.assign(category=pd.Series(category, index=entries.index, dtype="str"),
                           category_rule=pd.Series(rule, index=entries.index, dtype="str"))
 

@@ -53,7 +53,7 @@ def review_clients(dataset: Dataset, month: str | pd.Period) -> list[str]:
     month = as_month(month)
     first, last = (month - (ACTIVE_MONTHS - 1)).start_time, month_end(month)
     dates = dataset.record_dates()
-    active = set(dates.loc[dates["date"].between(first, last), "client"].dropna())
+    active = dates.loc[dates["date"].between(first, last), "client"].dropna().unique()
     clients = dataset.clients
     keep = clients["listed"] | clients["client"].isin(active)
     return clients.loc[keep, "client"].tolist()

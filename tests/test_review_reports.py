@@ -116,6 +116,7 @@ def test_a_slice_written_for_a_notebook_has_only_its_clients_rows(data, tmp_path
     assert set(acme.time_entries["client"]) == {"Acme"}     # internal time is not Acme's either
     assert set(acme.invoices["invoice"]) == {"A-1", "A-2", "A-3"}
     assert b"BETA" not in path.read_bytes()
+    assert b"Beta" not in path.read_bytes()                 # not even as a category of the client column
     assert read_slice(path).folder == data.folder
 
 

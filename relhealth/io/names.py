@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 _QUOTES = re.compile("[\"'«»“”„‘’‚‹›`]")
@@ -49,12 +50,17 @@ class ClientDirectory:
         return clashes
 
     def resolve(self, names: pd.Series) -> pd.Series:
-        """Map a Series of names as written (missing for none) to display names."""
-        mapping = {}
-        for name in names.dropna().unique():
+        """Map a Series of names as written (missing for none) to display names, a categorical Series.
+        Each distinct spelling is matched once, in the order of first appearance."""
+        codes, spellings = pd.factorize(names)
+        display = []
+        for name in spellings:
             key = client_key(name)
-            mapping[name] = self._by_key.setdefault(key, display_name(name)) if key else None
-        return names.map(mapping).astype("str")
+            display.append(self._by_key.setdefault(key, display_name(name)) if key else None)
+        display_codes, shown = pd.factorize(pd.Series(display, dtype="str"))
+        resolved = np.append(display_codes, -1)[codes]
+        return pd.Series(pd.Categorical.from_codes(resolved, categories=pd.Index(shown, dtype="str")),
+                         index=names.index)
 
     @property
     def names(self) -> list[str]:

@@ -45,7 +45,9 @@ class Dataset:
 
     Every row of ``time_entries``, ``crm_activities`` and ``invoices`` carries ``source`` (the file)
     and ``row`` (its line in the file), so that any figure can be traced back to the rows behind it.
-    ``client`` holds the resolved display name; in ``time_entries`` it is missing for internal time.
+    ``client`` holds the resolved display name; in ``time_entries`` it is missing for internal time. In
+    the three record tables it is categorical, its categories the clients of ``clients`` in their order,
+    so that picking a client's rows compares small codes instead of strings.
     """
 
     folder: Path
@@ -73,7 +75,11 @@ class Dataset:
         """The slice of one client: its row of ``clients``, its records and its data-quality notes. Nothing
         of any other client, and no internal time."""
         def own(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame[frame["client"] == client].reset_index(drop=True)
+            mine = frame[frame["client"] == client].reset_index(drop=True)
+            if isinstance(mine["client"].dtype, pd.CategoricalDtype):
+                # the categories list every client: keep this one's name only
+                mine["client"] = mine["client"].cat.set_categories([client])
+            return mine
         return Dataset(folder=self.folder, clients=own(self.clients), time_entries=own(self.time_entries),
                        crm_activities=own(self.crm_activities), invoices=own(self.invoices),
                        quality=DataQuality(self.quality.for_client(client)), files=list(self.files))
@@ -135,13 +141,17 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     for spec in MAIN_TABLES:
         frames[spec.name]["client"] = directory.resolve(frames[spec.name]["client"])
         frames[spec.name] = _drop_duplicates(frames[spec.name], quality)
-        frames[spec.name] = _drop_overlaps(frames[spec.name], spec, quality)
+        if len(found[spec.name]) > 1:
+            frames[spec.name] = _drop_overlaps(frames[spec.name], spec, quality)
     _check_invoices(frames[INVOICES.name], quality)
     _note_time_entries(frames[TIME_ENTRIES.name], quality)
     if known_kinds is not None:
         _note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
     clients = _all_clients(clients, directory, frames)
     _note_invoice_only_clients(frames, clients, quality)
+    for spec in MAIN_TABLES:
+        # One category per client, in the order of the clients: slicing a client out is a compare of codes.
+        frames[spec.name]["client"] = frames[spec.name]["client"].cat.set_categories(clients["client"])
     return Dataset(folder=folder, clients=clients, time_entries=frames[TIME_ENTRIES.name],
                    crm_activities=frames[CRM_ACTIVITIES.name], invoices=frames[INVOICES.name],
                    quality=quality, files=files)
@@ -193,13 +203,13 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
     for column, kind in spec.columns.items():
         values = raw[column] if column in raw.columns else pd.Series("", index=raw.index, dtype="category")
         parser = PARSERS[kind]
-        result = per_value(values, lambda distinct: parser.parse(distinct, context))
+        result = per_value(values, lambda distinct: parser.parse(distinct, context), categorical=kind == "client")
         bad = (values != "") & result.isna()
         for index in bad[bad].index:
             problems.append(Problem(file, f"'{values[index]}' is not {parser.expects}.",
                                     row=int(raw.at[index, ROW]), column=column))
         parsed[column] = result
-    frame = pd.DataFrame(parsed, index=raw.index)
+    frame = pd.DataFrame(parsed, index=raw.index, copy=False)
     for column in value_columns:
         if column not in spec.columns:
             frame[column] = raw[column].astype("str")
@@ -212,10 +222,11 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
                                      if p.column in spec.columns else 99))
         raise InputError(problems)
 
-    duplicated = raw.duplicated(subset=value_columns, keep="first")
-    if duplicated.any():
-        first = raw.groupby(value_columns, sort=False, dropna=False)[ROW].transform("first")
-        frame[_DUPLICATE_OF] = first.where(duplicated)
+    repeated = raw.duplicated(subset=value_columns, keep=False)
+    if repeated.any():
+        copies = raw[repeated]
+        first = copies.groupby(value_columns, sort=False, dropna=False, observed=True)[ROW].transform("first")
+        frame[_DUPLICATE_OF] = first.where(copies.duplicated(subset=value_columns, keep="first"))
     info = FileInfo(spec.name, path, len(frame), table.encoding, table.delimiter, decimal_comma, fmt.name, order)
     return spec, frame, info
 
@@ -307,8 +318,9 @@ def _all_clients(listed: pd.DataFrame, directory: ClientDirectory, frames: dict[
     """Every client: those of clients.csv first, in their order, then the others in the order seen."""
     columns = list(CLIENTS.columns)
     listed = listed[columns].assign(listed=True)
-    seen = pd.concat([frames[spec.name]["client"] for spec in MAIN_TABLES]).dropna().unique()
-    others = [name for name in seen if name not in set(listed["client"])]
+    seen = dict.fromkeys(name for spec in MAIN_TABLES for name in frames[spec.name]["client"].dropna().unique())
+    known = set(listed["client"])
+    others = [name for name in seen if name not in known]
     extra = listed.iloc[:0].reindex(range(len(others)))
     extra["client"] = pd.Series(others, dtype="str")
     extra["listed"] = False
@@ -369,7 +381,7 @@ def _note_invoice_only_clients(frames: dict[str, pd.DataFrame], clients: pd.Data
     invoices = frames[INVOICES.name]
     elsewhere = set(clients.loc[clients["listed"], "client"])
     for spec in (TIME_ENTRIES, CRM_ACTIVITIES):
-        elsewhere |= set(frames[spec.name]["client"].dropna())
+        elsewhere |= set(frames[spec.name]["client"].dropna().unique())
     lonely = invoices[~invoices["client"].isin(elsewhere)]
     for client, rows in lonely.groupby("client", sort=False):
         quality.add(rows[SOURCE].iloc[0], "invoice_only_client", (

@@ -20,6 +20,7 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 #: The start of a file, enough to hold the blank lines before the header and the header itself.
 _HEAD_BYTES = 1 << 16
+_EMPTY = b" \t\r\n\xef\xbb\xbf"
 _HEADER_STRIP = "\ufeff \t\"'"
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
@@ -51,17 +52,9 @@ def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
 
     Raises :class:`InputError` for an Excel workbook, other binary files and text in any other encoding.
     """
-    if raw.startswith(_EXCEL_MAGIC):
-        raise InputError(Problem(file, (
-            "this is an Excel workbook, not a CSV file. Open it in Excel or LibreOffice and use "
-            "File > Save As > 'CSV UTF-8 (Comma delimited)', then put the .csv in the data folder.")))
-    if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", "UTF-8 with BOM"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", "UTF-16"
-    if b"\x00" in raw[:65536]:
-        raise InputError(Problem(file, (
-            "this is not a text file (it contains binary data). Export the data as CSV and try again.")))
+    marked = _marked_encoding(raw, file)
+    if marked is not None:
+        return marked
     try:
         raw.decode("utf-8")
         return "utf-8", "UTF-8"
@@ -75,6 +68,23 @@ def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
         raise InputError(Problem(file, (
             f"the text is neither UTF-8 nor Windows-1251 (first bad byte on line {line}). "
             "Save the file as 'CSV UTF-8' and try again."), row=line)) from None
+
+
+def _marked_encoding(raw: bytes, file: str) -> tuple[str, str] | None:
+    """The encoding a file's first bytes tell (a byte order mark), None for plain text; raises
+    :class:`InputError` for a workbook or binary data."""
+    if raw.startswith(_EXCEL_MAGIC):
+        raise InputError(Problem(file, (
+            "this is an Excel workbook, not a CSV file. Open it in Excel or LibreOffice and use "
+            "File > Save As > 'CSV UTF-8 (Comma delimited)', then put the .csv in the data folder.")))
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "UTF-8 with BOM"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "UTF-16"
+    if b"\x00" in raw[:65536]:
+        raise InputError(Problem(file, (
+            "this is not a text file (it contains binary data). Export the data as CSV and try again.")))
+    return None
 
 
 def detect_delimiter(header_line: str, known_columns: set[str]) -> str:
@@ -99,15 +109,25 @@ def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
     """
     file = str(path)
     raw = path.read_bytes()
-    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+    if not raw[:_HEAD_BYTES].strip(_EMPTY) and not raw.strip(_EMPTY):
         raise InputError(Problem(file, (
             "the file is empty. Export it again with its header row, or remove it from the folder.")))
-    encoding, label = detect_encoding(raw, file)
+    marked = _marked_encoding(raw, file)
+    if marked is None:
+        try:
+            # Most files are UTF-8: pandas checks that as it parses, and reads the bytes about three
+            # times as fast as a decoded str.
+            return _read_utf8(path, raw, "UTF-8", known_columns)
+        except UnicodeDecodeError:
+            marked = detect_encoding(raw, file)
+    encoding, label = marked
     if encoding == "utf-8-sig":
-        raw = raw[len(codecs.BOM_UTF8):]
-    elif encoding != "utf-8":
-        raw = raw.decode(encoding).encode("utf-8")
-    # pandas parses UTF-8 bytes about three times as fast as a decoded str.
+        return _read_utf8(path, raw[len(codecs.BOM_UTF8):], label, known_columns)
+    return _read_utf8(path, raw.decode(encoding).encode("utf-8"), label, known_columns)
+
+
+def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> RawTable:
+    file = str(path)
     head = raw[:_HEAD_BYTES].decode("utf-8", errors="ignore").splitlines()
     leading_blank = next((i for i, line in enumerate(head) if line.strip()), 0)
     delimiter = detect_delimiter(head[leading_blank], known_columns)
@@ -138,7 +158,8 @@ def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
                 row=leading_blank + 1, column=name))
         seen.add(name)
     frame.columns = columns
-    frame = pd.DataFrame({name: _stripped(frame[name]) for name in columns}, index=frame.index)
+    frame = pd.DataFrame({name: per_value(frame[name], _strip, categorical=True) for name in columns},
+                         index=frame.index)
     frame[ROW] = frame.index + leading_blank + 2
     blank = pd.Series(True, index=frame.index)
     for name in columns:
@@ -149,19 +170,20 @@ def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
     return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows)
 
 
-def per_value(column: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+def per_value(column: pd.Series, func: Callable[[pd.Series], pd.Series], categorical: bool = False) -> pd.Series:
     """``func`` (from a Series of strings to a Series of the same length) applied to each distinct value of
-    a categorical ``column`` once, the results spread back over the rows."""
+    a categorical ``column`` once, the results spread back over the rows; kept categorical when asked (for
+    text results)."""
     array = column.array
     distinct = func(pd.Series(array.categories, dtype="str"))
+    if categorical:
+        codes, values = pd.factorize(distinct)
+        return pd.Series(pd.Categorical.from_codes(codes[array.codes], categories=values), index=column.index)
     return pd.Series(distinct.array.take(array.codes), index=column.index)
 
 
-def _stripped(column: pd.Series) -> pd.Series:
-    """A categorical column with white space trimmed from each distinct value."""
-    array = column.array
-    codes, distinct = pd.factorize(pd.Index(array.categories, dtype="str").str.strip())
-    return pd.Series(pd.Categorical.from_codes(codes[array.codes], categories=distinct), index=column.index)
+def _strip(values: pd.Series) -> pd.Series:
+    return values.str.strip()
 
 
 def as_categories(frame: pd.DataFrame) -> pd.DataFrame:

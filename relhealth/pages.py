@@ -27,6 +27,9 @@ from relhealth.summary import plural
 
 #: Resolution of the figures in the pages.
 DPI = 110
+#: The portfolio's figures name at most this many clients: those that need most attention. Beyond a few
+#: dozen, names overlap and rows shrink to nothing; the attention table lists every client.
+FIGURE_CLIENTS = 40
 
 
 class Fragment:
@@ -372,14 +375,30 @@ def attention_table(report: PortfolioReport) -> Fragment:
                     f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
+def _most_attention(report: PortfolioReport) -> list[str]:
+    """The first ``FIGURE_CLIENTS`` clients of the portfolio, which is in the order of attention."""
+    return report.table["client"].head(FIGURE_CLIENTS).tolist()
+
+
+def _figure_note(report: PortfolioReport, what: str) -> Fragment:
+    count = len(report.table)
+    if count <= FIGURE_CLIENTS:
+        return Fragment("")
+    return Fragment(f'<p class="sub">{esc(what.format(shown=FIGURE_CLIENTS, count=count))}</p>')
+
+
 def quadrant(report: PortfolioReport) -> Fragment:
-    ax = plotting.plot_quadrant(report.table, *quadrant_bounds(report.settings))
-    return figure(ax, f"Clients by EBA balance and 3-month effort ratio, {report.month}")
+    ax = plotting.plot_quadrant(report.table, *quadrant_bounds(report.settings), labelled=_most_attention(report))
+    note = _figure_note(report, "Every client is a point; the {shown} of {count} that need most attention "
+                                "carry their names.")
+    return note + figure(ax, f"Clients by EBA balance and 3-month effort ratio, {report.month}")
 
 
 def band_heatmap(report: PortfolioReport) -> Fragment:
-    ax = plotting.plot_band_heatmap(report.bands, report.settings["eba"]["bands"], report.table["client"].tolist())
-    return figure(ax, "EBA band of each client at each month's end")
+    ax = plotting.plot_band_heatmap(report.bands, report.settings["eba"]["bands"], _most_attention(report))
+    note = _figure_note(report, "The {shown} of {count} clients that need most attention; the table above "
+                                "lists every client.")
+    return note + figure(ax, "EBA band of each client at each month's end")
 
 
 def overdue_totals(report: PortfolioReport) -> Fragment:

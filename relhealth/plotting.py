@@ -252,9 +252,11 @@ def plot_aging(aging: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_quadrant(table: pd.DataFrame, trust_bound: float, cost_bound: float, ax: Axes | None = None) -> Axes:
+def plot_quadrant(table: pd.DataFrame, trust_bound: float, cost_bound: float, ax: Axes | None = None,
+                  labelled: list[str] | None = None) -> Axes:
     """Each client as a point: EBA balance across, three-month effort ratio up, with the four quadrants
-    named. ``table``: ``client, eba_balance, effort_ratio_3m``.
+    named. ``table``: ``client, eba_balance, effort_ratio_3m``; ``labelled``: the clients whose points carry
+    their name (default: all).
 
     The ratio axis is scaled by ``r / (r + cost_bound)``: the bound sits half-way up, 0 at the bottom and
     an infinite ratio (chasing, no work hours) at the top. A missing ratio (no hours) is drawn at 0.
@@ -289,7 +291,8 @@ def plot_quadrant(table: pd.DataFrame, trust_bound: float, cost_bound: float, ax
         ax.text(cx, cy, f"  {name}  ", ha=align, va=va, fontsize=10, color="#6b7280", weight="bold")
     drawn_y = np.where(np.isinf(y), inverse(0.9), y)
     ax.scatter(x, drawn_y, s=42, color=LINE, zorder=3)
-    _label_points(ax, x, drawn_y, [plain(name) for name in table["client"]])
+    named = table["client"].isin(table["client"] if labelled is None else labelled).to_numpy()
+    _label_points(ax, x[named], drawn_y[named], [plain(name) for name in table.loc[named, "client"]])
     ticks = [t for t in (0, 0.1, cost_bound, 0.5, 1, 2, 5, 20) if forward(t) < 0.97]
     ax.set_yticks(sorted(set(ticks)), [f"{t:g}" for t in sorted(set(ticks))])
     ax.minorticks_off()

@@ -111,10 +111,22 @@ class RunResult:
         return not self.failures and self.index is not None
 
 
+def _papermill():
+    """papermill, imported with nbconvert. nbformat imports jsonschema, which builds the grammar of
+    rfc3987_syntax (a jupyterlab dependency) for an IRI format check that nbformat never makes: 0.7 s of
+    each run's start-up. That module is kept out of this process unless something already loaded it."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+    import nbconvert  # noqa: F401
+    import papermill
+
+    return papermill
+
+
 def render_notebook(job: Job) -> Outcome:
     """Run ``job``'s notebook with papermill and, only when every cell succeeded, write its page.
-    Retries once when the kernel fails to start."""
-    import papermill
+    Retries once when the kernel fails to start. The kernel is stopped at once when the notebook is done:
+    a kernel that ignores the shutdown request would otherwise keep the page waiting about 3 s."""
+    papermill = _papermill()
 
     start = time.monotonic()
     for attempt in (1, 2):
@@ -122,7 +134,7 @@ def render_notebook(job: Job) -> Outcome:
             nb = papermill.execute_notebook(
                 job.notebook, job.executed, parameters=job.parameters, kernel_name="python3",
                 progress_bar=False, request_save_on_cell_execute=False, execution_timeout=job.timeout,
-                start_timeout=min(60, job.timeout))
+                start_timeout=min(60, job.timeout), shutdown_kernel="immediate")
             break
         except papermill.PapermillExecutionError as exc:
             return Outcome(job.name, False, time.monotonic() - start, f"{exc.ename}: {_first_line(exc.evalue)}",
@@ -216,8 +228,7 @@ class Pool:
     """
 
     def __init__(self, size: int):
-        import nbconvert  # noqa: F401  (imported once, here, before forking)
-        import papermill  # noqa: F401
+        _papermill()  # imported once, here, before forking
 
         self.size = max(1, size)
         self.context = multiprocessing.get_context("fork")
@@ -343,10 +354,18 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                 parameters={**parameters, "client": client, "data": str(data)},
                 executed=str(work / f"{slug}.ipynb"), page=str(folder.resolve() / f"{slug}.html"),
                 log=str(work / f"{slug}.log"), title=f"{client}: relationship health, {month}", timeout=timeout))
+        index_job = Job(name="portfolio", notebook=str(Path(portfolio_notebook).resolve()),
+                        parameters={**parameters, "data": str(work / "portfolio.slice")},
+                        executed=str(work / "portfolio.ipynb"), page=str(folder.resolve() / INDEX),
+                        log=str(work / "portfolio.log"), title=f"Client portfolio, {month}", timeout=timeout)
+        # The index is rendered alongside the client pages, as if they all succeed; it is rendered again,
+        # at the end, only when one fails.
+        _link_pages(portfolio, in_review, folder, slugs, rendered=set(chosen), failures={})
+        write_slice(portfolio, index_job.parameters["data"])
         pool = Pool(jobs or os.cpu_count() or 1)
         try:
             bar = _progress(len(client_jobs) + 1, progress)
-            outcomes = pool.run(client_jobs, on_done=lambda _: bar.update(1))
+            outcomes = pool.run([index_job, *client_jobs], on_done=lambda _: bar.update(1))
             for job in client_jobs:
                 outcome = outcomes[job.name]
                 if outcome.ok:
@@ -354,19 +373,15 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                 else:
                     result.failures[job.name] = _keep_log(job, outcome, logs)
                     Path(job.page).unlink(missing_ok=True)
-            for client in in_review:
-                page = folder / f"{slugs[client]}.html"
-                if client not in result.failures and page.exists():
-                    portfolio.pages[client] = page.name
-            portfolio.failures = {name: outcome.error for name, outcome in result.failures.items()}
-            data = work / "portfolio.slice"
-            write_slice(portfolio, data)
-            index_job = Job(name="portfolio", notebook=str(Path(portfolio_notebook).resolve()),
-                            parameters={**parameters, "data": str(data)}, executed=str(work / "portfolio.ipynb"),
-                            page=str(folder.resolve() / INDEX), log=str(work / "portfolio.log"),
-                            title=f"Client portfolio, {month}", timeout=timeout)
-            outcome = pool.run([index_job])["portfolio"]
-            bar.update(1)
+            outcome = outcomes[index_job.name]
+            if result.failures and outcome.ok:
+                _link_pages(portfolio, in_review, folder, slugs, rendered=set(result.pages), failures=result.failures)
+                write_slice(portfolio, index_job.parameters["data"])
+                bar.total += 1
+                outcome = pool.run([index_job])[index_job.name]
+                if not outcome.ok:      # never leave the first index, which links the failed pages
+                    Path(index_job.page).unlink(missing_ok=True)
+                bar.update(1)
             bar.close()
         finally:
             pool.close()
@@ -387,12 +402,22 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     return result
 
 
+def _link_pages(portfolio, in_review: list[str], folder: Path, slugs: dict[str, str], rendered: set[str],
+                failures: dict[str, Outcome]) -> None:
+    """Point the portfolio at the client pages it can link: those ``rendered`` in this run and those an
+    earlier run left in ``folder``; none of a client whose page ``failures`` has."""
+    portfolio.pages = {}
+    for client in in_review:
+        page = folder / f"{slugs[client]}.html"
+        if client not in failures and (client in rendered or page.exists()):
+            portfolio.pages[client] = page.name
+    portfolio.failures = {name: outcome.error for name, outcome in failures.items()}
+
+
 def _check_parameters(notebook: str | Path, names: list[str]) -> None:
     """Every parameter we pass must exist in the notebook: papermill only logs a misspelt one and runs
     with the default, which could be another client."""
-    import papermill
-
-    known = set(papermill.inspect_notebook(str(notebook)))
+    known = set(_papermill().inspect_notebook(str(notebook)))
     unknown = [name for name in names if name not in known]
     if unknown:
         raise UsageError(f"{notebook}: the parameters cell has no {', '.join(unknown)}. Restore the notebook "

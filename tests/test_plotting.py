@@ -90,6 +90,17 @@ def test_the_quadrant_places_each_client_and_names_the_four_quadrants():
     assert r"Acme \$5\$" in texts        # a $ in a name is text, not mathtext
 
 
+def test_the_quadrant_names_only_the_clients_asked_and_draws_every_point():
+    table = pd.DataFrame({"client": ["Acme", "Beta", "Gamma"], "eba_balance": [-2.0, 8.0, 1.0],
+                          "effort_ratio_3m": [0.5, 0.1, 0.2]})
+    ax = plotting.plot_quadrant(table, trust_bound=5, cost_bound=0.25, labelled=["Gamma", "Acme"])
+    points = next(c for c in ax.collections if isinstance(c, PathCollection)).get_offsets()
+    assert len(points) == 3
+    names = {t.get_text() for t in ax.texts} - {f"  {q}  " for q in ("consider parting", "renegotiate terms",
+                                                                      "fix our service", "keep and grow")}
+    assert names == {"Acme", "Gamma"}
+
+
 def test_the_heatmap_colours_each_client_and_month_by_band():
     history = pd.DataFrame({"client": ["A", "A", "B", "B"], "month": list(MONTHS[:2]) * 2,
                             "band": ["overdrawn", "watch", "strong", "healthy"]})

@@ -162,3 +162,14 @@ def test_the_portfolio_puts_the_worst_quadrant_first_then_the_lowest_balance(dat
     # Beta's first record is in March 2026: no band before it
     beta = bands[bands["client"] == "Beta"].set_index("month")["band"]
     assert beta.loc[pd.Period("2026-02", "M")] is None or pd.isna(beta.loc[pd.Period("2026-02", "M")])
+
+
+def test_the_portfolio_figures_name_only_the_clients_that_need_most_attention(data, settings, monkeypatch):
+    from relhealth import pages
+
+    report = portfolio_report(data, settings, "2026-03")
+    assert "need most attention" not in str(pages.band_heatmap(report))     # 2 clients: all shown
+    monkeypatch.setattr(pages, "FIGURE_CLIENTS", 1)
+    # Acme comes first in the portfolio order (same quadrant, lower balance)
+    assert "The 1 of 2 clients that need most attention" in str(pages.band_heatmap(report))
+    assert "the 1 of 2 that need most attention carry their names" in str(pages.quadrant(report))

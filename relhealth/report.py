@@ -9,11 +9,13 @@ stop the others: it is named in the result and on the index page, and its log is
 from __future__ import annotations
 
 import hashlib
+import html
 import multiprocessing
 import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -111,30 +113,96 @@ class RunResult:
         return not self.failures and self.index is not None
 
 
-def _papermill():
-    """papermill, imported with nbconvert. nbformat imports jsonschema, which builds the grammar of
-    rfc3987_syntax (a jupyterlab dependency) for an IRI format check that nbformat never makes: 0.7 s of
-    each run's start-up. That module is kept out of this process unless something already loaded it."""
-    sys.modules.setdefault("rfc3987_syntax", None)
-    import nbconvert  # noqa: F401
-    import papermill
+#: What a kernel started ahead imports before it is given a notebook: the modules every report needs.
+PRELOAD = "import relhealth.pages as _preloaded; del _preloaded"
 
+
+def _papermill():
+    """papermill, with the engine :data:`WARM_ENGINE` registered. nbformat imports
+    jsonschema, which builds the grammar of rfc3987_syntax (a jupyterlab dependency) for an IRI format check
+    that nbformat never makes: 0.7 s of each run's start-up. That module is kept out of this process unless
+    something already loaded it."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+    import papermill
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class WarmEngine(NBClientEngine):
+        """papermill's nbclient engine on the kernel of ``km`` (started ahead by :class:`Kernels`), which it
+        stops, with its client, when the notebook is done."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs.pop("input_path", None)
+            client = PapermillNotebookClient(nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
+                                             kernel_name=kernel_name, log=logger, log_output=log_output,
+                                             stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)
+            return client.execute(cleanup_kc=True)
+
+    papermill_engines.register(WARM_ENGINE, WarmEngine)
     return papermill
 
 
-def render_notebook(job: Job) -> Outcome:
+WARM_ENGINE = "relhealth-warm"
+
+
+class Kernels:
+    """One kernel started ahead for the next notebook, its imports (:data:`PRELOAD`) done by the time the
+    notebook is given to it: while the current notebook runs when ``early`` (a core is free for it), else
+    while the current page is written. A kernel runs one notebook only, so no data of one report can reach
+    another; a kernel whose process is killed ends with it (ipykernel watches its parent)."""
+
+    def __init__(self, early: bool = False) -> None:
+        self.early = early
+        self.ready = None
+
+    def take(self):
+        """The kernel started ahead (or a new one) for one notebook; the notebook's run stops it."""
+        km, self.ready = self.ready or self._start(), None
+        return km
+
+    def prepare(self) -> None:
+        if self.ready is None:
+            self.ready = self._start()
+
+    def close(self) -> None:
+        if self.ready is not None:
+            self.ready.shutdown_kernel(now=True)
+            self.ready = None
+
+    @staticmethod
+    def _start():
+        from jupyter_client import KernelManager
+
+        km = KernelManager(kernel_name="python3")
+        # started during another notebook's run: its own output must not land in that notebook's log
+        km.start_kernel(extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"], stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
+        return km
+
+
+def render_notebook(job: Job, kernels: Kernels | None = None) -> Outcome:
     """Run ``job``'s notebook with papermill and, only when every cell succeeded, write its page.
-    Retries once when the kernel fails to start. The kernel is stopped at once when the notebook is done:
-    a kernel that ignores the shutdown request would otherwise keep the page waiting about 3 s."""
+    Retries once when the kernel fails to start. The kernel comes from ``kernels`` when given (started
+    ahead), and is stopped at once when the notebook is done: a kernel that ignores the shutdown request
+    would otherwise keep the page waiting about 3 s."""
     papermill = _papermill()
 
     start = time.monotonic()
     for attempt in (1, 2):
+        engine = {}
+        if kernels:
+            engine = {"engine_name": WARM_ENGINE, "km": kernels.take()}
+            if kernels.early:
+                kernels.prepare()
+
         try:
             nb = papermill.execute_notebook(
                 job.notebook, job.executed, parameters=job.parameters, kernel_name="python3",
                 progress_bar=False, request_save_on_cell_execute=False, execution_timeout=job.timeout,
-                start_timeout=min(60, job.timeout), shutdown_kernel="immediate")
+                start_timeout=min(60, job.timeout), shutdown_kernel="immediate", **engine)
             break
         except papermill.PapermillExecutionError as exc:
             return Outcome(job.name, False, time.monotonic() - start, f"{exc.ename}: {_first_line(exc.evalue)}",
@@ -144,6 +212,8 @@ def render_notebook(job: Job) -> Outcome:
                 continue
             return Outcome(job.name, False, time.monotonic() - start, f"{type(exc).__name__}: {_first_line(exc)}",
                            job.log)
+    if kernels:
+        kernels.prepare()
     write_text_atomic(job.page, export_page(nb, job.title, job.log))
     return Outcome(job.name, True, time.monotonic() - start)
 
@@ -154,53 +224,79 @@ def _first_line(text) -> str:
 
 
 def export_page(nb, title: str, log: str | None = None) -> str:
-    """An executed notebook as a whole HTML page: outputs and text only (no code, no prompts, no cell
+    """An executed notebook as a whole HTML page: its text and outputs only (no code, no prompts, no cell
     tagged ``remove-cell``), our own style, nothing fetched from the network. Anything the notebook wrote
-    to stderr (warnings) goes to ``log``, not to the page."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
+    to stderr (warnings) goes to ``log``, not to the page.
+
+    The page is assembled here rather than by nbconvert, which copies the notebook, renders a template
+    and parses the result again with BeautifulSoup: half a second a page, for a body that is the
+    outputs one after another."""
+    import mistune
 
     from relhealth.pages import page
 
-    warnings = []
+    warnings, parts = [], []
     for cell in nb.cells:
-        if cell.get("cell_type") == "code":
-            kept = []
+        if "remove-cell" in cell.get("metadata", {}).get("tags", []):
+            continue
+        if cell.get("cell_type") == "markdown":
+            parts.append(mistune.html(_text(cell.get("source", ""))))
+        elif cell.get("cell_type") == "code":
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                    warnings.append(output.get("text", ""))
+                    warnings.append(_text(output.get("text", "")))
                 else:
-                    kept.append(output)
-            cell["outputs"] = kept
+                    parts.append(_output_html(output))
     if warnings and log:
         with open(log, "a", encoding="utf-8") as stream:
             stream.write("".join(warnings))
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, anchor_link_text="")
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
-    return page(title, body)
+    return page(title, "\n".join(part for part in parts if part))
+
+
+def _text(value) -> str:
+    """A notebook's multi-line string, stored as one string or a list of lines."""
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _output_html(output) -> str:
+    """One output of a code cell as HTML: its richest form (HTML, an image, else plain text, escaped).
+    Errors never reach a page: only a run in which every cell succeeded is exported."""
+    if output.get("output_type") == "stream":
+        return f"<pre>{html.escape(_text(output.get('text', '')))}</pre>"
+    data = output.get("data", {})
+    if "text/html" in data:
+        return _text(data["text/html"])
+    for mime in ("image/png", "image/jpeg"):
+        if mime in data:
+            return f'<figure><img src="data:{mime};base64,{_text(data[mime]).strip()}" alt=""></figure>'
+    if "text/plain" in data:
+        return f"<pre>{html.escape(_text(data['text/plain']))}</pre>"
+    return ""
 
 
 # ----- the pool
 
-def _worker(connection) -> None:
+def _worker(connection, early: bool) -> None:
     """A pool process: runs the jobs it receives, one at a time, and sends back their outcomes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent decides what an interrupt stops
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    kernels = Kernels(early)
+    kernels.prepare()
     while True:
         try:
             job = connection.recv()
         except EOFError:
-            return
+            job = None
         if job is None:
+            kernels.close()
             return
         # everything the run prints, the kernel's own messages included, goes to the job's log
         with open(job.log, "a", encoding="utf-8") as log:
             os.dup2(log.fileno(), 1)
             os.dup2(log.fileno(), 2)
             try:
-                outcome = render_notebook(job)
+                outcome = render_notebook(job, kernels)
+                kernels.prepare()
             except BaseException:
                 log.write(traceback.format_exc())
                 outcome = Outcome(job.name, False, 0.0, f"{sys.exc_info()[0].__name__}: {_first_line(sys.exc_info()[1])}",
@@ -223,8 +319,9 @@ class Pool:
     """At most ``size`` processes, each running one notebook at a time. A job past its time limit has its
     process killed; a process that dies fails its job; both are replaced by a fresh process.
 
-    Processes are forked from this one after papermill and nbconvert are imported, so none of them pays
-    for those imports again.
+    Processes are forked from this one after papermill is imported, so none of them pays for that import
+    again. Each starts the kernel of its next notebook ahead (:class:`Kernels`); while the current notebook
+    runs when the pool leaves a core free for that.
     """
 
     def __init__(self, size: int):
@@ -236,7 +333,8 @@ class Pool:
 
     def _start(self) -> _Slot:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(child,), daemon=True)
+        process = self.context.Process(target=_worker, args=(child, self.size < (os.cpu_count() or 1)),
+                                    daemon=True)
         process.start()
         child.close()
         return _Slot(process, parent)

@@ -205,3 +205,28 @@ def test_notebooks_are_kept_without_outputs(notebook):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert "parameters" in code[0].metadata.get("tags", [])
+
+
+def test_a_page_holds_the_text_and_outputs_of_a_notebook_and_none_of_its_code(tmp_path):
+    v4 = nbformat.v4
+    nb = v4.new_notebook(cells=[
+        v4.new_markdown_cell("## Effort\n\nHours by *category*."),
+        v4.new_code_cell("secret_code()", outputs=[
+            v4.new_output("display_data", data={"text/html": "<table><tr><td>3.50</td></tr></table>",
+                                                "text/plain": "<HTML fragment>"}),
+            v4.new_output("stream", name="stderr", text="UserWarning: careful\n"),
+            v4.new_output("execute_result", data={"text/plain": "a < b"}, execution_count=1)]),
+        v4.new_code_cell("hidden()", metadata={"tags": ["remove-cell"]}, outputs=[
+            v4.new_output("stream", name="stdout", text="REMOVED")]),
+        v4.new_code_cell("figure()", outputs=[
+            v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"})]),
+    ])
+    log = tmp_path / "page.log"
+    html = report_module.export_page(nb, "Acme & Co", str(log))
+    assert "<title>Acme &amp; Co</title>" in html
+    assert "<h2>Effort</h2>\n<p>Hours by <em>category</em>.</p>" in html
+    assert "<table><tr><td>3.50</td></tr></table>" in html and "HTML fragment" not in html
+    assert "<pre>a &lt; b</pre>" in html
+    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="">' in html
+    assert "secret_code" not in html and "REMOVED" not in html and "careful" not in html
+    assert log.read_text() == "UserWarning: careful\n"

@@ -11,7 +11,6 @@ from relhealth.errors import InputError, Problem
 from relhealth.io.formats import FORMATS, START, Format, mapped_formats, recognise
 from relhealth.io.names import ClientDirectory
 from relhealth.io.quality import DataQuality
-from relhealth.io.schemas import schema_problems
 from relhealth.io.text import DELIMITER_NAMES, per_value, read_raw_table
 from relhealth.io.values import (PARSERS, FileContext, first_slash_date, has_decimal_comma, has_slash_dates,
                                  slash_date_order)
@@ -215,6 +214,8 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
             frame[column] = raw[column].astype("str")
     frame[SOURCE] = file
     frame[ROW] = raw[ROW]
+    from relhealth.io.schemas import schema_problems  # pandera, only when reading CSVs: not in a report kernel
+
     problems.extend(p for p in schema_problems(spec, frame, raw, file)
                     if (p.row, p.column) not in {(q.row, q.column) for q in problems})
     if problems:

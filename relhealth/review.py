@@ -85,13 +85,15 @@ def eba_ledger(dataset: Dataset, settings: Settings) -> pd.DataFrame:
     return ledger_from_activities(events, settings["eba"]["weights"])
 
 
-def month_review(dataset: Dataset, settings: Settings, month: str | pd.Period) -> pd.DataFrame:
+def month_review(dataset: Dataset, settings: Settings, month: str | pd.Period,
+                 ledger: pd.DataFrame | None = None) -> pd.DataFrame:
     """The review table of ``month``: ``REVIEW_COLUMNS``, one ``overdue_<CUR>`` column per currency of the
-    invoices, then the early-warning ``SIGNAL_COLUMNS``; one row per client of :func:`review_clients`."""
+    invoices, then the early-warning ``SIGNAL_COLUMNS``; one row per client of :func:`review_clients`.
+    ``ledger``: the dataset's :func:`eba_ledger`, when the caller has it already."""
     month = as_month(month)
     months = pd.PeriodIndex([month])
     clients = review_clients(dataset, month)
-    ledger = eba_ledger(dataset, settings)
+    ledger = eba_ledger(dataset, settings) if ledger is None else ledger
     eba = monthly_eba(ledger, clients, months, settings["eba"])
     entries = categorise(dataset.time_entries, settings["effort"]["categories"])
     effort = monthly_effort(entries, clients, months, settings["effort"]["flags"])
@@ -183,9 +185,10 @@ def attention_reasons(row: pd.Series, settings: Settings) -> list[str]:
             reasons.append(f"chasing payment took {times} {label}")
     if row["max_days_overdue"] > 0:
         reasons.append(f"an invoice {plural(int(row['max_days_overdue']), 'day')} overdue")
-    checklist = checklist_rows(row, settings["signals"])
-    for signal in checklist[checklist["fired"]].itertuples():
-        reasons.append(f"{signal.signal}: {signal.reason}")
+    if row["part_signals"]:
+        checklist = checklist_rows(row, settings["signals"])
+        for signal in checklist[checklist["fired"]].itertuples():
+            reasons.append(f"{signal.signal}: {signal.reason}")
     return reasons
 
 
@@ -222,10 +225,12 @@ def history_months(month: str | pd.Period) -> pd.PeriodIndex:
     return pd.period_range(month - (HISTORY_MONTHS - 1), month, freq="M")
 
 
-def band_history(dataset: Dataset, settings: Settings, clients: list[str], month: str | pd.Period) -> pd.DataFrame:
+def band_history(dataset: Dataset, settings: Settings, clients: list[str], month: str | pd.Period,
+                 ledger: pd.DataFrame | None = None) -> pd.DataFrame:
     """The EBA band and balance of each client at the end of each history month: ``client, month,
-    balance, band``; both missing for the months before the client's first record."""
-    ledger = eba_ledger(dataset, settings)
+    balance, band``; both missing for the months before the client's first record. ``ledger`` as in
+    :func:`month_review`."""
+    ledger = eba_ledger(dataset, settings) if ledger is None else ledger
     table = monthly_eba(ledger, clients, history_months(month), settings["eba"])[["client", "month", "balance", "band"]]
     before = table["month"] < table["client"].map(first_months(dataset))
     table["balance"] = table["balance"].mask(before)
@@ -273,7 +278,8 @@ def client_report(dataset: Dataset, settings: Settings, client: str, month: str 
     ``dataset`` restricted to that client."""
     month = as_month(month)
     own = dataset.for_client(client)
-    review = month_review(own, settings, month)
+    ledger = eba_ledger(own, settings)
+    review = month_review(own, settings, month, ledger)
     if client not in set(review["client"]):
         raise UsageError(f"{client} has no record in the {ACTIVE_MONTHS} months up to {month} and is not in "
                          f"clients.csv, so it has no report for {month}. Choose a later month.")
@@ -282,7 +288,6 @@ def client_report(dataset: Dataset, settings: Settings, client: str, month: str 
     first = first_months(own).get(client)
     if first is not None and months[0] < first <= month:
         months = months[months >= first]      # a new client's history starts with its first record
-    ledger = eba_ledger(own, settings)
     eba_history = monthly_eba(ledger, [client], months, settings["eba"]).drop(columns="client")
     moved = contributions(ledger, month, settings["eba"]["half_life_days"])
     moved = moved[moved["contribution"].abs() >= 0.005].drop(columns="client").reset_index(drop=True)
@@ -339,7 +344,8 @@ class PortfolioReport:
 def portfolio_report(dataset: Dataset, settings: Settings, month: str | pd.Period) -> PortfolioReport:
     """The portfolio of ``month``: every client of the month review, sorted by the attention they need."""
     month = as_month(month)
-    table = portfolio(month_review(dataset, settings, month), settings)
-    bands = band_history(dataset, settings, table["client"].tolist(), month)
+    ledger = eba_ledger(dataset, settings)
+    table = portfolio(month_review(dataset, settings, month, ledger), settings)
+    bands = band_history(dataset, settings, table["client"].tolist(), month, ledger)
     return PortfolioReport(month=month, folder=str(dataset.folder), settings=settings, table=table, bands=bands,
                            quality=list(dataset.quality), pages={}, failures={})

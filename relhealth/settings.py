@@ -200,15 +200,17 @@ def _check_mappings(values: dict, file: str, problems: list[Problem]) -> None:
                                                   f"{spec.name}."))
 
 
-#: Settings that take one of a few words.
-CHOICES = {("input", "date_order"): ("", "dmy", "mdy")}
+#: Settings that take one of a few words, and what the words mean.
+CHOICES = {("input", "date_order"): (("", "dmy", "mdy"), '"dmy" reads 03/04/2026 as 3 April, "mdy" as March 4, '
+                                                          'and "" lets the dates of each file tell')}
 
 
 def _check_references(values: dict, file: str, problems: list[Problem]) -> None:
-    for (table, key), allowed in CHOICES.items():
+    for (table, key), (allowed, meaning) in CHOICES.items():
         if values[table][key] not in allowed:
             words = ", ".join(f"'{a}'" for a in allowed)
-            problems.append(Problem(file, f"{table}.{key} = {values[table][key]!r} is not one of {words}."))
+            problems.append(Problem(file, f"{table}.{key} = {values[table][key]!r} is not one of {words}: "
+                                          f"{meaning}."))
     for (table, key), (ref_table, ref_key) in REFERENCES.items():
         name, names = values[table][key], list(values[ref_table][ref_key])
         if name not in names:

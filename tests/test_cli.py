@@ -42,7 +42,8 @@ def test_validate_of_bad_input_exits_1_with_the_message_on_stderr(folder, capsys
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (f"error: {path / 'time_entries.csv'}: 1 problem\n"
-                            "  row 2, column hours: '-1' is negative; hours must be 0 or more.\n")
+                            "  row 2, column hours: '-1' is negative; hours must be 0 or more. Correct the entry "
+                            "in the time tracker and export again.\n")
 
 
 def run(*args):

@@ -149,7 +149,7 @@ def test_a_file_whose_dates_cannot_tell_is_an_error_naming_the_setting_that_fixe
 def test_a_file_mixing_both_orders_is_an_error(folder):
     mixed = CLOCKIFY.replace('"04/01/2026","09:00:00 AM","04/01/2026"', '"14/01/2026","09:00:00 AM","14/01/2026"')
     path = folder({"clockify.csv": mixed})
-    with pytest.raises(InputError, match="the dates mix day-first"):
+    with pytest.raises(InputError, match="the dates mix day first"):
         read_dataset(path)
 
 
@@ -158,7 +158,8 @@ def test_a_wrong_date_order_setting_is_named(tmp_path):
     config.write_text('[input]\ndate_order = "ymd"\n', encoding="utf-8")
     with pytest.raises(InputError) as error:
         load_settings(config)
-    assert str(error.value) == f"{config}: input.date_order = 'ymd' is not one of '', 'dmy', 'mdy'."
+    assert str(error.value) == (f"{config}: input.date_order = 'ymd' is not one of '', 'dmy', 'mdy': \"dmy\" reads "
+                                '03/04/2026 as 3 April, "mdy" as March 4, and "" lets the dates of each file tell.')
 
 
 def test_a_broken_export_is_taken_for_what_it_resembles_most_not_for_a_client_list(folder, tmp_path):

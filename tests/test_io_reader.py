@@ -177,27 +177,31 @@ def test_every_bad_value_of_a_file_is_listed_at_once_with_row_and_column(folder)
         ,Acme,,,
     """})
     assert error_of(path) == f"{path / 'time_entries.csv'}: 7 problems\n" + "\n".join([
-        "  row 2, column hours: 'one' is not a number.",
-        "  row 3, column hours: '-2' is negative; hours must be 0 or more.",
+        "  row 2, column hours: 'one' is not a number (write digits, such as 7.5 or 1 200,50).",
+        "  row 3, column hours: '-2' is negative; hours must be 0 or more. Correct the entry in the time tracker "
+        "and export again.",
         "  row 4, column date: '2026-02-30' is not a date (write YYYY-MM-DD or DD.MM.YYYY).",
-        "  row 4, column billable: 'maybe' is not yes or no.",
+        "  row 4, column billable: 'maybe' is not yes or no (write yes or no; true/false, 1/0 and да/нет are "
+        "read too).",
         "  row 4, column category: 'chores' is not a category (write one of: delivery, extra, collections, "
         "account_management, internal).",
-        "  row 5, column date: is empty; every row needs a date.",
-        "  row 5, column hours: is empty; every row needs the hours.",
+        "  row 5, column date: is empty; every row needs a date. Fill it in, or remove the row.",
+        "  row 5, column hours: is empty; every row needs the hours. Fill it in, or remove the row.",
     ])
 
 
 def test_problems_in_several_files_are_reported_together(folder):
     path = folder({
         "crm_activities.csv": "date,client,kind\n2026-03-02,,praise\n",
-        "invoices.csv": "invoice,client,issued,due,amount,currency\nINV-1,Acme,2026-03-01,2026-03-31,-5,USD\n",
+        "invoices.csv": ("invoice,client,issued,due,amount,currency,paid_on,paid_amount\n"
+                         "INV-1,Acme,2026-03-01,2026-03-31,100,USD,2026-03-10,-5\n"),
     })
     assert error_of(path) == "\n".join([
         f"{path / 'crm_activities.csv'}: 1 problem",
-        "  row 2, column client: is empty; every row needs a client.",
+        "  row 2, column client: is empty; every row needs a client. Fill it in, or remove the row.",
         f"{path / 'invoices.csv'}: 1 problem",
-        "  row 2, column amount: '-5' is negative; amounts must be 0 or more.",
+        "  row 2, column paid_amount: '-5' is negative; paid amounts must be 0 or more. Write what the client "
+        "paid on this invoice.",
     ])
 
 

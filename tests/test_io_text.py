@@ -120,3 +120,49 @@ def test_read_raw_table_trims_each_value_and_keeps_the_rows_of_windows_line_ends
     frame = read_raw_table(path, KNOWN).frame
     assert frame["client"].tolist() == ["A", "A"]
     assert frame["row"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize("content", [
+    'date,client,hours,task\n2026-03-01,A,1,"two\nlines, in one value"\n',      # a quoted value over two lines
+    'date,client,hours,task\n2026-03-01,"A, Inc",1,""\n',                       # an empty last value, quoted
+    'date;client;hours;task;\n01.03.2026;A;1;;\n02.03.2026;A;1;\n',              # a trailing delimiter (Bitrix24)
+    'date,client,hours,task\n2026-03-01,A 5" screen,1,\n\n\n',                   # a stray quote, blank lines after
+    'date,client,hours,task\n2026-03-01,A,1,',                                   # no line end after the last row
+    'date\tclient\thours\ttask\n2026-03-01\tA\t1\t\n',                            # an empty last value, tabs
+])
+def test_a_whole_last_row_is_not_taken_for_a_file_cut_short(tmp_path, content):
+    path = tmp_path / "t.csv"
+    path.write_text(content, encoding="utf-8", newline="")
+    assert len(read_raw_table(path, KNOWN | {"task"}).frame) >= 1
+
+
+@pytest.mark.parametrize("content, row, fields", [
+    ('date,client,hours,task\n2026-03-01,A,1,x\n2026-03-01,"A\nB"\n', 3, 2),
+    ('date;client;hours;task;\n01.03.2026;A;1;;\n02.03.2026;A;1\n', 3, 3),
+    ('date,client,hours,task\r\n2026-03-01,A,1,x\r\n2026-03-01,A\r\n\r\n', 3, 2),
+])
+def test_a_last_row_with_fewer_fields_than_the_header_is_named(tmp_path, content, row, fields):
+    path = tmp_path / "t.csv"
+    path.write_text(content, encoding="utf-8", newline="")
+    with pytest.raises(InputError) as error:
+        read_raw_table(path, KNOWN | {"task"})
+    assert error.value.problems[0].row == row
+    assert error.value.problems[0].message.startswith(f"the last row has {fields} fields but the header has 4")
+
+
+def test_a_first_row_with_an_extra_field_is_an_error_not_an_index(tmp_path):
+    # pandas would take the first value of every row for an index and shift the columns
+    path = tmp_path / "t.csv"
+    path.write_text("date,client,hours\n2026-03-02,Smith, Jones,2\n2026-03-03,Acme,1\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_raw_table(path, KNOWN)
+    assert error.value.problems[0].row == 2
+    assert error.value.problems[0].message.startswith("this row has 4 fields but the header has 3.")
+
+
+def test_copies_of_the_header_are_left_out_and_listed(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('date,client,hours\n2026-03-01,A,1\n"Date", CLIENT ,hours\n2026-03-02,A,2\n', encoding="utf-8")
+    table = read_raw_table(path, KNOWN)
+    assert table.header_rows == [3]
+    assert table.frame["row"].tolist() == [2, 4]

@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from relhealth.io.values import FileContext, has_decimal_comma, parse_currency, parse_date, parse_datetime, parse_number
+from relhealth.io.values import (FileContext, has_decimal_comma, parse_currency, parse_date, parse_datetime, parse_number,
+                                 point_in_comma_file, split_money)
 
 POINT = FileContext(decimal_comma=False)
 COMMA = FileContext(decimal_comma=True)
@@ -53,3 +54,20 @@ def test_parse_number_reads_both_decimal_marks_and_thousands_separators():
 def test_parse_currency_reads_codes_in_any_case_and_common_signs():
     assert parse_currency(strings("usd", "EUR", "₽", "руб.", "$"), POINT).tolist() == ["USD", "EUR", "RUB", "RUB", "USD"]
     assert pd.isna(parse_currency(strings("dollars"), POINT)[0])
+
+
+def test_split_money_reads_the_number_and_the_currency_of_a_sign_or_code():
+    number, code = split_money(strings("$1,200.00", "1 200,00 ₽", "EUR 300", "300 €", "-$5", "300", "abc100"))
+    assert number.tolist() == ["1,200.00", "1 200,00", "300", "300", "-5", "300", "abc100"]
+    assert [None if pd.isna(c) else c for c in code] == ["USD", "RUB", "EUR", "EUR", "USD", None, None]
+
+
+def test_a_decimal_point_in_a_file_of_decimal_commas_is_a_bad_value():
+    values = strings("7,5", "1.200,5", "1.000", "1.5", "1,200.50")
+    assert point_in_comma_file(values, COMMA).tolist() == [False, False, False, True, True]
+    assert parse_number(values, COMMA).tolist()[:3] == [7.5, 1200.5, 1000.0]
+    assert parse_number(values, COMMA)[3:].isna().all()
+
+
+def test_three_letters_that_are_no_iso_code_are_no_currency():
+    assert pd.isna(parse_currency(strings("UDS"), POINT)[0])

@@ -13,8 +13,9 @@ MAX_ROWS_SHOWN = 10
 class QualityNote:
     """One oddity found in a file, on one or more rows.
 
-    ``code`` names the kind of oddity (``duplicate_row``, ``long_entry``, ``unknown_kind``,
-    ``invoice_only_client``, ``paid_before_issued``, ...); ``client`` is set when the note concerns one
+    ``code`` names the kind of oddity (``blank_rows``, ``header_row``, ``totals_row``, ``duplicate_row``,
+    ``long_entry``, ``unknown_kind``, ``invoice_only_client``, ``paid_before_issued``, ``credit_note``, ...);
+    ``client`` is set when the note concerns one
     client, so that its report can show it.
     """
 

@@ -13,11 +13,18 @@ from relhealth.io.names import ClientDirectory
 from relhealth.io.quality import DataQuality
 from relhealth.io.text import DELIMITER_NAMES, per_value, read_raw_table
 from relhealth.io.values import (PARSERS, FileContext, first_slash_date, has_decimal_comma, has_slash_dates,
-                                 slash_date_order)
+                                 point_in_comma_file, slash_date_order, split_money)
 
 #: An entry longer than this is most likely a timer left running.
 LONG_ENTRY_HOURS = 24
 _DUPLICATE_OF = "_duplicate_of"
+#: Dates before this are typos or empty spreadsheet cells (shown as 1899-12-30); so are dates more than
+#: a year after today.
+EARLIEST_DATE = pd.Timestamp("2000-01-01")
+#: The first value of a totals row that an export appends: ``Total``, ``Grand total:``, ``Итого``, ...
+_TOTALS = r"(?:grand\s+|sub-?)?totals?|sum|итого|итог|всего"
+#: The columns of a table holding money: a currency sign in them must agree with the row's currency.
+MONEY_COLUMNS = {INVOICES.name: ("amount", "paid_amount")}
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,7 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
         frames[spec.name] = _drop_duplicates(frames[spec.name], quality)
         if len(found[spec.name]) > 1:
             frames[spec.name] = _drop_overlaps(frames[spec.name], spec, quality)
-    _check_invoices(frames[INVOICES.name], quality)
+    frames[INVOICES.name] = _check_invoices(frames[INVOICES.name], quality)
     _note_time_entries(frames[TIME_ENTRIES.name], quality)
     if known_kinds is not None:
         _note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
@@ -191,6 +198,16 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
     value_columns = [c for c in raw.columns if c != ROW]
     if table.blank_rows:
         quality.add(file, "blank_rows", "blank lines skipped.", rows=table.blank_rows)
+    if table.header_rows:
+        quality.add(file, "header_row", "the header row again (two exports pasted into one file?): skipped.",
+                    rows=table.header_rows)
+    raw = _skip_totals(table.frame, raw, spec, file, quality)
+    signs = {}
+    for column in MONEY_COLUMNS.get(spec.name, ()):
+        if column in raw.columns:
+            number = per_value(raw[column], lambda v: split_money(v)[0], categorical=True)
+            signs[column] = (raw[column], per_value(raw[column], lambda v: split_money(v)[1]))
+            raw[column] = number
 
     numeric = [c for c, kind in spec.columns.items() if kind == "number" and c in raw.columns]
     decimal_comma = bool(numeric) and has_decimal_comma(_distinct(raw, numeric), table.delimiter)
@@ -199,16 +216,30 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
 
     problems: list[Problem] = []
     parsed = {}
+    latest = pd.Timestamp.today().normalize() + pd.DateOffset(years=1)
     for column, kind in spec.columns.items():
         values = raw[column] if column in raw.columns else pd.Series("", index=raw.index, dtype="category")
         parser = PARSERS[kind]
         result = per_value(values, lambda distinct: parser.parse(distinct, context), categorical=kind == "client")
         bad = (values != "") & result.isna()
+        point = (point_in_comma_file(values[bad].astype("str"), context) if kind == "number" and bad.any()
+                 else pd.Series(False, index=bad[bad].index))
         for index in bad[bad].index:
-            problems.append(Problem(file, f"'{values[index]}' is not {parser.expects}.",
-                                    row=int(raw.at[index, ROW]), column=column))
+            message = (f"'{values[index]}' has a decimal point, but the numbers of this file have a decimal comma "
+                       "(7,5 for 7.5). Write it with a decimal comma too." if point[index]
+                       else f"'{values[index]}' is not {parser.expects}.")
+            problems.append(Problem(file, message, row=int(raw.at[index, ROW]), column=column))
+        if kind in ("date", "datetime"):
+            problems.extend(_far_dates(values, result, latest, raw[ROW], file, column))
         parsed[column] = result
     frame = pd.DataFrame(parsed, index=raw.index, copy=False)
+    for column, (written, sign) in signs.items():
+        other = sign.notna() & frame["currency"].notna() & (sign != frame["currency"])
+        for index in other[other].index:
+            problems.append(Problem(file, (
+                f"'{written[index]}' is an amount in {sign[index]}, but the row's currency is "
+                f"{frame.at[index, 'currency']}. Correct the amount or the currency."),
+                row=int(raw.at[index, ROW]), column=column))
     for column in value_columns:
         if column not in spec.columns:
             frame[column] = raw[column].astype("str")
@@ -232,6 +263,51 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
     return spec, frame, info
 
 
+def _far_dates(values: pd.Series, dates: pd.Series, latest: pd.Timestamp, rows: pd.Series, file: str,
+               column: str) -> list[Problem]:
+    """Dates before 2000 or more than a year after today: a typo in the year, or an empty spreadsheet cell
+    read as a date."""
+    problems = []
+    far = (dates < EARLIEST_DATE) | (dates >= latest + pd.Timedelta(days=1))
+    for index in far[far].index:
+        if dates[index] < EARLIEST_DATE:
+            why = ("is before 2000: a typo, or an empty date cell (spreadsheets show one as 1899-12-30). "
+                   "Check the year.")
+        else:
+            why = f"is more than a year after today (after {latest:%Y-%m-%d}). Check the year."
+        problems.append(Problem(file, f"'{values[index]}' {why}", row=int(rows[index]), column=column))
+    return problems
+
+
+def _skip_totals(table: pd.DataFrame, raw: pd.DataFrame, spec: TableSpec, file: str,
+                 quality: DataQuality) -> pd.DataFrame:
+    """Leave out the totals rows an export appends (first value ``Total``, ``Итого``, ... and no date),
+    with a note. Looked for in the first column's distinct values, so a file without any costs nothing."""
+    dated = [c for c, kind in spec.required.items() if kind in ("date", "datetime")]
+    first = [c for c in table.columns if c != ROW][:1]
+    if not dated or not first or raw.empty:
+        return raw
+    values = pd.Series(table[first[0]].cat.categories, dtype="str")
+    words = values[values.str.rstrip(":. ").str.fullmatch(_TOTALS, case=False)]
+    if words.empty:
+        return raw
+    candidates = table[first[0]].isin(words)
+    dates = raw.loc[candidates, dated[0]].astype("str")
+    is_date = pd.Series(False, index=dates.index)
+    for order in ("dmy", "mdy"):
+        is_date |= PARSERS["datetime"].parse(dates, FileContext(date_order=order)).notna()
+    totals = dates.index[~is_date]
+    if totals.empty:
+        return raw
+    written = list(dict.fromkeys(table.loc[totals, first[0]].astype("str")))
+    several = len(totals) > 1
+    quality.add(file, "totals_row", (
+        f"{'totals rows' if several else 'a totals row'} ({', '.join(repr(w) for w in written)}), not "
+        f"{'records' if several else 'a record'}: skipped."), rows=raw.loc[totals, ROW])
+    kept = raw.drop(index=totals).reset_index(drop=True)
+    return kept.assign(**{c: kept[c].cat.remove_unused_categories() for c in kept.columns if c != ROW})
+
+
 def _date_order(raw: pd.DataFrame, spec: TableSpec, file: str, setting: str | None) -> str | None:
     """How the file's ``03/04/2026`` reads: proved by a value with a first (day) or second (day) part
     above 12, else the setting; an error when neither tells or when the file mixes both orders."""
@@ -240,15 +316,29 @@ def _date_order(raw: pd.DataFrame, spec: TableSpec, file: str, setting: str | No
         return None
     order = slash_date_order(values)
     if order == "both":
+        day_first, month_first = _slash_examples(raw, spec)
         raise InputError(Problem(file, (
-            "the dates mix day-first (such as 13/04/2026) and month-first (such as 04/13/2026) values. "
-            "Export the file again with one date format.")))
+            f"the dates mix day first ({day_first}) and month first ({month_first}). Export the file again "
+            "with one date format, or correct the dates that differ.")))
     if order is None and setting is None:
         raise InputError(Problem(file, (
             f"cannot tell whether a date such as {first_slash_date(values)} puts the day or the month first: "
             "no date in the file has a part above 12. Set date_order = \"dmy\" (day first) or \"mdy\" "
             "(month first) under [input] in a settings file and pass it with --config.")))
     return order or setting
+
+
+def _slash_examples(raw: pd.DataFrame, spec: TableSpec) -> tuple[str, str]:
+    """A day-first and a month-first date of a file that mixes them, each as ``'13/04/2026' on row 2``."""
+    found = {}
+    for column in [c for c, kind in spec.columns.items() if kind in ("date", "datetime") and c in raw.columns]:
+        text = raw[column].astype("str")
+        parts = text.str.extract(r"^(\d{1,2})/(\d{1,2})/\d{4}").astype("float64")
+        for which, mask in (("dmy", parts[0] > 12), ("mdy", parts[1] > 12)):
+            if which not in found and mask.any():
+                index = mask.idxmax()
+                found[which] = f"'{text[index]}' on row {raw.at[index, ROW]}, column {column}"
+    return found["dmy"], found["mdy"]
 
 
 def _distinct(raw: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -328,7 +418,21 @@ def _all_clients(listed: pd.DataFrame, directory: ClientDirectory, frames: dict[
     return pd.concat([listed, extra], ignore_index=True)
 
 
-def _check_invoices(invoices: pd.DataFrame, quality: DataQuality) -> None:
+def _check_invoices(invoices: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
+    """Refuse invoices that cannot be used, note the odd ones, and return the invoices without the credit
+    notes (a negative amount): those are left out of the invoice figures, with a note."""
+    credit = invoices["amount"] < 0
+    for client, rows in invoices[credit].groupby("client", sort=False, observed=True):
+        amounts = ", ".join(f"{invoice} ({amount:,.2f} {currency})"
+                            for invoice, amount, currency in zip(rows["invoice"], rows["amount"], rows["currency"]))
+        one = len(rows) == 1
+        what = ("has a negative amount: a credit note" if one else "have negative amounts: credit notes")
+        quality.add(rows[SOURCE].iloc[0], "credit_note", (
+            f"invoice{'' if one else 's'} {amounts} {what}, left out of the invoice figures. Record the "
+            f"settlement on the invoice {'it corrects' if one else 'each corrects'} (its paid_on and paid_amount)."),
+            rows=rows[ROW], column="amount", client=client)
+    if credit.any():
+        invoices = invoices[~credit].reset_index(drop=True)
     problems = []
     repeated = invoices[invoices["invoice"].duplicated(keep=False)]
     for invoice, rows in repeated.groupby("invoice", sort=False):
@@ -357,6 +461,7 @@ def _check_invoices(invoices: pd.DataFrame, quality: DataQuality) -> None:
             ids = ", ".join(rows["invoice"])
             quality.add(rows[SOURCE].iloc[0], code, f"invoice {ids} {message}", rows=rows[ROW],
                         column=column, client=client)
+    return invoices
 
 
 def _note_time_entries(entries: pd.DataFrame, quality: DataQuality) -> None:

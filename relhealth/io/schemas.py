@@ -9,20 +9,24 @@ from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TIME_ENTRI
 from relhealth.errors import Problem
 
 
-def _not_negative(what: str) -> pa.Check:
-    return pa.Check.ge(0, error=f"is negative; {what} must be 0 or more")
+def _not_negative(what: str, fix: str) -> pa.Check:
+    return pa.Check.ge(0, error=f"is negative; {what} must be 0 or more. {fix}")
+
+
+_CORRECT = "Correct the value"
 
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     CLIENTS.name: pa.DataFrameSchema({
         "client": pa.Column(nullable=False, description="a client name"),
-        "retainer_hours": pa.Column(nullable=True, required=False, checks=_not_negative("retainer hours")),
+        "retainer_hours": pa.Column(nullable=True, required=False, checks=_not_negative("retainer hours", _CORRECT)),
         "payment_terms_days": pa.Column(nullable=True, required=False,
-                                        checks=_not_negative("payment terms")),
+                                        checks=_not_negative("payment terms", _CORRECT)),
     }),
     TIME_ENTRIES.name: pa.DataFrameSchema({
         "date": pa.Column(nullable=False, description="a date"),
-        "hours": pa.Column(nullable=False, checks=_not_negative("hours"), description="the hours"),
+        "hours": pa.Column(nullable=False, checks=_not_negative("hours", "Correct the entry in the time tracker and export again"),
+                           description="the hours"),
     }),
     CRM_ACTIVITIES.name: pa.DataFrameSchema({
         "date": pa.Column(nullable=False, description="a date"),
@@ -34,9 +38,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "client": pa.Column(nullable=False, description="a client"),
         "issued": pa.Column(nullable=False, description="an issue date"),
         "due": pa.Column(nullable=False, description="a due date"),
-        "amount": pa.Column(nullable=False, checks=_not_negative("amounts"), description="an amount"),
+        # a negative amount is a credit note: left out of the figures, with a note (reader._check_invoices)
+        "amount": pa.Column(nullable=False, description="an amount"),
         "currency": pa.Column(nullable=False, description="a currency"),
-        "paid_amount": pa.Column(nullable=True, required=False, checks=_not_negative("paid amounts")),
+        "paid_amount": pa.Column(nullable=True, required=False, checks=_not_negative(
+            "paid amounts", "Write what the client paid on this invoice")),
     }),
 }
 
@@ -61,7 +67,7 @@ def schema_problems(spec: TableSpec, frame: pd.DataFrame, raw: pd.DataFrame, fil
         row = int(frame.at[index, ROW])
         if failure.check == "not_nullable":
             what = schema.columns[column].description or "a value"
-            message = f"is empty; every row needs {what}."
+            message = f"is empty; every row needs {what}. Fill it in, or remove the row."
         else:
             message = f"'{raw.at[index, column]}' {failure.check}."
         problems.append(Problem(file, message, row=row, column=column))

@@ -5,7 +5,7 @@ import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -41,6 +41,8 @@ class RawTable:
     encoding: str
     delimiter: str
     blank_rows: list[int]
+    #: Rows that repeat the header (two exports pasted into one file), left out of ``frame``.
+    header_rows: list[int] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -66,7 +68,7 @@ def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         line = raw[: utf8_error.start].count(b"\n") + 1
         raise InputError(Problem(file, (
-            f"the text is neither UTF-8 nor Windows-1251 (first bad byte on line {line}). "
+            "the text is neither UTF-8 nor Windows-1251 (the first byte that is not UTF-8 is on this row). "
             "Save the file as 'CSV UTF-8' and try again."), row=line)) from None
 
 
@@ -82,8 +84,24 @@ def _marked_encoding(raw: bytes, file: str) -> tuple[str, str] | None:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", "UTF-16"
     if b"\x00" in raw[:65536]:
+        unmarked = _unmarked_utf16(raw[:4096])
+        if unmarked is not None:
+            return unmarked
         raise InputError(Problem(file, (
             "this is not a text file (it contains binary data). Export the data as CSV and try again.")))
+    return None
+
+
+def _unmarked_utf16(head: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a byte order mark: the digits, delimiters and Latin letters of a CSV file have a zero
+    byte beside them (after them in little-endian, before them in big-endian), the other bytes hardly ever."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 8:
+        return None
+    if odd.count(0) >= 0.25 * len(odd) and even.count(0) <= 0.01 * len(even):
+        return "utf-16-le", "UTF-16"
+    if even.count(0) >= 0.25 * len(even) and odd.count(0) <= 0.01 * len(odd):
+        return "utf-16-be", "UTF-16"
     return None
 
 
@@ -121,9 +139,26 @@ def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
         except UnicodeDecodeError:
             marked = detect_encoding(raw, file)
     encoding, label = marked
-    if encoding == "utf-8-sig":
-        return _read_utf8(path, raw[len(codecs.BOM_UTF8):], label, known_columns)
-    return _read_utf8(path, raw.decode(encoding).encode("utf-8"), label, known_columns)
+    try:
+        if encoding == "utf-8-sig":
+            return _read_utf8(path, raw[len(codecs.BOM_UTF8):], label, known_columns)
+        return _read_utf8(path, raw.decode(encoding).encode("utf-8"), label, known_columns)
+    except UnicodeDecodeError:
+        raise InputError(_not_as_marked(raw, encoding, label, file)) from None
+
+
+def _not_as_marked(raw: bytes, encoding: str, label: str, file: str) -> Problem:
+    """The problem of a file whose byte order mark names an encoding its bytes do not follow."""
+    codec, body = ("utf-8", raw[len(codecs.BOM_UTF8):]) if encoding == "utf-8-sig" else (encoding, raw)
+    name = label.replace(" with BOM", "")
+    try:
+        body.decode(codec)
+        line = None
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].decode(codec, errors="replace").count("\n") + 1
+    return Problem(file, (
+        f"the file starts with the mark of {name} text, but its bytes are not {name} (the first one that is not "
+        f"is on this row). Save the file as 'CSV UTF-8' and try again."), row=line)
 
 
 def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> RawTable:
@@ -131,6 +166,14 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
     head = raw[:_HEAD_BYTES].decode("utf-8", errors="ignore").splitlines()
     leading_blank = next((i for i, line in enumerate(head) if line.strip()), 0)
     delimiter = detect_delimiter(head[leading_blank], known_columns)
+    seen: set[str] = set()
+    for name in (clean_header(f) for f in next(csv.reader([head[leading_blank]], delimiter=delimiter), [])):
+        if name in seen:
+            raise InputError(Problem(file, (
+                f"the header names column '{name}' twice. Rename or remove one of them."),
+                row=leading_blank + 1, column=name))
+        if name:
+            seen.add(name)
     try:
         frame = pd.read_csv(
             io.BytesIO(raw), encoding="utf-8", sep=delimiter, dtype="category", keep_default_na=False,
@@ -140,6 +183,11 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
         raise InputError(_parser_problem(file, str(exc), delimiter)) from None
     except pd.errors.EmptyDataError:
         raise InputError(Problem(file, "the file has no header row. Export it again with its header.")) from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        # the first row has more fields than the header: pandas took the extra ones for an index
+        expected = len(frame.columns)
+        message = f"Expected {expected} fields in line {leading_blank + 2}, saw {expected + frame.index.nlevels}"
+        raise InputError(_parser_problem(file, message, delimiter))
 
     columns = [clean_header(str(c)) for c in frame.columns]
     unnamed = [i for i, c in enumerate(columns) if c == "" or c.startswith("unnamed:")]
@@ -148,15 +196,10 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
             raise InputError(Problem(file, (
                 f"column {i + 1} of the header has no name but holds values. Give it a name "
                 "in the header row."), row=leading_blank + 1))
+    named = max((i + 1 for i in range(len(columns)) if i not in set(unnamed)), default=0)
+    _check_last_row(file, raw, frame, named, delimiter, leading_blank)
     frame = frame.drop(columns=frame.columns[unnamed])
     columns = [c for i, c in enumerate(columns) if i not in set(unnamed)]
-    seen: set[str] = set()
-    for name in columns:
-        if name in seen:
-            raise InputError(Problem(file, (
-                f"the header names column '{name}' twice. Rename or remove one of them."),
-                row=leading_blank + 1, column=name))
-        seen.add(name)
     frame.columns = columns
     frame = pd.DataFrame({name: per_value(frame[name], _strip, categorical=True) for name in columns},
                          index=frame.index)
@@ -165,9 +208,76 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
     for name in columns:
         blank &= frame[name] == ""
     blank_rows = frame.loc[blank, ROW].tolist()
-    if blank_rows:
-        frame = frame.loc[~blank].reset_index(drop=True)
-    return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows)
+    header = _header_copies(frame, columns)
+    header_rows = frame.loc[header, ROW].tolist()
+    if blank_rows or header_rows:
+        frame = frame.loc[~blank & ~header].reset_index(drop=True)
+    return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows,
+                    header_rows=header_rows)
+
+
+def _header_copies(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Rows whose every value is its column's name: the header again, as when two exports are pasted
+    into one file. Looked for in the first column's distinct values first, so a file without any costs
+    nothing."""
+    found = pd.Series(False, index=frame.index)
+    if not columns:
+        return found
+    for name in columns:
+        values = pd.Series(frame[name].cat.categories, dtype="str")
+        # a copy of the name, give or take quotes, a byte order mark and spaces
+        values = values[values.str.len().between(len(name), len(name) + 8)]
+        cleaned = values.str.strip(_HEADER_STRIP).str.replace(r"\s+", " ", regex=True).str.lower()
+        names = values[cleaned == name]
+        if names.empty:
+            return pd.Series(False, index=frame.index)
+        found = frame[name].isin(names) if name == columns[0] else found & frame[name].isin(names)
+        if not found.any():
+            return found
+    return found
+
+
+def _check_last_row(file: str, raw: bytes, frame: pd.DataFrame, named: int, delimiter: str,
+                    leading_blank: int) -> None:
+    """Refuse a last row with fewer fields than the header: the file was most likely cut short (a copy or
+    download that stopped), and its last value may be cut too. pandas fills the missing fields with empty
+    values, so the row's own fields are counted, and only when its last named column is empty."""
+    last = len(frame) - 1
+    while last >= 0 and all(frame.iat[last, i] == "" for i in range(named)):
+        last -= 1   # blank lines at the end
+    if last < 0 or frame.iat[last, named - 1] != "":
+        return
+    fields = _last_record_fields(raw, delimiter)
+    if fields is None or fields >= named:
+        return
+    name = DELIMITER_NAMES[delimiter]
+    raise InputError(Problem(file, (
+        f"the last row has {fields} field{'s' if fields != 1 else ''} but the header has {named}: the file may "
+        f"be cut short. Export it again (if the row is complete, end it with the missing {name}s)."),
+        row=last + leading_blank + 2))
+
+
+def _last_record_fields(raw: bytes, delimiter: str) -> int | None:
+    """How many fields the last record of the file has (None when that cannot be told). The record starts
+    at the last line's start unless that lies inside a quoted value, as the quotes before it tell."""
+    end = len(raw)
+    space = bytes(b for b in b" \t\r\n" if chr(b) != delimiter)   # a trailing tab may end a tab-separated row
+    while end and raw[end - 1] in space:
+        end -= 1
+    start = raw.rfind(b"\n", 0, end) + 1
+    if b'"' in raw[start:end]:
+        odd = raw.count(b'"', 0, start) % 2
+        for _ in range(1000):
+            if not odd or start == 0:
+                break
+            previous = raw.rfind(b"\n", 0, start - 1) + 1
+            odd ^= raw.count(b'"', previous, start) % 2
+            start = previous
+        if odd:
+            return None
+    text = raw[start:end].decode("utf-8", errors="replace")
+    record = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), None)
+    return None if record is None else len(record)
 
 
 def per_value(column: pd.Series, func: Callable[[pd.Series], pd.Series], categorical: bool = False) -> pd.Series:

@@ -130,10 +130,24 @@ def parse_number(values: pd.Series, context: FileContext) -> pd.Series:
         return fast.astype("float64")
     text = values.str.replace(_SPACES, "", regex=True)
     if context.decimal_comma:
+        text = text.mask(point_in_comma_file(values, context), "")
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
         text = text.str.replace(",", "", regex=False)
     return pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
+
+
+_COMMA_FILE_NUMBER = r"^[-+]?(?:\d*|\d{1,3}(?:\.\d{3})+)(?:,\d*)?$"
+
+
+def point_in_comma_file(values: pd.Series, context: FileContext) -> pd.Series:
+    """Numbers with a decimal point in a file whose numbers have a decimal comma (``1.5`` or ``1,200.50``
+    beside ``7,5``): read as the file reads, ``1.5`` would be 15, so they are bad values."""
+    if not context.decimal_comma:
+        return pd.Series(False, index=values.index)
+    text = values.str.replace(_SPACES, "", regex=True)
+    return (text.str.match(r"^[-+]?[\d.,]+$") & text.str.contains(".", regex=False)
+            & ~text.str.match(_COMMA_FILE_NUMBER))
 
 
 # ---- words ----------------------------------------------------------------------------------------
@@ -161,13 +175,44 @@ def parse_direction(values: pd.Series, context: FileContext) -> pd.Series:
 _CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "РУБ": "RUB",
                    "РУБ.": "RUB", "Р.": "RUB", "RUR": "RUB", "¥": "JPY", "₸": "KZT", "₴": "UAH"}
 
+#: The ISO 4217 currency codes (current, and a few replaced since 2000 that old invoices may carry):
+#: a typo such as ``UDS`` is an error, not a currency of its own.
+ISO_CURRENCIES = frozenset("""
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BYR
+    BZD CAD CDF CHF CLF CLP CNH CNY COP CRC CUC CUP CVE CYP CZK DEM DJF DKK DOP DZD EEK EGP ERN ETB EUR FIM
+    FJD FKP FRF GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK ITL JMD JOD JPY
+    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LTL LVL LYD MAD MDL MGA MKD MMK MNT MOP MRO MRU
+    MTL MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF
+    SAR SBD SCR SDG SEK SGD SHP SIT SKK SLE SLL SOS SRD SSP STD STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD
+    TWD TZS UAH UGX USD UYU UZS VED VEF VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
+""".split())
+
 
 def parse_currency(values: pd.Series, context: FileContext) -> pd.Series:
-    """ISO 4217 codes in any case (``usd`` -> ``USD``); the common signs are read as their codes."""
+    """ISO 4217 codes in any case (``usd`` -> ``USD``); the common signs are read as their codes. Three
+    letters that are no ISO code (``UDS``) are bad values."""
     upper = values.str.upper()
     mapped = upper.map(_CURRENCY_SIGNS)
-    code = upper.where(upper.str.fullmatch(r"[A-Z]{3}"))
+    code = upper.where(upper.isin(ISO_CURRENCIES))
     return mapped.fillna(code).astype("str")
+
+
+_MONEY = re.compile(r"^(?P<minus>[-−])?\s*(?P<before>[^\d\s.,'+\-−]{1,3})?\s*(?P<number>[-+]?\d[\d\s\u00a0\u202f'.,]*?)"
+                    r"\s*(?P<after>[^\d\s.,'+\-−]{1,3}\.?)?$")
+
+
+def split_money(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Amounts written with a currency sign or code (``$1,200.00``, ``1 200,00 ₽``, ``EUR 300``,
+    ``300 €``): the number as text, and the currency code the sign stands for (missing when the value has
+    none). A value whose sign is no currency is left as it is, for the number parser to refuse."""
+    if not values.str.contains(r"[^\d\s.,'+\-]").any():
+        return values, pd.Series(pd.NA, index=values.index, dtype="str")
+    parts = values.str.extract(_MONEY.pattern)
+    sign = parts["before"].fillna("") + parts["after"].fillna("")
+    both = parts["before"].notna() & parts["after"].notna()
+    code = parse_currency(sign.where(~both, ""), FileContext()).where(sign != "")
+    number = (parts["minus"].fillna("").str.replace("−", "-") + parts["number"]).where(code.notna(), values)
+    return number.astype("str"), code.astype("str")
 
 
 def parse_kind(values: pd.Series, context: FileContext) -> pd.Series:
@@ -192,10 +237,10 @@ def parse_client(values: pd.Series, context: FileContext) -> pd.Series:
 PARSERS: dict[str, Parser] = {
     "date": Parser(parse_date, "a date (write YYYY-MM-DD or DD.MM.YYYY)"),
     "datetime": Parser(parse_datetime, "a date or date-time (write YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM)"),
-    "number": Parser(parse_number, "a number"),
-    "bool": Parser(parse_bool, "yes or no"),
+    "number": Parser(parse_number, "a number (write digits, such as 7.5 or 1 200,50)"),
+    "bool": Parser(parse_bool, "yes or no (write yes or no; true/false, 1/0 and да/нет are read too)"),
     "direction": Parser(parse_direction, "a direction (write in or out)"),
-    "currency": Parser(parse_currency, "a currency (write a three-letter code such as USD, EUR, RUB)"),
+    "currency": Parser(parse_currency, "a currency (write its three-letter ISO 4217 code, such as USD, EUR, RUB)"),
     "kind": Parser(parse_kind, "a kind"),
     "category": Parser(parse_category, "a category (write one of: " + ", ".join(CATEGORIES) + ")"),
     "text": Parser(parse_text, "text"),

@@ -40,6 +40,7 @@ DEFAULT_TIMEOUT = 300
 #: Kernel start errors that are worth one retry (papermill issue 511).
 KERNEL_START_ERRORS = ("Kernel didn't respond", "Address already in use", "Kernel died before replying")
 INDEX = "index.html"
+RUNTIME_DIR = "JUPYTER_RUNTIME_DIR"
 LOGS = "logs"
 NOTEBOOKS = "notebooks"
 #: Longest slug before its hash, in characters.
@@ -169,17 +170,22 @@ class Kernels:
 
     def close(self) -> None:
         if self.ready is not None:
-            self.ready.shutdown_kernel(now=True)
+            from jupyter_core.utils import run_sync
+
+            run_sync(self.ready.shutdown_kernel)(now=True)
             self.ready = None
 
     @staticmethod
     def _start():
-        from jupyter_client import KernelManager
+        # nbclient drives kernels through asyncio: a blocking KernelManager would keep it from seeing a
+        # kernel die, and from enforcing the time limit.
+        from jupyter_client import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
-        km = KernelManager(kernel_name="python3")
+        km = AsyncKernelManager(kernel_name="python3")
         # started during another notebook's run: its own output must not land in that notebook's log
-        km.start_kernel(extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"], stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL)
+        run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return km
 
 
@@ -441,6 +447,9 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     work = Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder))
     parameters = {"month": str(month), "config": str(Path(config).resolve()) if config else None}
     result = RunResult(folder=folder.resolve(), index=None)
+    # Kernels write their connection files here, so that none outlives the run, even a killed one's.
+    runtime = os.environ.get(RUNTIME_DIR)
+    os.environ[RUNTIME_DIR] = str(work / "runtime")
     try:
         client_jobs = []
         for client in chosen:
@@ -494,6 +503,10 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                 if Path(job.executed).exists():
                     shutil.move(job.executed, kept / f"{Path(job.page).stem}.ipynb")
     finally:
+        if runtime is None:
+            os.environ.pop(RUNTIME_DIR, None)
+        else:
+            os.environ[RUNTIME_DIR] = runtime
         shutil.rmtree(work, ignore_errors=True)
         for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
             temporary.unlink(missing_ok=True)

@@ -14,6 +14,9 @@ SKIPPED = {
     "blank_rows": lambda n: plural(n, "blank line"),
     "duplicate_row": lambda n: plural(n, "exact duplicate"),
     "overlap": lambda n: f"{plural(n, 'entry', 'entries')} also in another export",
+    "header_row": lambda n: plural(n, "repeated header"),
+    "totals_row": lambda n: plural(n, "totals row"),
+    "credit_note": lambda n: plural(n, "credit note"),
 }
 
 

@@ -140,10 +140,17 @@ HOSTILE_NAMES = [
 ]
 
 
+def snapshot(folder: Path) -> dict:
+    """Every file of a folder with its bytes, modification time and permissions."""
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_mode) for p in sorted(folder.iterdir())}
+
+
 def test_hostile_client_names_get_unique_readable_pages_inside_the_folder_and_the_links_resolve(tmp_path):
     data = clients_folder(tmp_path, HOSTILE_NAMES)
+    before = snapshot(data)
     out = tmp_path / "reports"
     assert main(["report", str(data), "--out", str(out), "--month", MONTH, "--jobs", "2"]) == 0
+    assert snapshot(data) == before                             # the inputs are read, never written
     folder = (out / MONTH).resolve()
     pages = [p for p in folder.rglob("*") if p.is_file()]
     assert all(p.parent == folder for p in pages)              # nothing outside, nothing in a sub-folder

@@ -220,8 +220,14 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
     for column, kind in spec.columns.items():
         values = raw[column] if column in raw.columns else pd.Series("", index=raw.index, dtype="category")
         parser = PARSERS[kind]
-        result = per_value(values, lambda distinct: parser.parse(distinct, context), categorical=kind == "client")
-        bad = (values != "") & result.isna()
+        unread: list[str] = []
+
+        def parse(distinct: pd.Series) -> pd.Series:
+            parsed_values = parser.parse(distinct, context)
+            unread.extend(distinct[(distinct != "") & parsed_values.isna()])   # checked once per distinct value
+            return parsed_values
+        result = per_value(values, parse, categorical=kind == "client")
+        bad = values.isin(unread) if unread else pd.Series(False, index=values.index)
         point = (point_in_comma_file(values[bad].astype("str"), context) if kind == "number" and bad.any()
                  else pd.Series(False, index=bad[bad].index))
         for index in bad[bad].index:

@@ -41,24 +41,16 @@ def _first_match(texts: pd.Series, patterns: dict[str, list[str]], what: str) ->
                         index=unique.to_numpy())
 
 
-def _per_row(codes: np.ndarray, distinct: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``distinct`` (one per distinct value, in factorize order) spread over the rows by ``codes``;
-    a missing value (code -1) takes the last row, which is all missing (rank inf)."""
-    blank = pd.DataFrame({"rank": [np.inf]}).reindex(columns=distinct.columns)
-    table = pd.concat([distinct.reset_index(drop=True), blank], ignore_index=True)
-    return table.take(np.where(codes < 0, len(table) - 1, codes)).reset_index(drop=True)
-
-
 def categorise(entries: pd.DataFrame, patterns: dict[str, list[str]]) -> pd.DataFrame:
     """The time entries with their ``category`` decided and ``category_rule`` saying why.
 
     An explicit ``category`` wins; an entry without a client is ``internal``; otherwise the patterns of
     ``[effort.categories]`` over the task and each tag decide, collections first; otherwise ``delivery``.
-    The patterns are tried once per distinct task and per distinct list of tags.
+    The patterns are tried once per distinct task and per distinct list of tags, the choice between them
+    made once per distinct pair of the two, and each row only picks its pair's answer.
     """
     task_codes, task_values = pd.factorize(entries["task"])
     tasks = _first_match(pd.Series(task_values, dtype="str"), patterns, "task").reindex(task_values)
-    task = _per_row(task_codes, tasks[["rank", "category", "rule"]])
 
     tag_codes, tag_values = pd.factorize(entries["tags"])
     tags = pd.Series(tag_values, dtype="str").str.split(",").explode().str.strip()
@@ -68,20 +60,35 @@ def categorise(entries: pd.DataFrame, patterns: dict[str, list[str]]) -> pd.Data
                          "category": tags.map(tag_rules["category"]), "rule": tags.map(tag_rules["rule"])})
     best = best.sort_values("rank", kind="stable")
     best = best[~best.index.duplicated(keep="first")].reindex(range(len(tag_values)))
-    best["rank"] = best["rank"].fillna(np.inf)
-    tag = _per_row(tag_codes, best)
 
-    use_tag = (tag["rank"] < task["rank"]).to_numpy()
-    matched_category = np.where(use_tag, tag["category"], task["category"])
-    matched_rule = np.where(use_tag, tag["rule"], task["rule"])
+    # each distinct (task, tags) pair; -1 (no task, no tags) takes the last row of the tables: no match
+    width = len(tag_values) + 1
+    pair_codes, pairs = pd.factorize(task_codes.astype("int64") * width + tag_codes + 1)
+    task_of, tag_of = pairs // width, pairs % width - 1
 
-    explicit = entries["category"].notna().to_numpy()
+    def of(table: pd.DataFrame, codes: np.ndarray, column: str) -> np.ndarray:
+        values = table[column].to_numpy(dtype="float64" if column == "rank" else object)
+        values = np.append(values, np.inf if column == "rank" else None)
+        return values[np.where(codes < 0, len(values) - 1, codes)]
+    task_rank, tag_rank = of(tasks, task_of, "rank"), np.nan_to_num(of(best, tag_of, "rank"), nan=np.inf)
+    use_tag = tag_rank < task_rank
+    pair_category = np.where(use_tag, of(best, tag_of, "category"), of(tasks, task_of, "category"))
+    pair_rule = np.where(use_tag, of(best, tag_of, "rule"), of(tasks, task_of, "rule"))
+    matched = pd.notna(pair_category)
+    pair_category = np.where(matched, pair_category, "delivery")
+    pair_rule = np.where(matched, pair_rule, RULE_DEFAULT)
+
+    # the answer of each row: its pair's, unless the row names its category or has no client
+    explicit_codes, explicit_values = pd.factorize(entries["category"])
+    explicit = explicit_codes >= 0
     internal = ~explicit & entries["client"].isna().to_numpy()
-    matched = pd.notna(matched_category)
-    category = np.select([explicit, internal, matched], [entries["category"], "internal", matched_category], "delivery")
-    rule = np.select([explicit, internal, matched], [RULE_COLUMN, RULE_NO_CLIENT, matched_rule], RULE_DEFAULT)
-    return entries.assign(category=pd.Series(category, index=entries.index, dtype="str"),
-                          category_rule=pd.Series(rule, index=entries.index, dtype="str"))
+    pairs_count, explicit_count = len(pairs), len(explicit_values)
+    answer = np.where(explicit, pairs_count + explicit_codes,
+                      np.where(internal, pairs_count + explicit_count, pair_codes))
+    categories = pd.array([*pair_category, *explicit_values, "internal"], dtype="str")
+    rules = pd.array([*pair_rule, *[RULE_COLUMN] * explicit_count, RULE_NO_CLIENT], dtype="str")
+    return entries.assign(category=pd.Series(categories.take(answer), index=entries.index),
+                          category_rule=pd.Series(rules.take(answer), index=entries.index))
 
 
 def monthly_hours(categorised: pd.DataFrame) -> pd.DataFrame:

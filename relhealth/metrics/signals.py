@@ -67,7 +67,10 @@ def inbound_contact(activities: pd.DataFrame) -> pd.Series:
 def _next_contact(starters: pd.DataFrame, answers: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """For each starter, the first answer at or after it with the same ``by`` values."""
     if starters.empty or answers.empty:
-        return pd.DataFrame(columns=["answered_at", "answer_source", "answer_row"]).rename_axis("starter")
+        # typed, so that concatenating it keeps the dates datetimes (an object column costs a slow parse)
+        return pd.DataFrame({"answered_at": pd.Series(dtype=answers["date"].dtype),
+                             "answer_source": pd.Series(dtype="str"),
+                             "answer_row": pd.Series(dtype="float64")}).rename_axis("starter")
     right = (answers[[*by, "date", "source", "row"]]
              .rename(columns={"date": "answered_at", "source": "answer_source", "row": "answer_row"})
              .sort_values("answered_at", kind="stable"))

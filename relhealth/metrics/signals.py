@@ -104,19 +104,23 @@ def replies(activities: pd.DataFrame, starters: pd.Series, answers: pd.Series) -
     return result[REPLY_COLUMNS].reset_index(drop=True)
 
 
-def _messages(activities: pd.DataFrame, side: str) -> pd.Series:
-    """The messages (e-mail or chat rows) of one side: ``in`` from the client, ``out`` from us."""
-    return activities["kind"].isin(IN_MESSAGES + OUT_MESSAGES) & (_direction(activities) == side)
+def _messages(activities: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The messages (e-mail or chat rows) of each side: inbound from the client, outbound from us."""
+    message = activities["kind"].isin(IN_MESSAGES + OUT_MESSAGES)
+    direction = _direction(activities)
+    return message & (direction == "in"), message & (direction == "out")
 
 
 def our_replies(activities: pd.DataFrame) -> pd.DataFrame:
     """The client's inbound messages, each with our first outbound message after it."""
-    return replies(activities, _messages(activities, "in"), _messages(activities, "out"))
+    inbound, outbound = _messages(activities)
+    return replies(activities, inbound, outbound)
 
 
 def client_replies(activities: pd.DataFrame) -> pd.DataFrame:
     """Our outbound messages, each with the client's first inbound message after it."""
-    return replies(activities, _messages(activities, "out"), _messages(activities, "in"))
+    inbound, outbound = _messages(activities)
+    return replies(activities, outbound, inbound)
 
 
 def slow_replies(activities: pd.DataFrame, sla_hours: float) -> pd.DataFrame:
@@ -266,11 +270,19 @@ CHECKLIST = (
 SIGNALS = {signal.code: signal for signal in CHECKLIST}
 
 
-def _holds(value, bound: float, at_most: bool) -> bool:
-    """Whether one test of a signal holds; a missing figure never fires."""
-    if value is None or pd.isna(value):
-        return False
-    return bool(value <= bound) if at_most else bool(value >= bound)
+def _holds(value, bound: float, at_most: bool):
+    """Whether one test of a signal holds, for one figure or an array of them; a missing figure never fires."""
+    if np.ndim(value) == 0:
+        values = np.asarray(np.nan if value is None or pd.isna(value) else value, dtype="float64")
+    else:
+        values = pd.Series(value).astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    return values <= bound if at_most else values >= bound          # NaN compares False
+
+
+def _fires(signal: Signal, figures, thresholds: dict):
+    """Whether ``signal`` fires, for one row of the review (a Series) or for a whole table (an array)."""
+    holds = [_holds(figures[test], thresholds[signal.code][test], test in signal.at_most) for test in signal.tests]
+    return np.logical_and.reduce(holds) if signal.all_tests else np.logical_or.reduce(holds)
 
 
 def assess(signal: Signal, row: pd.Series, thresholds: dict) -> tuple[bool, list[tuple[str, bool]]]:
@@ -280,20 +292,21 @@ def assess(signal: Signal, row: pd.Series, thresholds: dict) -> tuple[bool, list
     for test in signal.tests:
         bound, at_most = thresholds[signal.code][test], test in signal.at_most
         text = f"{test} = {_figure_text(row[test])} ({'≤' if at_most else '≥'} {bound:g})"
-        tests.append((text, _holds(row[test], bound, at_most)))
-    holds = [h for _, h in tests]
-    return (all(holds) if signal.all_tests else any(holds)), tests
+        tests.append((text, bool(_holds(row[test], bound, at_most))))
+    return bool(_fires(signal, row, thresholds)), tests
 
 
 def fired(row: pd.Series, thresholds: dict) -> list[str]:
     """The codes of the signals that fire for one row of the review, in checklist order."""
-    return [signal.code for signal in CHECKLIST if assess(signal, row, thresholds)[0]]
+    return [signal.code for signal in CHECKLIST if _fires(signal, row, thresholds)]
 
 
 def with_checklist(table: pd.DataFrame, thresholds: dict) -> pd.DataFrame:
     """``table`` (rows with every tested figure) with ``part_signals`` (how many fire) and ``part_flags``
     (their codes joined by ``;``, empty when none)."""
-    codes = [fired(row, thresholds) for _, row in table.iterrows()]
+    fires = pd.DataFrame({signal.code: _fires(signal, table, thresholds) for signal in CHECKLIST},
+                         index=table.index, dtype=bool)
+    codes = [[code for code, hit in zip(fires.columns, row) if hit] for row in fires.to_numpy()]
     return table.assign(part_signals=pd.Series([len(c) for c in codes], index=table.index, dtype="int64"),
                         part_flags=pd.Series([";".join(c) or pd.NA for c in codes], index=table.index, dtype="str"))
 

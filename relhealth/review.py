@@ -15,7 +15,7 @@ from relhealth.io.names import client_key
 from relhealth.metrics.eba import contributions, ledger_from_activities, monthly_eba
 from relhealth.metrics.effort import categorise, monthly_effort, monthly_hours
 from relhealth.metrics.invoices import BUCKETS, aging, invoice_status, overdue_by_currency
-from relhealth.metrics.months import as_month, month_end
+from relhealth.metrics.months import WINDOW, as_month, month_end
 from relhealth.metrics.signals import (FIGURES, HOURS, RATIOS, checklist_rows, danetor, evidence, signal_figures,
                                        with_checklist, with_derived)
 from relhealth.settings import Settings
@@ -95,8 +95,10 @@ def month_review(dataset: Dataset, settings: Settings, month: str | pd.Period,
     clients = review_clients(dataset, month)
     ledger = eba_ledger(dataset, settings) if ledger is None else ledger
     eba = monthly_eba(ledger, clients, months, settings["eba"])
-    entries = categorise(dataset.time_entries, settings["effort"]["categories"])
-    effort = monthly_effort(entries, clients, months, settings["effort"]["flags"])
+    entries = dataset.time_entries
+    recent = entries[entries["date"].between((month - (WINDOW - 1)).start_time, month_end(month))]
+    effort = monthly_effort(categorise(recent, settings["effort"]["categories"]), clients, months,
+                            settings["effort"]["flags"])          # every effort figure looks back 3 months
     overdue = overdue_by_currency(invoice_status(dataset.invoices, month_end(month)))
     managers = dataset.clients.set_index("client")["account_manager"]
     table = pd.DataFrame({

@@ -16,8 +16,8 @@ from relhealth.metrics.eba import contributions, ledger_from_activities, monthly
 from relhealth.metrics.effort import categorise, monthly_effort, monthly_hours
 from relhealth.metrics.invoices import BUCKETS, aging, invoice_status, overdue_by_currency
 from relhealth.metrics.months import WINDOW, as_month, month_end
-from relhealth.metrics.signals import (FIGURES, HOURS, RATIOS, checklist_rows, danetor, evidence, signal_figures,
-                                       with_checklist, with_derived)
+from relhealth.metrics.signals import (FIGURES, HOURS, RATIOS, checklist_rows, danetor, evidence, our_replies,
+                                       signal_figures, with_checklist, with_derived)
 from relhealth.settings import Settings
 from relhealth.summary import plural
 
@@ -79,21 +79,25 @@ def find_client(dataset: Dataset, name: str) -> str:
     raise UsageError(f"no client {str(name)!r} in {dataset.folder}.{hint}")
 
 
-def eba_ledger(dataset: Dataset, settings: Settings) -> pd.DataFrame:
-    """The EBA ledger of ``dataset``: its logged CRM activities and the derived ``slow_reply`` events."""
-    events = with_derived(dataset.crm_activities, settings["signals"]["reply_sla_hours"])
+def eba_ledger(dataset: Dataset, settings: Settings, ours: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The EBA ledger of ``dataset``: its logged CRM activities and the derived ``slow_reply`` events
+    (``ours``: the :func:`~relhealth.metrics.signals.our_replies` of its activities, when known)."""
+    events = with_derived(dataset.crm_activities, settings["signals"]["reply_sla_hours"], ours)
     return ledger_from_activities(events, settings["eba"]["weights"])
 
 
 def month_review(dataset: Dataset, settings: Settings, month: str | pd.Period,
-                 ledger: pd.DataFrame | None = None) -> pd.DataFrame:
+                 ledger: pd.DataFrame | None = None, ours: pd.DataFrame | None = None) -> pd.DataFrame:
     """The review table of ``month``: ``REVIEW_COLUMNS``, one ``overdue_<CUR>`` column per currency of the
     invoices, then the early-warning ``SIGNAL_COLUMNS``; one row per client of :func:`review_clients`.
-    ``ledger``: the dataset's :func:`eba_ledger`, when the caller has it already."""
+    ``ledger`` and ``ours``: the dataset's :func:`eba_ledger` and ``our_replies``, when the caller has them
+    already."""
     month = as_month(month)
     months = pd.PeriodIndex([month])
     clients = review_clients(dataset, month)
-    ledger = eba_ledger(dataset, settings) if ledger is None else ledger
+    if ours is None:
+        ours = our_replies(dataset.crm_activities)    # for the derived slow replies and the reply figures
+    ledger = eba_ledger(dataset, settings, ours) if ledger is None else ledger
     eba = monthly_eba(ledger, clients, months, settings["eba"])
     entries = dataset.time_entries
     recent = entries[entries["date"].between((month - (WINDOW - 1)).start_time, month_end(month))]
@@ -122,7 +126,7 @@ def month_review(dataset: Dataset, settings: Settings, month: str | pd.Period,
     for column in currencies:
         amounts = overdue[overdue["currency"] == column.removeprefix(OVERDUE_PREFIX)].set_index("client")["overdue"]
         table[column] = table["client"].map(amounts).fillna(0.0)
-    figures = signal_figures(dataset.crm_activities, effort, _retainers(dataset), clients, months)
+    figures = signal_figures(dataset.crm_activities, effort, _retainers(dataset), clients, months, ours)
     for column in FIGURES:
         table[column] = figures[column]
     return with_checklist(table, settings["signals"])[[*REVIEW_COLUMNS, *currencies, *SIGNAL_COLUMNS]]
@@ -280,8 +284,9 @@ def client_report(dataset: Dataset, settings: Settings, client: str, month: str 
     ``dataset`` restricted to that client."""
     month = as_month(month)
     own = dataset.for_client(client)
-    ledger = eba_ledger(own, settings)
-    review = month_review(own, settings, month, ledger)
+    ours = our_replies(own.crm_activities)
+    ledger = eba_ledger(own, settings, ours)
+    review = month_review(own, settings, month, ledger, ours)
     if client not in set(review["client"]):
         raise UsageError(f"{client} has no record in the {ACTIVE_MONTHS} months up to {month} and is not in "
                          f"clients.csv, so it has no report for {month}. Choose a later month.")
@@ -346,8 +351,9 @@ class PortfolioReport:
 def portfolio_report(dataset: Dataset, settings: Settings, month: str | pd.Period) -> PortfolioReport:
     """The portfolio of ``month``: every client of the month review, sorted by the attention they need."""
     month = as_month(month)
-    ledger = eba_ledger(dataset, settings)
-    table = portfolio(month_review(dataset, settings, month, ledger), settings)
+    ours = our_replies(dataset.crm_activities)
+    ledger = eba_ledger(dataset, settings, ours)
+    table = portfolio(month_review(dataset, settings, month, ledger, ours), settings)
     bands = band_history(dataset, settings, table["client"].tolist(), month, ledger)
     return PortfolioReport(month=month, folder=str(dataset.folder), settings=settings, table=table, bands=bands,
                            quality=list(dataset.quality), pages={}, failures={})

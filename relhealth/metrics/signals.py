@@ -123,13 +123,14 @@ def client_replies(activities: pd.DataFrame) -> pd.DataFrame:
     return replies(activities, outbound, inbound)
 
 
-def slow_replies(activities: pd.DataFrame, sla_hours: float) -> pd.DataFrame:
+def slow_replies(activities: pd.DataFrame, sla_hours: float, ours: pd.DataFrame | None = None) -> pd.DataFrame:
     """The derived ``slow_reply`` events: one for each inbound message not answered within ``sla_hours``,
     dated when the limit passed, in the shape of ``activities`` with ``derived`` = True.
 
-    ``source`` and ``row`` are those of the inbound message, so the event traces back to it.
+    ``source`` and ``row`` are those of the inbound message, so the event traces back to it. ``ours``:
+    :func:`our_replies` of ``activities``, when the caller has it already.
     """
-    ours = our_replies(activities)
+    ours = our_replies(activities) if ours is None else ours
     limit = ours["date"] + pd.Timedelta(hours=sla_hours)
     late = ours[ours["answered_at"].isna() | (ours["answered_at"] > limit)]
     how = pd.Series(["no reply" if pd.isna(hours) else f"replied after {hours:.2f} h" for hours in late["hours"]],
@@ -148,10 +149,10 @@ def slow_replies(activities: pd.DataFrame, sla_hours: float) -> pd.DataFrame:
     return events.assign(derived=True)
 
 
-def with_derived(activities: pd.DataFrame, sla_hours: float) -> pd.DataFrame:
+def with_derived(activities: pd.DataFrame, sla_hours: float, ours: pd.DataFrame | None = None) -> pd.DataFrame:
     """The logged activities (``derived`` = False) and the derived ``slow_reply`` events, by date."""
     logged = activities.assign(derived=False)
-    derived = slow_replies(activities, sla_hours)
+    derived = slow_replies(activities, sla_hours, ours)
     if derived.empty:
         return logged
     return pd.concat([logged, derived], ignore_index=True).sort_values("date", kind="stable").reset_index(drop=True)
@@ -160,7 +161,7 @@ def with_derived(activities: pd.DataFrame, sla_hours: float) -> pd.DataFrame:
 # ----- the figures
 
 def signal_figures(activities: pd.DataFrame, effort: pd.DataFrame, retainers: pd.Series, clients: list[str],
-                   months: pd.PeriodIndex) -> pd.DataFrame:
+                   months: pd.PeriodIndex, ours: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every figure of section 4b for each client and month.
 
     Parameters
@@ -168,6 +169,7 @@ def signal_figures(activities: pd.DataFrame, effort: pd.DataFrame, retainers: pd
     activities : the logged CRM activities (no derived events).
     effort : :func:`relhealth.metrics.effort.monthly_effort` of the same clients and months.
     retainers : ``retainer_hours`` by client (missing or 0: no retainer).
+    ours : :func:`our_replies` of ``activities`` (or of more clients), when the caller has it already.
 
     Returns
     -------
@@ -187,7 +189,8 @@ def signal_figures(activities: pd.DataFrame, effort: pd.DataFrame, retainers: pd
     for figure in ("meetings_held", "meetings_cancelled", "extras_gifted", "extras_sold", "scope_requests"):
         table[figure] = own[f"{figure}_3m"].astype("int64")
 
-    ours, theirs = our_replies(acts), client_replies(acts)
+    ours = our_replies(acts) if ours is None else ours[ours["client"].isin(clients)]
+    theirs = client_replies(acts)
     inbound = acts.loc[inbound_contact(acts), ["client", "date"]]
     per_month = [_replies_in_month(ours, theirs, inbound, clients, month) for month in months]
     table = table.join(pd.concat(per_month))

@@ -170,10 +170,19 @@ class Kernels:
 
     def close(self) -> None:
         if self.ready is not None:
-            from jupyter_core.utils import run_sync
-
-            run_sync(self.ready.shutdown_kernel)(now=True)
+            self.stop(self.ready)
             self.ready = None
+
+    @staticmethod
+    def stop(km) -> None:
+        """Stop a kernel now, if it still runs."""
+        from jupyter_core.utils import run_sync
+
+        try:
+            if run_sync(km.is_alive)():
+                run_sync(km.shutdown_kernel)(now=True)
+        except RuntimeError:        # no kernel, or its manager already cleaned up
+            pass
 
     @staticmethod
     def _start():
@@ -214,6 +223,8 @@ def render_notebook(job: Job, kernels: Kernels | None = None) -> Outcome:
             return Outcome(job.name, False, time.monotonic() - start, f"{exc.ename}: {_first_line(exc.evalue)}",
                            job.log)
         except Exception as exc:  # kernel start, dead kernel, cell time limit
+            if "km" in engine:
+                Kernels.stop(engine["km"])      # a kernel that failed to start is not left running
             if attempt == 1 and any(text in str(exc) for text in KERNEL_START_ERRORS):
                 continue
             return Outcome(job.name, False, time.monotonic() - start, f"{type(exc).__name__}: {_first_line(exc)}",

@@ -39,6 +39,11 @@ def monthly_and_trailing(values: pd.DataFrame, clients: list[str], months: pd.Pe
     months = pd.PeriodIndex(months, freq="M")
     grid = pd.period_range(months.min() - (window - 1), months.max(), freq="M")
     full = values.reindex(pd.MultiIndex.from_product([clients, grid], names=["client", "month"])).fillna(0.0)
-    trailing = full.groupby(level="client", sort=False).rolling(window, min_periods=1).sum().droplevel(0)
+    # clients by months by figures: each trailing sum adds the month and the window-1 months before it
+    cube = full.to_numpy(dtype="float64").reshape(len(clients), len(grid), len(full.columns))
+    sums = cube.copy()
+    for back in range(1, window):
+        sums[:, back:] += cube[:, :-back]
+    trailing = pd.DataFrame(sums.reshape(len(full), len(full.columns)), index=full.index, columns=full.columns)
     keep = pd.MultiIndex.from_product([clients, months], names=["client", "month"])
     return full.reindex(keep), trailing.reindex(keep)

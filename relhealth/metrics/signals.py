@@ -55,9 +55,8 @@ REPLY_COLUMNS = ["client", "date", "kind", "thread", "subject", "source", "row",
 
 def _direction(activities: pd.DataFrame) -> pd.Series:
     """``in``, ``out`` or missing for each row: the ``direction`` column, else the message kind."""
-    by_kind = pd.Series(np.select([activities["kind"].isin(IN_MESSAGES), activities["kind"].isin(OUT_MESSAGES)],
-                                  ["in", "out"], ""), index=activities.index, dtype="str")
-    return activities["direction"].fillna(by_kind.where(by_kind != ""))
+    by_kind = activities["kind"].map({**dict.fromkeys(IN_MESSAGES, "in"), **dict.fromkeys(OUT_MESSAGES, "out")})
+    return activities["direction"].fillna(by_kind).astype("str")
 
 
 def inbound_contact(activities: pd.DataFrame) -> pd.Series:

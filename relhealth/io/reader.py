@@ -138,8 +138,7 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
         raise InputError(Problem(str(folder), (
             "no data to read: the folder needs at least one export of time entries, CRM activities or "
             "invoices (see docs/data-format.md).")))
-    frames = {spec.name: pd.concat(found[spec.name], ignore_index=True) if found[spec.name] else _empty_frame(spec)
-              for spec in TABLES}
+    frames = {spec.name: _combined(found[spec.name]) if found[spec.name] else _empty_frame(spec) for spec in TABLES}
 
     directory = ClientDirectory()
     clients_files = [info.path for info in files if info.table == CLIENTS.name]
@@ -161,6 +160,11 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     return Dataset(folder=folder, clients=clients, time_entries=frames[TIME_ENTRIES.name],
                    crm_activities=frames[CRM_ACTIVITIES.name], invoices=frames[INVOICES.name],
                    quality=quality, files=files)
+
+
+def _combined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames of one table's files, one after another (one file's frame as it is: no copy)."""
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _empty_frame(spec: TableSpec) -> pd.DataFrame:

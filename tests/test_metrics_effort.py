@@ -102,3 +102,16 @@ def test_monthly_effort_sums_three_months_across_a_year_boundary(folder):
     # Beta in December: no hours at all: the ratio and the flag are empty
     assert math.isnan(beta.loc[pd.Period("2025-12", "M"), "effort_ratio"])
     assert pd.isna(beta.loc[pd.Period("2025-12", "M"), "effort_flag"])
+
+
+def test_a_categorys_patterns_joined_or_tried_one_by_one_find_the_same_first_pattern():
+    from relhealth.metrics.effort import _any_of, _first_match
+
+    patterns = {"collections": [r"\bunpaid\b", r"(chase)\s+\1"], "extra": [r"rush", r"(?i)EXTRA"]}
+    assert _any_of(patterns["collections"]) is None          # \1 would name another pattern's group
+    assert _any_of(patterns["extra"]) is None                # an inline flag must open its expression
+    assert _any_of([r"\bunpaid\b", r"INV-\d+"]).search("see INV-12") is not None
+    texts = pd.Series(["Unpaid INV", "chase chase", "rush job", "an extra page", "design"])
+    found = _first_match(texts, patterns, "task")
+    assert found["rank"].tolist() == [0, 1, 2, 3, float("inf")]
+    assert found.loc["rush job", "rule"] == "extra: task 'rush job' matches 'rush'"

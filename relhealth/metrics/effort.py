@@ -23,22 +23,43 @@ RULE_DEFAULT = "no pattern matched: delivery"
 
 def _first_match(texts: pd.Series, patterns: dict[str, list[str]], what: str) -> pd.DataFrame:
     """For each distinct text, the first pattern (in category order, then list order) that matches it:
-    its rank, category and a readable rule. Texts that match nothing get rank inf."""
+    its rank, category and a readable rule. Texts that match nothing get rank inf.
+
+    A category's patterns are first tried as one expression, so a text that matches none of them (most
+    texts) costs one search per category, not one per pattern; only the texts it matches are tried
+    pattern by pattern to find the first."""
     unique = pd.Series(texts.dropna().unique(), dtype="str")
     rank = pd.Series(np.inf, index=unique.index)
     category = pd.Series(pd.NA, index=unique.index, dtype="str")
     rule = pd.Series(pd.NA, index=unique.index, dtype="str")
     order = 0
     for name in PATTERN_ORDER:
-        for pattern in patterns.get(name, []):
+        listed = patterns.get(name, [])
+        open_texts = unique[np.isinf(rank)]
+        any_of = _any_of(listed)
+        if any_of is not None:
+            open_texts = open_texts[[any_of.search(text) is not None for text in open_texts]]
+        for pattern in listed:
             expression = re.compile(pattern, re.IGNORECASE)
-            hit = np.isinf(rank) & np.array([expression.search(text) is not None for text in unique], dtype=bool)
-            rank[hit] = order
-            category[hit] = name
-            rule[hit] = [f"{name}: {what} '{text}' matches '{pattern}'" for text in unique[hit]]
+            hit = open_texts[[expression.search(text) is not None for text in open_texts]]
+            rank[hit.index] = order
+            category[hit.index] = name
+            rule[hit.index] = [f"{name}: {what} '{text}' matches '{pattern}'" for text in hit]
+            open_texts = open_texts.drop(hit.index)
             order += 1
     return pd.DataFrame({"rank": rank.to_numpy(), "category": category.to_numpy(), "rule": rule.to_numpy()},
                         index=unique.to_numpy())
+
+
+def _any_of(listed: list[str]) -> re.Pattern | None:
+    """One expression matching wherever any of ``listed`` matches; None when they cannot be joined (a
+    back-reference would point at another pattern's group, an inline flag must open its expression)."""
+    if not listed or any(re.search(r"\\\d|\(\?P=|\(\?[aiLmsux]", p) for p in listed):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in listed), re.IGNORECASE)
+    except re.error:
+        return None
 
 
 def categorise(entries: pd.DataFrame, patterns: dict[str, list[str]]) -> pd.DataFrame:

@@ -209,9 +209,10 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
     signs = {}
     for column in MONEY_COLUMNS.get(spec.name, ()):
         if column in raw.columns:
-            number = per_value(raw[column], lambda v: split_money(v)[0], categorical=True)
-            signs[column] = (raw[column], per_value(raw[column], lambda v: split_money(v)[1]))
-            raw[column] = number
+            # split once per distinct value; per_value hands its function the same distinct values in order
+            number, code = split_money(pd.Series(raw[column].cat.categories, dtype="str"))
+            signs[column] = (raw[column], per_value(raw[column], lambda _: code))
+            raw[column] = per_value(raw[column], lambda _: number, categorical=True)
 
     numeric = [c for c, kind in spec.columns.items() if kind == "number" and c in raw.columns]
     decimal_comma = bool(numeric) and has_decimal_comma(_distinct(raw, numeric), table.delimiter)

@@ -8,6 +8,7 @@ stop the others: it is named in the result and on the index page, and its log is
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import multiprocessing
@@ -118,11 +119,12 @@ class RunResult:
 PRELOAD = "import relhealth.pages as _preloaded; del _preloaded"
 
 
+@functools.cache
 def _papermill():
     """papermill, with the engine :data:`WARM_ENGINE` registered. nbformat imports
     jsonschema, which builds the grammar of rfc3987_syntax (a jupyterlab dependency) for an IRI format check
     that nbformat never makes: 0.7 s of each run's start-up. That module is kept out of this process unless
-    something already loaded it."""
+    something already loaded it. Done once per process (pool processes inherit it)."""
     sys.modules.setdefault("rfc3987_syntax", None)
     import papermill
     from papermill.clientwrap import PapermillNotebookClient

@@ -8,15 +8,14 @@ stop the others: it is named in the result and on the index page, and its log is
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-import html
 import multiprocessing
 import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,9 +28,11 @@ from pathlib import Path
 import pandas as pd
 
 from relhealth.errors import UsageError
+from relhealth.export import export_page
 from relhealth.files import TEMP_SUFFIX, write_text_atomic
 from relhealth.io import Dataset
 from relhealth.io.slices import write_slice
+from relhealth.kernels import KernelFactory, Kernels
 from relhealth.paths import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
 from relhealth.review import find_client, portfolio_report
 from relhealth.settings import Settings
@@ -115,10 +116,6 @@ class RunResult:
         return not self.failures and self.index is not None
 
 
-#: What a kernel started ahead imports before it is given a notebook: the modules every report needs.
-PRELOAD = "import relhealth.pages as _preloaded; del _preloaded"
-
-
 @functools.cache
 def _papermill():
     """papermill, with the engine :data:`WARM_ENGINE` registered. nbformat imports
@@ -149,55 +146,6 @@ def _papermill():
 
 
 WARM_ENGINE = "relhealth-warm"
-
-
-class Kernels:
-    """One kernel started ahead for the next notebook, its imports (:data:`PRELOAD`) done by the time the
-    notebook is given to it: while the current notebook runs when ``early`` (a core is free for it), else
-    while the current page is written. A kernel runs one notebook only, so no data of one report can reach
-    another; a kernel whose process is killed ends with it (ipykernel watches its parent)."""
-
-    def __init__(self, early: bool = False) -> None:
-        self.early = early
-        self.ready = None
-
-    def take(self):
-        """The kernel started ahead (or a new one) for one notebook; the notebook's run stops it."""
-        km, self.ready = self.ready or self._start(), None
-        return km
-
-    def prepare(self) -> None:
-        if self.ready is None:
-            self.ready = self._start()
-
-    def close(self) -> None:
-        if self.ready is not None:
-            self.stop(self.ready)
-            self.ready = None
-
-    @staticmethod
-    def stop(km) -> None:
-        """Stop a kernel now, if it still runs."""
-        from jupyter_core.utils import run_sync
-
-        try:
-            if run_sync(km.is_alive)():
-                run_sync(km.shutdown_kernel)(now=True)
-        except RuntimeError:        # no kernel, or its manager already cleaned up
-            pass
-
-    @staticmethod
-    def _start():
-        # nbclient drives kernels through asyncio: a blocking KernelManager would keep it from seeing a
-        # kernel die, and from enforcing the time limit.
-        from jupyter_client import AsyncKernelManager
-        from jupyter_core.utils import run_sync
-
-        km = AsyncKernelManager(kernel_name="python3")
-        # started during another notebook's run: its own output must not land in that notebook's log
-        run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return km
 
 
 def render_notebook(job: Job, kernels: Kernels | None = None) -> Outcome:
@@ -242,64 +190,13 @@ def _first_line(text) -> str:
     return lines[0] if lines else ""
 
 
-def export_page(nb, title: str, log: str | None = None) -> str:
-    """An executed notebook as a whole HTML page: its text and outputs only (no code, no prompts, no cell
-    tagged ``remove-cell``), our own style, nothing fetched from the network. Anything the notebook wrote
-    to stderr (warnings) goes to ``log``, not to the page.
-
-    The page is assembled here rather than by nbconvert, which copies the notebook, renders a template
-    and parses the result again with BeautifulSoup: half a second a page, for a body that is the
-    outputs one after another."""
-    import mistune
-
-    from relhealth.pages import page
-
-    warnings, parts = [], []
-    for cell in nb.cells:
-        if "remove-cell" in cell.get("metadata", {}).get("tags", []):
-            continue
-        if cell.get("cell_type") == "markdown":
-            parts.append(mistune.html(_text(cell.get("source", ""))))
-        elif cell.get("cell_type") == "code":
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                    warnings.append(_text(output.get("text", "")))
-                else:
-                    parts.append(_output_html(output))
-    if warnings and log:
-        with open(log, "a", encoding="utf-8") as stream:
-            stream.write("".join(warnings))
-    return page(title, "\n".join(part for part in parts if part))
-
-
-def _text(value) -> str:
-    """A notebook's multi-line string, stored as one string or a list of lines."""
-    return "".join(value) if isinstance(value, list) else str(value)
-
-
-def _output_html(output) -> str:
-    """One output of a code cell as HTML: its richest form (HTML, an image, else plain text, escaped).
-    Errors never reach a page: only a run in which every cell succeeded is exported."""
-    if output.get("output_type") == "stream":
-        return f"<pre>{html.escape(_text(output.get('text', '')))}</pre>"
-    data = output.get("data", {})
-    if "text/html" in data:
-        return _text(data["text/html"])
-    for mime in ("image/png", "image/jpeg"):
-        if mime in data:
-            return f'<figure><img src="data:{mime};base64,{_text(data[mime]).strip()}" alt=""></figure>'
-    if "text/plain" in data:
-        return f"<pre>{html.escape(_text(data['text/plain']))}</pre>"
-    return ""
-
-
 # ----- the pool
 
-def _worker(connection, early: bool) -> None:
+def _worker(connection, early: bool, factory: str | None) -> None:
     """A pool process: runs the jobs it receives, one at a time, and sends back their outcomes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent decides what an interrupt stops
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    kernels = Kernels(early)
+    kernels = Kernels(early, factory)
     kernels.prepare()
     while True:
         try:
@@ -339,20 +236,22 @@ class Pool:
     process killed; a process that dies fails its job; both are replaced by a fresh process.
 
     Processes are forked from this one after papermill is imported, so none of them pays for that import
-    again. Each starts the kernel of its next notebook ahead (:class:`Kernels`); while the current notebook
-    runs when the pool leaves a core free for that.
+    again. Each starts the kernel of its next notebook ahead (:class:`Kernels`), forked by ``factory`` (the
+    address of a :class:`KernelFactory`) when given; while the current notebook runs when the pool leaves
+    a core free for that.
     """
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, factory: str | None = None):
         _papermill()  # imported once, here, before forking
 
         self.size = max(1, size)
+        self.factory = factory
         self.context = multiprocessing.get_context("fork")
         self.slots: list[_Slot] = []
 
     def _start(self) -> _Slot:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(child, self.size < (os.cpu_count() or 1)),
+        process = self.context.Process(target=_worker, args=(child, self.size < (os.cpu_count() or 1), self.factory),
                                     daemon=True)
         process.start()
         child.close()
@@ -429,14 +328,22 @@ def _kill(process: multiprocessing.Process) -> None:
 def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, out: str | Path,
                 clients: list[str] | None = None, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
                 progress: bool = True, config: str | Path | None = None, keep_notebooks: bool = False,
-                client_notebook: str | Path | None = None, portfolio_notebook: str | Path | None = None) -> RunResult:
+                client_notebook: str | Path | None = None, portfolio_notebook: str | Path | None = None,
+                factory: KernelFactory | None | bool = None) -> RunResult:
     """Render the month's pages into ``out/YYYY-MM/``: one page per client (``clients``: the names to
     render, any spelling; default: every client of the month review) and ``index.html``.
 
     ``config`` is the user's settings file, handed to each notebook so that it scores with the same
     settings. ``keep_notebooks`` keeps every executed notebook in ``out/YYYY-MM/notebooks/`` (failed ones
-    are always kept in ``logs/``). Returns what was written and what failed.
+    are always kept in ``logs/``). ``factory`` forks the kernels (start it before reading the data, so that
+    its imports run meanwhile); without it, the run starts its own; ``False`` starts every kernel the usual
+    way. Returns what was written and what
+    failed.
     """
+    if factory is None:
+        with KernelFactory.start(str(out)) or contextlib.nullcontext() as own:
+            return run_reports(dataset, settings, month, out, clients, jobs, timeout, progress, config,
+                               keep_notebooks, client_notebook, portfolio_notebook, factory=own or False)
     client_notebook = client_notebook or CLIENT_NOTEBOOK
     portfolio_notebook = portfolio_notebook or PORTFOLIO_NOTEBOOK
     month = pd.Period(month, "M")
@@ -482,7 +389,7 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
         # at the end, only when one fails.
         _link_pages(portfolio, in_review, folder, slugs, rendered=set(chosen), failures={})
         write_slice(portfolio, index_job.parameters["data"])
-        pool = Pool(jobs or os.cpu_count() or 1)
+        pool = Pool(jobs or os.cpu_count() or 1, factory.address if factory else None)
         try:
             bar = _progress(len(client_jobs) + 1, progress)
             outcomes = pool.run([index_job, *client_jobs], on_done=lambda _: bar.update(1))

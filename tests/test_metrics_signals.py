@@ -4,7 +4,7 @@ import pytest
 
 from relhealth.cli import main
 from relhealth.io import read_dataset
-from relhealth.metrics.signals import CHECKLIST, client_replies, danetor, fired, our_replies
+from relhealth.metrics.signals import CHECKLIST, danetor, fired, our_replies
 from relhealth.review import client_report, eba_ledger, month_review, review_to_csv
 from relhealth.settings import load_settings
 

@@ -11,6 +11,7 @@ import pytest
 from relhealth import report as report_module
 from relhealth.cli import main
 from relhealth.paths import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
+from relhealth.export import export_page
 from relhealth.report import assign_slugs, slugify
 
 HOSTILE = "Acme <script>alert('name')</script>"
@@ -222,7 +223,7 @@ def test_a_page_holds_the_text_and_outputs_of_a_notebook_and_none_of_its_code(tm
             v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"})]),
     ])
     log = tmp_path / "page.log"
-    html = report_module.export_page(nb, "Acme & Co", str(log))
+    html = export_page(nb, "Acme & Co", str(log))
     assert "<title>Acme &amp; Co</title>" in html
     assert "<h2>Effort</h2>\n<p>Hours by <em>category</em>.</p>" in html
     assert "<table><tr><td>3.50</td></tr></table>" in html and "HTML fragment" not in html

@@ -133,20 +133,19 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    import contextlib
+    import os
     import signal
 
     from relhealth.io import read_dataset
-    from relhealth.kernels import KernelFactory
-    from relhealth.report import run_reports
+    from relhealth.report import Pool, run_reports
     from relhealth.review import default_month
     from relhealth.settings import load_settings
 
     def stop(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
-    # the kernels' factory imports what they need while the data are read
-    with KernelFactory.start(str(Path(args.out).resolve())) or contextlib.nullcontext() as factory:
+    # the pool gets ready (its processes, their first kernels) while the data are read
+    with Pool(args.jobs or os.cpu_count() or 1, label=str(Path(args.out).resolve())) as pool:
         settings = load_settings(args.config)
         dataset = read_dataset(_data_dir(args), **settings.read_options)
         month = args.month or default_month(dataset)
@@ -154,7 +153,7 @@ def _report(args: argparse.Namespace) -> int:
             print(f"note: {note}", file=sys.stderr)
         result = run_reports(dataset, settings, month, args.out, clients=args.client, jobs=args.jobs,
                              timeout=args.timeout, progress=sys.stderr.isatty(), config=args.config,
-                             factory=factory or False)
+                             pool=pool)
     for name, outcome in result.failures.items():
         print(f"error: the report of {name} failed: {outcome.error} (log: {outcome.log})", file=sys.stderr)
     print(f"wrote {len(result.pages)} client page{'s' if len(result.pages) != 1 else ''} to {result.folder}")

@@ -19,12 +19,10 @@ import functools
 import importlib
 import os
 import select
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -53,33 +51,31 @@ class KernelFactory:
     """The factory process of one run. ``label`` goes on its command line (a ``ps`` listing shows what a
     factory and its kernels are for). Start it early: it imports while the data are read."""
 
-    def __init__(self, process: subprocess.Popen, folder: str):
+    def __init__(self, process: subprocess.Popen, address: str):
         self.process = process
-        self.folder = folder
-        self.address = str(Path(folder) / _SOCKET)
+        self.address = address
 
     @classmethod
-    def start(cls, label: str = "") -> KernelFactory | None:
-        """A new factory, or None where kernels cannot be forked."""
+    def start(cls, folder: str, label: str = "") -> KernelFactory | None:
+        """A new factory listening in ``folder`` (which only this user may enter), or None where kernels
+        cannot be forked."""
         if not supported():
             return None
-        folder = tempfile.mkdtemp(prefix="relhealth-kernels-")     # 0700: only this user reaches the socket
+        address = str(Path(folder) / _SOCKET)
         process = subprocess.Popen(
-            [sys.executable, "-m", "relhealth.kernels", str(Path(folder) / _SOCKET), f"for {label}"],
+            [sys.executable, "-m", "relhealth.kernels", address, f"for {label}"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)       # the terminal's Ctrl-C goes to the run, which stops the factory
-        return cls(process, folder)
+        return cls(process, address)
 
     def close(self) -> None:
-        """Stop the factory and remove its socket. Kernels it forked end with the processes that asked."""
+        """Stop the factory (it holds nothing to save) and remove its socket. Kernels it forked end with
+        the processes that asked for them. A factory whose run is killed stops at the end of its input."""
         if self.process.poll() is None:
-            self.process.stdin.close()              # the factory stops at the end of its input
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+            self.process.kill()
+        self.process.wait()
+        self.process.stdin.close()
+        Path(self.address).unlink(missing_ok=True)
 
     def __enter__(self) -> KernelFactory:
         return self

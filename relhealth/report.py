@@ -8,8 +8,9 @@ stop the others: it is named in the result and on the index page, and its log is
 """
 from __future__ import annotations
 
-import contextlib
+import ast
 import functools
+import json
 import hashlib
 import multiprocessing
 import os
@@ -42,6 +43,7 @@ DEFAULT_TIMEOUT = 300
 #: Kernel start errors that are worth one retry (papermill issue 511).
 KERNEL_START_ERRORS = ("Kernel didn't respond", "Address already in use", "Kernel died before replying")
 INDEX = "index.html"
+#: Where Jupyter writes kernels' connection files: each pool has its own, removed when it closes.
 RUNTIME_DIR = "JUPYTER_RUNTIME_DIR"
 LOGS = "logs"
 NOTEBOOKS = "notebooks"
@@ -148,11 +150,11 @@ def _papermill():
 WARM_ENGINE = "relhealth-warm"
 
 
-def render_notebook(job: Job, kernels: Kernels | None = None) -> Outcome:
+def render_notebook(job: Job, kernels: Kernels | None = None, ahead: bool = True) -> Outcome:
     """Run ``job``'s notebook with papermill and, only when every cell succeeded, write its page.
     Retries once when the kernel fails to start. The kernel comes from ``kernels`` when given (started
-    ahead), and is stopped at once when the notebook is done: a kernel that ignores the shutdown request
-    would otherwise keep the page waiting about 3 s."""
+    ahead; and the next one is, unless ``ahead`` is false), and is stopped at once when the notebook is
+    done: a kernel that ignores the shutdown request would otherwise keep the page waiting about 3 s."""
     papermill = _papermill()
 
     start = time.monotonic()
@@ -160,7 +162,7 @@ def render_notebook(job: Job, kernels: Kernels | None = None) -> Outcome:
         engine = {}
         if kernels:
             engine = {"engine_name": WARM_ENGINE, "km": kernels.take()}
-            if kernels.early:
+            if kernels.early and ahead:
                 kernels.prepare()
 
         try:
@@ -179,7 +181,7 @@ def render_notebook(job: Job, kernels: Kernels | None = None) -> Outcome:
                 continue
             return Outcome(job.name, False, time.monotonic() - start, f"{type(exc).__name__}: {_first_line(exc)}",
                            job.log)
-    if kernels:
+    if kernels and ahead:
         kernels.prepare()
     write_text_atomic(job.page, export_page(nb, job.title, job.log))
     return Outcome(job.name, True, time.monotonic() - start)
@@ -192,17 +194,19 @@ def _first_line(text) -> str:
 
 # ----- the pool
 
-def _worker(connection, early: bool, factory: str | None) -> None:
-    """A pool process: runs the jobs it receives, one at a time, and sends back their outcomes."""
+def _worker(connection, early: bool, factory: str | None, runtime: str) -> None:
+    """A pool process: runs the jobs it receives, one at a time, and sends back their outcomes. Each job
+    comes with whether more may follow, so that no kernel is started ahead for nothing."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent decides what an interrupt stops
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ[RUNTIME_DIR] = runtime                  # kernels' connection files, removed with the pool
     kernels = Kernels(early, factory)
     kernels.prepare()
     while True:
         try:
-            job = connection.recv()
+            job, more = connection.recv()
         except EOFError:
-            job = None
+            job, more = None, False
         if job is None:
             kernels.close()
             return
@@ -211,8 +215,9 @@ def _worker(connection, early: bool, factory: str | None) -> None:
             os.dup2(log.fileno(), 1)
             os.dup2(log.fileno(), 2)
             try:
-                outcome = render_notebook(job, kernels)
-                kernels.prepare()
+                outcome = render_notebook(job, kernels, ahead=more)
+                if more:
+                    kernels.prepare()
             except BaseException:
                 log.write(traceback.format_exc())
                 outcome = Outcome(job.name, False, 0.0, f"{sys.exc_info()[0].__name__}: {_first_line(sys.exc_info()[1])}",
@@ -235,24 +240,43 @@ class Pool:
     """At most ``size`` processes, each running one notebook at a time. A job past its time limit has its
     process killed; a process that dies fails its job; both are replaced by a fresh process.
 
-    Processes are forked from this one after papermill is imported, so none of them pays for that import
-    again. Each starts the kernel of its next notebook ahead (:class:`Kernels`), forked by ``factory`` (the
-    address of a :class:`KernelFactory`) when given; while the current notebook runs when the pool leaves
-    a core free for that.
+    Create the pool before reading the data: its processes (forked after papermill is imported, so
+    none pays for that import again) start their first kernels meanwhile, and none of them ever holds
+    the data of a client it does not render. Each process starts the kernel of its next notebook ahead
+    (:class:`Kernels`): while the current notebook runs when kernels are forked or the pool leaves a
+    core free for that. Kernels are forked by a :class:`KernelFactory` of the pool's own, unless
+    ``factory`` is false or kernels cannot be forked here; ``label`` names what the pool is for in a
+    ``ps`` listing. Connection files and the factory's socket live in a folder of the pool's own,
+    removed when it closes.
     """
 
-    def __init__(self, size: int, factory: str | None = None):
-        _papermill()  # imported once, here, before forking
-
+    def __init__(self, size: int, factory: bool = True, label: str = ""):
+        _papermill()
         self.size = max(1, size)
-        self.factory = factory
+        self.folder = tempfile.mkdtemp(prefix="relhealth-kernels-")     # 0700: this user's only
+        self.factory = KernelFactory.start(self.folder, label) if factory else None
         self.context = multiprocessing.get_context("fork")
         self.slots: list[_Slot] = []
+        try:
+            for _ in range(min(self.size, os.cpu_count() or 1)):
+                self.slots.append(self._start())
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def _start(self) -> _Slot:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(child, self.size < (os.cpu_count() or 1), self.factory),
-                                    daemon=True)
+        # a forked kernel costs little: start it while the current notebook runs even when no core is free
+        early = self.factory is not None or self.size < (os.cpu_count() or 1)
+        process = self.context.Process(target=_worker, args=(child, early,
+                                                             self.factory and self.factory.address,
+                                                             self.folder), daemon=True)
         process.start()
         child.close()
         return _Slot(process, parent)
@@ -269,7 +293,7 @@ class Pool:
                     slot.job = pending.pop(0)
                     slot.started = time.monotonic()
                     slot.deadline = slot.started + slot.job.timeout
-                    slot.connection.send(slot.job)
+                    slot.connection.send((slot.job, bool(pending)))
             busy = [slot for slot in self.slots if slot.job]
             nearest = min(slot.deadline for slot in busy)
             ready = wait([slot.connection for slot in busy] + [slot.process.sentinel for slot in busy],
@@ -305,16 +329,22 @@ class Pool:
         return self._start()
 
     def close(self) -> None:
+        """Stop the processes (a process still busy is killed, and its kernel ends with it), the factory,
+        and remove the pool's folder."""
         for slot in self.slots:
             if slot.job is None and slot.process.is_alive():
                 try:
-                    slot.connection.send(None)
+                    slot.connection.send((None, False))
                 except OSError:
                     pass
+        deadline = time.monotonic() + 2
         for slot in self.slots:
-            slot.process.join(5 if slot.job is None else 0)
+            slot.process.join(max(0.0, deadline - time.monotonic()) if slot.job is None else 0)
             _kill(slot.process)
         self.slots = []
+        if self.factory:
+            self.factory.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _kill(process: multiprocessing.Process) -> None:
@@ -329,21 +359,20 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                 clients: list[str] | None = None, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
                 progress: bool = True, config: str | Path | None = None, keep_notebooks: bool = False,
                 client_notebook: str | Path | None = None, portfolio_notebook: str | Path | None = None,
-                factory: KernelFactory | None | bool = None) -> RunResult:
+                pool: Pool | None = None) -> RunResult:
     """Render the month's pages into ``out/YYYY-MM/``: one page per client (``clients``: the names to
     render, any spelling; default: every client of the month review) and ``index.html``.
 
     ``config`` is the user's settings file, handed to each notebook so that it scores with the same
     settings. ``keep_notebooks`` keeps every executed notebook in ``out/YYYY-MM/notebooks/`` (failed ones
-    are always kept in ``logs/``). ``factory`` forks the kernels (start it before reading the data, so that
-    its imports run meanwhile); without it, the run starts its own; ``False`` starts every kernel the usual
-    way. Returns what was written and what
-    failed.
+    are always kept in ``logs/``). The notebooks run in ``pool`` (create it before reading the data: it
+    gets ready meanwhile); without one, the run makes its own of ``jobs`` processes (default: the
+    number of cores). Returns what was written and what failed.
     """
-    if factory is None:
-        with KernelFactory.start(str(out)) or contextlib.nullcontext() as own:
+    if pool is None:
+        with Pool(jobs or os.cpu_count() or 1, label=str(Path(out).resolve())) as own:
             return run_reports(dataset, settings, month, out, clients, jobs, timeout, progress, config,
-                               keep_notebooks, client_notebook, portfolio_notebook, factory=own or False)
+                               keep_notebooks, client_notebook, portfolio_notebook, pool=own)
     client_notebook = client_notebook or CLIENT_NOTEBOOK
     portfolio_notebook = portfolio_notebook or PORTFOLIO_NOTEBOOK
     month = pd.Period(month, "M")
@@ -367,9 +396,6 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     work = Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder))
     parameters = {"month": str(month), "config": str(Path(config).resolve()) if config else None}
     result = RunResult(folder=folder.resolve(), index=None)
-    # Kernels write their connection files here, so that none outlives the run, even a killed one's.
-    runtime = os.environ.get(RUNTIME_DIR)
-    os.environ[RUNTIME_DIR] = str(work / "runtime")
     try:
         client_jobs = []
         for client in chosen:
@@ -389,29 +415,25 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
         # at the end, only when one fails.
         _link_pages(portfolio, in_review, folder, slugs, rendered=set(chosen), failures={})
         write_slice(portfolio, index_job.parameters["data"])
-        pool = Pool(jobs or os.cpu_count() or 1, factory.address if factory else None)
-        try:
-            bar = _progress(len(client_jobs) + 1, progress)
-            outcomes = pool.run([index_job, *client_jobs], on_done=lambda _: bar.update(1))
-            for job in client_jobs:
-                outcome = outcomes[job.name]
-                if outcome.ok:
-                    result.pages[job.name] = Path(job.page)
-                else:
-                    result.failures[job.name] = _keep_log(job, outcome, logs)
-                    Path(job.page).unlink(missing_ok=True)
-            outcome = outcomes[index_job.name]
-            if result.failures and outcome.ok:
-                _link_pages(portfolio, in_review, folder, slugs, rendered=set(result.pages), failures=result.failures)
-                write_slice(portfolio, index_job.parameters["data"])
-                bar.total += 1
-                outcome = pool.run([index_job])[index_job.name]
-                if not outcome.ok:      # never leave the first index, which links the failed pages
-                    Path(index_job.page).unlink(missing_ok=True)
-                bar.update(1)
-            bar.close()
-        finally:
-            pool.close()
+        bar = _progress(len(client_jobs) + 1, progress)
+        outcomes = pool.run([index_job, *client_jobs], on_done=lambda _: bar.update(1))
+        for job in client_jobs:
+            outcome = outcomes[job.name]
+            if outcome.ok:
+                result.pages[job.name] = Path(job.page)
+            else:
+                result.failures[job.name] = _keep_log(job, outcome, logs)
+                Path(job.page).unlink(missing_ok=True)
+        outcome = outcomes[index_job.name]
+        if result.failures and outcome.ok:
+            _link_pages(portfolio, in_review, folder, slugs, rendered=set(result.pages), failures=result.failures)
+            write_slice(portfolio, index_job.parameters["data"])
+            bar.total += 1
+            outcome = pool.run([index_job])[index_job.name]
+            if not outcome.ok:      # never leave the first index, which links the failed pages
+                Path(index_job.page).unlink(missing_ok=True)
+            bar.update(1)
+        bar.close()
         if outcome.ok:
             result.index = Path(index_job.page)
         else:
@@ -423,10 +445,6 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                 if Path(job.executed).exists():
                     shutil.move(job.executed, kept / f"{Path(job.page).stem}.ipynb")
     finally:
-        if runtime is None:
-            os.environ.pop(RUNTIME_DIR, None)
-        else:
-            os.environ[RUNTIME_DIR] = runtime
         shutil.rmtree(work, ignore_errors=True)
         for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
             temporary.unlink(missing_ok=True)
@@ -447,8 +465,19 @@ def _link_pages(portfolio, in_review: list[str], folder: Path, slugs: dict[str, 
 
 def _check_parameters(notebook: str | Path, names: list[str]) -> None:
     """Every parameter we pass must exist in the notebook: papermill only logs a misspelt one and runs
-    with the default, which could be another client."""
-    known = set(_papermill().inspect_notebook(str(notebook)))
+    with the default, which could be another client. The names assigned in the cell tagged
+    ``parameters``, read as papermill reads them, without importing papermill here (its pool processes
+    do)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    sources = ["".join(cell.get("source", "")) for cell in cells
+               if "parameters" in cell.get("metadata", {}).get("tags", [])]
+    try:
+        tree = ast.parse(sources[0] if sources else "")
+    except SyntaxError:
+        tree = ast.Module(body=[], type_ignores=[])
+    known = {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+             if isinstance(target, ast.Name)}
     unknown = [name for name in names if name not in known]
     if unknown:
         raise UsageError(f"{notebook}: the parameters cell has no {', '.join(unknown)}. Restore the notebook "

@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 from conftest import write_folder
 from relhealth.io import read_dataset
 from relhealth.kernels import KernelFactory, Kernels, fork_kernel, supported
-from relhealth.report import run_reports
+from relhealth.report import Pool, run_reports
 from relhealth.settings import load_settings
 
 pytestmark = pytest.mark.skipif(not supported(), reason="kernels are forked on Linux only")
@@ -26,9 +26,10 @@ def run_cells(km, *sources: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def factory():
-    with KernelFactory.start("tests") as started:
-        yield started
+def factory(tmp_path_factory):
+    started = KernelFactory.start(str(tmp_path_factory.mktemp("factory")), "tests")
+    yield started
+    started.close()
 
 
 def test_a_forked_kernel_has_the_reports_modules_loaded_and_nothing_of_an_earlier_kernel(factory):
@@ -78,12 +79,18 @@ def test_a_kernel_ends_with_the_process_that_asked_for_it(factory, tmp_path):
     assert not alive(kernel)
 
 
-def test_a_closed_factory_leaves_no_process_and_no_socket():
-    started = KernelFactory.start("tests")
-    assert started.process.poll() is None and Path(started.address).parent.is_dir()
-    started.close()
-    assert started.process.poll() is not None
-    assert not Path(started.folder).exists()
+def test_a_closed_pool_leaves_no_process_and_no_folder():
+    pool = Pool(2, label="tests")
+    processes = [slot.process for slot in pool.slots]
+    assert len(processes) == 2 and pool.factory.process.poll() is None
+    deadline = time.monotonic() + 30              # the factory listens once it has started
+    while not Path(pool.factory.address).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert Path(pool.factory.address).exists()
+    pool.close()
+    assert pool.factory.process.poll() is not None
+    assert not any(process.is_alive() for process in processes)
+    assert not Path(pool.folder).exists()
 
 
 def test_without_its_factory_a_kernel_starts_the_usual_way(tmp_path, capfd):
@@ -98,8 +105,9 @@ def test_a_run_without_a_factory_renders_the_same_pages(tmp_path):
         "crm_activities.csv": "date,client,kind,subject\n2026-03-05,Acme,praise,Thanks\n",
         "time_entries.csv": "date,client,hours,task\n2026-03-02,Acme,2,Design\n"})
     dataset = read_dataset(data)
-    result = run_reports(dataset, load_settings(), "2026-03", tmp_path / "reports", jobs=1, progress=False,
-                         factory=False)
+    with Pool(1, factory=False) as pool:
+        assert pool.factory is None
+        result = run_reports(dataset, load_settings(), "2026-03", tmp_path / "reports", progress=False, pool=pool)
     assert result.ok and sorted(p.name for p in result.folder.glob("*.html")) == ["acme.html", "index.html"]
     assert "Acme: relationship health, 2026-03" in (result.folder / "acme.html").read_text()
     assert sorted(os.listdir(result.folder)) == ["acme.html", "index.html"]     # no work folder left

@@ -40,6 +40,8 @@ FORK_TIMEOUT = 60
 #: Seconds to wait for a factory just started to listen.
 CONNECT_TIMEOUT = 5
 _SOCKET = "factory.sock"
+#: Factories this process could not reach.
+_UNREACHABLE: set[str] = set()
 
 
 def supported() -> bool:
@@ -249,11 +251,13 @@ def _provisioner_class():
         factory = Unicode()
 
         async def launch_kernel(self, cmd, **kwargs):
-            if cmd[1:3] != ["-m", "ipykernel_launcher"] or Path(cmd[0]).resolve() != Path(sys.executable).resolve():
+            if (cmd[1:3] != ["-m", "ipykernel_launcher"] or self.factory in _UNREACHABLE
+                    or Path(cmd[0]).resolve() != Path(sys.executable).resolve()):
                 return await super().launch_kernel(cmd, **kwargs)
             try:
                 pid = fork_kernel(self.factory, cmd[3:], kwargs.get("env"), kwargs.get("cwd"))
             except (OSError, EOFError, TimeoutError) as exc:
+                _UNREACHABLE.add(self.factory)      # this process's later kernels do not wait for it again
                 print(f"note: kernel started the usual way ({type(exc).__name__}: {exc})", file=sys.stderr)
                 return await super().launch_kernel(cmd, **kwargs)
             self.process = ForkedKernel(pid)

@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 
 from conftest import write_folder
 from relhealth.io import read_dataset
-from relhealth.kernels import KernelFactory, Kernels, fork_kernel, supported
+from relhealth.kernels import CONNECT_TIMEOUT, KernelFactory, Kernels, fork_kernel, supported
 from relhealth.report import Pool, run_reports
 from relhealth.settings import load_settings
 
@@ -98,6 +98,10 @@ def test_without_its_factory_a_kernel_starts_the_usual_way(tmp_path, capfd):
     printed = run_cells(kernels.take(), "import os\nprint(os.getppid() == int(os.environ['JPY_PARENT_PID']))")
     assert printed == ["True\n"]                  # a child of this process, as jupyter_client starts it
     assert "note: kernel started the usual way (FileNotFoundError" in capfd.readouterr().err
+    start = time.monotonic()
+    assert run_cells(kernels.take(), "print(1)") == ["1\n"]
+    assert time.monotonic() - start < CONNECT_TIMEOUT    # the next kernel does not wait for the factory again
+    assert capfd.readouterr().err == ""
 
 
 def test_a_run_without_a_factory_renders_the_same_pages(tmp_path):

@@ -8,9 +8,7 @@ stop the others: it is named in the result and on the index page, and its log is
 """
 from __future__ import annotations
 
-import ast
 import functools
-import json
 import hashlib
 import multiprocessing
 import os
@@ -465,19 +463,8 @@ def _link_pages(portfolio, in_review: list[str], folder: Path, slugs: dict[str, 
 
 def _check_parameters(notebook: str | Path, names: list[str]) -> None:
     """Every parameter we pass must exist in the notebook: papermill only logs a misspelt one and runs
-    with the default, which could be another client. The names assigned in the cell tagged
-    ``parameters``, read as papermill reads them, without importing papermill here (its pool processes
-    do)."""
-    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
-    sources = ["".join(cell.get("source", "")) for cell in cells
-               if "parameters" in cell.get("metadata", {}).get("tags", [])]
-    try:
-        tree = ast.parse(sources[0] if sources else "")
-    except SyntaxError:
-        tree = ast.Module(body=[], type_ignores=[])
-    known = {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
-             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-             if isinstance(target, ast.Name)}
+    with the default, which could be another client."""
+    known = set(_papermill().inspect_notebook(str(notebook)))
     unknown = [name for name in names if name not in known]
     if unknown:
         raise UsageError(f"{notebook}: the parameters cell has no {', '.join(unknown)}. Restore the notebook "

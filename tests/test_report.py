@@ -185,6 +185,18 @@ def test_the_client_notebook_runs_as_is_and_stops_on_a_wrong_client(tmp_path):
     assert set(papermill.inspect_notebook(str(PORTFOLIO_NOTEBOOK))) == {"data", "month", "config"}
 
 
+def test_a_notebook_without_a_parameter_the_run_passes_stops_the_run_before_any_page(tmp_path, monkeypatch,
+                                                                                     capsys):
+    nb = nbformat.read(CLIENT_NOTEBOOK, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace("config = None", "settings = None")
+    nbformat.write(nb, tmp_path / "renamed.ipynb")
+    monkeypatch.setattr(report_module, "CLIENT_NOTEBOOK", tmp_path / "renamed.ipynb")
+    assert main(["report", "--out", str(tmp_path / "reports"), "--jobs", "1"]) == 2
+    assert "the parameters cell has no config." in capsys.readouterr().err
+    assert not list((tmp_path / "reports").rglob("*.html"))
+
+
 def test_the_notebook_command_writes_a_ready_notebook(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["notebook", "--client", "northwind", "--month", "2026-09"]) == 2

@@ -133,7 +133,6 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    import os
     import signal
 
     from relhealth.io import read_dataset
@@ -145,13 +144,13 @@ def _report(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
     # the pool gets ready (its processes, their first kernels) while the data are read
-    with Pool(args.jobs or os.cpu_count() or 1, label=str(Path(args.out).resolve())) as pool:
+    with Pool(args.jobs, label=str(Path(args.out).resolve())) as pool:
         settings = load_settings(args.config)
         dataset = read_dataset(_data_dir(args), **settings.read_options)
         month = args.month or default_month(dataset)
         for note in dataset.quality:
             print(f"note: {note}", file=sys.stderr)
-        result = run_reports(dataset, settings, month, args.out, clients=args.client, jobs=args.jobs,
+        result = run_reports(dataset, settings, month, args.out, clients=args.client,
                              timeout=args.timeout, progress=sys.stderr.isatty(), config=args.config,
                              pool=pool)
     for name, outcome in result.failures.items():

@@ -80,12 +80,6 @@ class KernelFactory:
         self.process.stdin.close()
         Path(self.address).unlink(missing_ok=True)
 
-    def __enter__(self) -> KernelFactory:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
 
 def fork_kernel(address: str, argv: list[str], env: dict | None, cwd: str | None) -> int:
     """Ask the factory at ``address`` for a kernel run with ipykernel's ``argv``; its process id."""

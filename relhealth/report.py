@@ -235,7 +235,7 @@ class _Slot:
 
 
 class Pool:
-    """At most ``size`` processes, each running one notebook at a time. A job past its time limit has its
+    """At most ``size`` processes (default: the number of cores), each running one notebook at a time. A job past its time limit has its
     process killed; a process that dies fails its job; both are replaced by a fresh process.
 
     Create the pool before reading the data: its processes (forked after papermill is imported, so
@@ -248,9 +248,9 @@ class Pool:
     removed when it closes.
     """
 
-    def __init__(self, size: int, factory: bool = True, label: str = ""):
+    def __init__(self, size: int | None = None, factory: bool = True, label: str = ""):
         _papermill()
-        self.size = max(1, size)
+        self.size = max(1, size or os.cpu_count() or 1)
         self.folder = tempfile.mkdtemp(prefix="relhealth-kernels-")     # 0700: this user's only
         self.factory = KernelFactory.start(self.folder, label) if factory else None
         self.context = multiprocessing.get_context("fork")
@@ -368,7 +368,7 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     number of cores). Returns what was written and what failed.
     """
     if pool is None:
-        with Pool(jobs or os.cpu_count() or 1, label=str(Path(out).resolve())) as own:
+        with Pool(jobs, label=str(Path(out).resolve())) as own:
             return run_reports(dataset, settings, month, out, clients, jobs, timeout, progress, config,
                                keep_notebooks, client_notebook, portfolio_notebook, pool=own)
     client_notebook = client_notebook or CLIENT_NOTEBOOK

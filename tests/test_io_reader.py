@@ -1,4 +1,8 @@
 """Reading a data folder into canonical frames, with the data-quality log (relhealth.io.reader)."""
+import os
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -87,6 +91,20 @@ def test_exact_duplicate_rows_are_reported_and_counted_once(folder):
     assert data.time_entries["hours"].sum() == 4
     assert [(n.code, n.rows, n.client) for n in data.quality] == [("duplicate_row", (3,), "Acme")]
     assert str(data.quality.notes[0]).endswith("row 3: exact duplicate: row 3 repeats row 2; counted once.")
+
+
+def test_duplicate_rows_in_two_exports_are_noted_per_file(folder):
+    path = folder({
+        "time_entries.csv": "date,client,hours\n2026-03-02,Acme,2\n2026-03-02,Acme,2\n",
+        "time_entries_april.csv": "date,client,hours\n2026-04-01,acme,1\n2026-04-02,Acme,3\n2026-04-01,acme,1\n",
+    })
+    data = read_dataset(path)
+    # the files' copies are two separate entries (another file, another month): 2 + 1 + 3
+    assert sorted(data.time_entries["hours"]) == [1, 2, 3]
+    assert [str(n) for n in data.quality] == [
+        f"{path / 'time_entries.csv'} row 3: exact duplicate: row 3 repeats row 2; counted once.",
+        f"{path / 'time_entries_april.csv'} row 4: exact duplicate: row 4 repeats row 2; counted once.",
+    ]
 
 
 def test_an_entry_over_24_hours_is_reported_and_kept(folder):
@@ -244,3 +262,107 @@ def test_a_spelling_that_names_two_clients_is_an_error(folder):
     assert error_of(path) == (
         f"{path / 'clients.csv'}: 1 problem\n  row 3, column aliases: the spellings 'ac' (already Acme) belong "
         "to two clients. Each spelling may name one client only.")
+
+
+# ----- several files read at once (reader._read_files)
+
+TWO_PROCESS_FILES = {
+    "time_entries.csv": """\
+        date,client,hours,task
+        2026-03-02,Acme,2,Design
+        2026-03-02,Acme,2,Design
+        2026-03-03,Globex,1.5,Call
+        2026-03-04,Globex,3,Workshop with the marketing team
+        2026-03-05,Globex,4,Workshop with the marketing team
+    """,
+    "crm_activities.csv": """\
+        date,client,kind,direction
+
+        2026-03-02 10:00,Acme,email,in
+        2026-03-02 12:00,Acme,email,out
+    """,
+    "invoices.csv": """\
+        invoice,client,issued,due,amount,currency
+        INV-1,Globex,2026-03-01,2026-03-31,100,USD
+        INV-1,Globex,2026-03-01,2026-03-31,100,USD
+    """,
+}
+
+
+def read_with_pids(path, pids):
+    """read_dataset, noting which process read each file into the file ``pids``."""
+    import os
+
+    import relhealth.io.reader as reader
+    original = reader._read_file
+
+    def noted(file, *args):
+        with open(pids, "a") as out:
+            out.write(f"{file.name} {os.getpid()}\n")
+        return original(file, *args)
+    reader._read_file = noted
+    try:
+        return read_dataset(path)
+    finally:
+        reader._read_file = original
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
+def test_a_second_process_reads_the_smaller_files_to_the_same_result(folder, tmp_path, monkeypatch):
+    import relhealth.io.reader as reader
+    path = folder(TWO_PROCESS_FILES)
+    alone = read_dataset(path)
+    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    both = read_with_pids(path, tmp_path / "pids")
+
+    pids = dict(line.split() for line in (tmp_path / "pids").read_text().splitlines())
+    assert pids["time_entries.csv"] == str(os.getpid())     # the largest file, here
+    assert pids["crm_activities.csv"] == pids["invoices.csv"] != str(os.getpid())
+    for table in ("clients", "time_entries", "crm_activities", "invoices"):
+        pd.testing.assert_frame_equal(getattr(both, table), getattr(alone, table))
+    assert [str(n) for n in both.quality] == [str(n) for n in alone.quality]
+    # the notes of every file, in the order of the files: blank line, then the duplicates by table
+    assert [(Path(n.file).name, n.code) for n in both.quality] == [
+        ("crm_activities.csv", "blank_rows"), ("time_entries.csv", "duplicate_row"), ("invoices.csv", "duplicate_row")]
+    assert both.files == alone.files
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
+def test_a_problem_found_by_the_second_process_is_reported_as_when_read_alone(folder, monkeypatch):
+    import relhealth.io.reader as reader
+    path = folder({**TWO_PROCESS_FILES, "invoices.csv": """\
+        invoice,client,issued,due,amount,currency
+        INV-1,Globex,2026-03-01,2026-03-31,a lot,USD
+    """})
+    alone = error_of(path)
+    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    assert error_of(path) == alone
+    assert "row 2, column amount: 'a lot' is not a number" in alone
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
+def test_when_the_second_process_dies_this_one_reads_its_files(folder, tmp_path, monkeypatch):
+    import relhealth.io.reader as reader
+    path = folder(TWO_PROCESS_FILES)
+    alone = read_dataset(path)
+    parent = os.getpid()
+    original = reader._read_file
+
+    def dying(file, *args):
+        if os.getpid() != parent:
+            os._exit(3)   # as if killed
+        return original(file, *args)
+    monkeypatch.setattr(reader, "_read_file", dying)
+    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    both = read_with_pids(path, tmp_path / "pids")
+
+    pids = [line.split() for line in (tmp_path / "pids").read_text().splitlines()]
+    # the second process started on a file and died; this process read every file
+    assert {name for name, pid in pids if pid == str(parent)} == {
+        "time_entries.csv", "crm_activities.csv", "invoices.csv"}
+    for table in ("time_entries", "crm_activities", "invoices"):
+        pd.testing.assert_frame_equal(getattr(both, table), getattr(alone, table))
+    assert [str(n) for n in both.quality] == [str(n) for n in alone.quality]

@@ -1,9 +1,13 @@
 """Reading a data folder of canonical CSV files into a :class:`Dataset`."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, MAIN_TABLES, ROW, SOURCE, TABLES, TIME_ENTRIES, TableSpec
@@ -18,6 +22,8 @@ from relhealth.io.values import (PARSERS, FileContext, first_slash_date, has_dec
 #: An entry longer than this is most likely a timer left running.
 LONG_ENTRY_HOURS = 24
 _DUPLICATE_OF = "_duplicate_of"
+#: A folder whose files but the largest hold this many bytes is read by two processes (``_read_files``).
+PARALLEL_BYTES = 4 << 20
 #: Dates before this are typos or empty spreadsheet cells (shown as 1899-12-30); so are dates more than
 #: a year after today.
 EARLIEST_DATE = pd.Timestamp("2000-01-01")
@@ -68,14 +74,26 @@ class Dataset:
     def client_names(self) -> list[str]:
         return self.clients["client"].tolist()
 
+    #: The dated records: time entries, CRM activities, invoices issued and invoices paid.
+    DATED = (("time_entries", "date"), ("crm_activities", "date"), ("invoices", "issued"), ("invoices", "paid_on"))
+
     def record_dates(self) -> pd.DataFrame:
-        """Every dated record as ``client, date`` (the day): time entries, CRM activities, invoices issued
-        and invoices paid. The client is missing for internal time."""
+        """Every dated record (``DATED``) as ``client, date`` (the day). The client is missing for internal
+        time."""
         def dated(frame: pd.DataFrame, column: str) -> pd.DataFrame:
             return pd.DataFrame({"client": frame["client"], "date": frame[column].dt.normalize()})
-        return pd.concat([dated(self.time_entries, "date"), dated(self.crm_activities, "date"),
-                          dated(self.invoices, "issued"), dated(self.invoices, "paid_on")],
+        return pd.concat([dated(getattr(self, table), column) for table, column in self.DATED],
                          ignore_index=True).dropna(subset=["date"])
+
+    def clients_dated(self, first: pd.Timestamp, last: pd.Timestamp) -> set[str]:
+        """The clients with a dated record (``DATED``) on a day from ``first`` to ``last``."""
+        found: set[str] = set()
+        for table, column in self.DATED:
+            frame = getattr(self, table)
+            dates = frame[column]
+            within = (dates >= first.normalize()) & (dates < last.normalize() + pd.Timedelta(days=1))
+            found.update(frame.loc[within, "client"].dropna().unique())
+        return found
 
     def for_client(self, client: str) -> "Dataset":
         """The slice of one client: its row of ``clients``, its records and its data-quality notes. Nothing
@@ -92,8 +110,10 @@ class Dataset:
 
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         """The first and last date of any record, or None when there is none."""
-        dates = self.record_dates()["date"]
-        return (dates.min(), dates.max()) if len(dates) else None
+        dates = [getattr(self, table)[column] for table, column in self.DATED]
+        lows = [d.min() for d in dates if d.notna().any()]
+        highs = [d.max() for d in dates if d.notna().any()]
+        return (min(lows).normalize(), max(highs).normalize()) if lows else None
 
 
 def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_order: str | None = None,
@@ -122,15 +142,18 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     problems: list[Problem] = []
     quality = DataQuality()
     found: dict[str, list[pd.DataFrame]] = {spec.name: [] for spec in TABLES}
+    repeated: dict[str, list[pd.DataFrame]] = {spec.name: [] for spec in TABLES}
     files: list[FileInfo] = []
     formats = [*FORMATS, *mapped_formats(mappings or {})]
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"):
-        try:
-            spec, frame, info = _read_file(path, quality, date_order, formats)
-        except InputError as exc:
-            problems.extend(exc.problems)
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    for path, (result, notes) in zip(paths, _read_files(paths, date_order, formats)):
+        quality.notes.extend(notes)
+        if isinstance(result, list):
+            problems.extend(result)
             continue
+        spec, frame, info, duplicates = result
         found[spec.name].append(frame)
+        repeated[spec.name].append(duplicates)
         files.append(info)
     if problems:
         raise InputError(problems)
@@ -145,7 +168,7 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     clients = _register_clients(frames[CLIENTS.name], directory, clients_files[0] if clients_files else None)
     for spec in MAIN_TABLES:
         frames[spec.name]["client"] = directory.resolve(frames[spec.name]["client"])
-        frames[spec.name] = _drop_duplicates(frames[spec.name], quality)
+        _note_duplicates(repeated[spec.name], directory, quality)
         if len(found[spec.name]) > 1:
             frames[spec.name] = _drop_overlaps(frames[spec.name], spec, quality)
     frames[INVOICES.name] = _check_invoices(frames[INVOICES.name], quality)
@@ -160,6 +183,46 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     return Dataset(folder=folder, clients=clients, time_entries=frames[TIME_ENTRIES.name],
                    crm_activities=frames[CRM_ACTIVITIES.name], invoices=frames[INVOICES.name],
                    quality=quality, files=files)
+
+
+def _read_files(paths: list[Path], date_order: str | None, formats: list[Format]) -> list[tuple]:
+    """Each file read as :func:`_read_file` reads it: in the order of ``paths``, its result (a
+    ``(spec, frame, info)`` triple, or the list of its problems) and its data-quality notes.
+
+    When the files other than the largest add up to ``PARALLEL_BYTES`` or more, a forked process reads them
+    while this one reads the largest (on Linux, with two cores or more): pandas holds Python's lock while it
+    parses, so threads would take turns. If that process fails in any way, this one reads its files too."""
+    def read(path: Path) -> tuple:
+        quality = DataQuality()
+        try:
+            return _read_file(path, quality, date_order, formats), quality.notes
+        except InputError as exc:
+            return exc.problems, quality.notes
+
+    sizes = {path: path.stat().st_size for path in paths}
+    largest = max(paths, key=sizes.get, default=None)
+    others = [path for path in paths if path != largest]
+    if (sum(sizes[path] for path in others) < PARALLEL_BYTES or (os.cpu_count() or 1) < 2
+            or sys.platform != "linux"):
+        return [read(path) for path in paths]
+    context = multiprocessing.get_context("fork")   # the child has the formats and settings already
+    receive, send = context.Pipe(duplex=False)
+
+    def helper() -> None:
+        send.send([read(path) for path in others])
+    child = context.Process(target=helper, name="relhealth-read", daemon=True)
+    child.start()
+    send.close()
+    try:
+        mine = read(largest)
+        try:
+            theirs = dict(zip(others, receive.recv()))
+        except EOFError:   # the process ended without an answer: read its files here
+            theirs = {path: read(path) for path in others}
+    finally:
+        receive.close()
+        child.join()
+    return [mine if path == largest else theirs[path] for path in paths]
 
 
 def _combined(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -177,8 +240,10 @@ def _empty_frame(spec: TableSpec) -> pd.DataFrame:
 
 
 def _read_file(path: Path, quality: DataQuality, date_order: str | None,
-               formats: list[Format]) -> tuple[TableSpec, pd.DataFrame, FileInfo]:
-    """Read one export: recognise its format by the header, map it to its canonical table, parse it."""
+               formats: list[Format]) -> tuple[TableSpec, pd.DataFrame, FileInfo, pd.DataFrame]:
+    """Read one export: recognise its format by the header, map it to its canonical table, parse it.
+    Returns its table, its frame without exact duplicate rows, how it was read, and the duplicate rows
+    (``_without_duplicates``)."""
     file = str(path)
     table = read_raw_table(path, set().union(*(f.columns for f in formats)))
     header = [c for c in table.frame.columns if c != ROW]
@@ -231,7 +296,8 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
             parsed_values = parser.parse(distinct, context)
             unread.extend(distinct[(distinct != "") & parsed_values.isna()])   # checked once per distinct value
             return parsed_values
-        result = per_value(values, parse, categorical=kind == "client")
+        # text stays categorical until the duplicate rows are out: cheaper to filter than Python strings
+        result = per_value(values, parse, categorical=kind in ("client", "text"))
         bad = values.isin(unread) if unread else pd.Series(False, index=values.index)
         point = (point_in_comma_file(values[bad].astype("str"), context) if kind == "number" and bad.any()
                  else pd.Series(False, index=bad[bad].index))
@@ -253,8 +319,7 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
                 row=int(raw.at[index, ROW]), column=column))
     for column in value_columns:
         if column not in spec.columns:
-            frame[column] = raw[column].astype("str")
-    frame[SOURCE] = file
+            frame[column] = raw[column]
     frame[ROW] = raw[ROW]
     from relhealth.io.schemas import schema_problems  # pandera, only when reading CSVs: not in a report kernel
 
@@ -265,13 +330,30 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
                                      if p.column in spec.columns else 99))
         raise InputError(problems)
 
-    repeated = raw.duplicated(subset=value_columns, keep=False)
-    if repeated.any():
-        copies = raw[repeated]
-        first = copies.groupby(value_columns, sort=False, dropna=False, observed=True)[ROW].transform("first")
-        frame[_DUPLICATE_OF] = first.where(copies.duplicated(subset=value_columns, keep="first"))
     info = FileInfo(spec.name, path, len(frame), table.encoding, table.delimiter, decimal_comma, fmt.name, order)
-    return spec, frame, info
+    frame, duplicates = _without_duplicates(frame, raw, value_columns if spec in MAIN_TABLES else [])
+    text = [c for c in frame.columns if c not in spec.columns and c != ROW or spec.columns.get(c) == "text"]
+    frame = frame.astype({c: "str" for c in text})
+    frame[SOURCE] = file
+    frame[ROW] = frame.pop(ROW)   # source, then row: the last two columns of every table
+    duplicates[SOURCE] = file
+    return spec, frame, info, duplicates
+
+
+def _without_duplicates(frame: pd.DataFrame, raw: pd.DataFrame,
+                        columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``frame`` without the rows whose values in ``columns`` of ``raw`` (as written) repeat an earlier
+    row's, and those rows: their ``client`` as written, ``row`` and the row they repeat (``_duplicate_of``)."""
+    keys = pd.Series(_row_keys(raw, columns), index=raw.index)
+    again = keys.duplicated(keep="first") if columns else pd.Series(False, index=raw.index)
+    if not again.any():
+        return frame, pd.DataFrame({"client": pd.Series([], dtype="str"), ROW: pd.Series([], dtype="int64"),
+                                    _DUPLICATE_OF: pd.Series([], dtype="int64")})
+    copies = keys[keys.isin(keys[again])]
+    first = raw.loc[copies.index, ROW].groupby(copies, sort=False).transform("first")
+    duplicates = pd.DataFrame({"client": frame.loc[again, "client"].astype("str"), ROW: raw.loc[again, ROW],
+                               _DUPLICATE_OF: first[again]}).reset_index(drop=True)
+    return frame[~again].reset_index(drop=True), duplicates
 
 
 def _far_dates(values: pd.Series, dates: pd.Series, latest: pd.Timestamp, rows: pd.Series, file: str,
@@ -357,17 +439,40 @@ def _distinct(raw: pd.DataFrame, columns: list[str]) -> pd.Series:
     return pd.Series([v for c in columns for v in raw[c].cat.categories], dtype="str")
 
 
-def _drop_duplicates(frame: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
-    """Report exact duplicate rows (one note per client) and keep the first copy of each."""
-    if _DUPLICATE_OF not in frame.columns:
-        return frame
-    duplicates = frame[frame[_DUPLICATE_OF].notna()]
-    for client, rows in duplicates.groupby("client", dropna=False, sort=False):
+def _row_keys(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """A whole number per row, the same for two rows exactly when their values in ``columns`` are: the
+    columns' category codes combined, as digits of one number, renumbered whenever the next column could
+    overflow. Several times as fast as ``DataFrame.duplicated``, which hashes every column's codes again."""
+    keys = np.zeros(len(raw), dtype=np.int64)
+    size = 1
+    for column in columns:
+        values = raw[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes, count = values.cat.codes.to_numpy(), len(values.cat.categories)
+        else:
+            codes, uniques = pd.factorize(values)
+            count = len(uniques)
+        count += 1   # a missing value's code is -1
+        if size * count >= 2 ** 62:
+            keys, uniques = pd.factorize(keys)
+            size = len(uniques)
+        keys = keys * count + (codes.astype(np.int64) + 1)
+        size *= count
+    return keys
+
+
+def _note_duplicates(found: list[pd.DataFrame], directory: ClientDirectory, quality: DataQuality) -> None:
+    """Note the exact duplicate rows that were left out (``_without_duplicates``): one note per file and
+    client."""
+    duplicates = pd.concat(found, ignore_index=True) if len(found) > 1 else found[0] if found else None
+    if duplicates is None or duplicates.empty:
+        return
+    duplicates["client"] = directory.resolve(duplicates["client"])
+    for (source, client), rows in duplicates.groupby([SOURCE, "client"], dropna=False, sort=False, observed=True):
         pairs = ", ".join(f"row {r} repeats row {int(f)}" for r, f in zip(rows[ROW], rows[_DUPLICATE_OF]))
-        quality.add(rows[SOURCE].iloc[0], "duplicate_row",
+        quality.add(source, "duplicate_row",
                     f"exact duplicate{'s' if len(rows) > 1 else ''}: {pairs}; counted once.",
                     rows=rows[ROW], client=None if pd.isna(client) else client)
-    return frame[frame[_DUPLICATE_OF].isna()].drop(columns=_DUPLICATE_OF).reset_index(drop=True)
 
 
 def _drop_overlaps(frame: pd.DataFrame, spec: TableSpec, quality: DataQuality) -> pd.DataFrame:

@@ -52,10 +52,8 @@ def review_clients(dataset: Dataset, month: str | pd.Period) -> list[str]:
     in the order of :attr:`Dataset.clients`."""
     month = as_month(month)
     first, last = (month - (ACTIVE_MONTHS - 1)).start_time, month_end(month)
-    dates = dataset.record_dates()
-    active = dates.loc[dates["date"].between(first, last), "client"].dropna().unique()
     clients = dataset.clients
-    keep = clients["listed"] | clients["client"].isin(active)
+    keep = clients["listed"] | clients["client"].isin(dataset.clients_dated(first, last))
     return clients.loc[keep, "client"].tolist()
 
 

@@ -177,20 +177,19 @@ def signal_figures(activities: pd.DataFrame, effort: pd.DataFrame, retainers: pd
     (``meetings_held``, ``meetings_cancelled``, ``extras_gifted``, ``extras_sold``, ``scope_requests``).
     """
     months = pd.PeriodIndex(months, freq="M")
-    acts = activities[activities["client"].isin(clients)]
-    month_of = acts["date"].dt.to_period("M").rename("month")
-    counts = pd.DataFrame({
-        figure: acts["kind"].isin(kinds).groupby([acts["client"], month_of]).sum()
-        for figure, kinds in KIND_COUNTS.items()
-    }) if len(acts) else pd.DataFrame(columns=list(KIND_COUNTS))
+    in_review = activities["client"].isin(clients)
+    # counts and the client's replies look back WINDOW months at most (a reply comes after its message)
+    recent = activities[in_review & (activities["date"] >= (months.min() - WINDOW).start_time)]
+    flags = pd.DataFrame({figure: recent["kind"].isin(kinds) for figure, kinds in KIND_COUNTS.items()})
+    counts = flags.groupby([recent["client"], recent["date"].dt.to_period("M").rename("month")]).sum()
     own, trailing = monthly_and_trailing(counts.astype("float64"), clients, months)
     table = trailing.astype("int64")
     for figure in ("meetings_held", "meetings_cancelled", "extras_gifted", "extras_sold", "scope_requests"):
         table[figure] = own[f"{figure}_3m"].astype("int64")
 
-    ours = our_replies(acts) if ours is None else ours[ours["client"].isin(clients)]
-    theirs = client_replies(acts)
-    inbound = acts.loc[inbound_contact(acts), ["client", "date"]]
+    ours = our_replies(activities[in_review]) if ours is None else ours[ours["client"].isin(clients)]
+    theirs = client_replies(recent)
+    inbound = activities.loc[in_review & inbound_contact(activities), ["client", "date"]]   # silence: all history
     per_month = [_replies_in_month(ours, theirs, inbound, clients, month) for month in months]
     table = table.join(pd.concat(per_month))
 

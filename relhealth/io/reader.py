@@ -152,7 +152,9 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
             problems.extend(result)
             continue
         spec, frame, info, duplicates = result
-        found[spec.name].append(frame)
+        # text stays categorical until here: cheaper to filter and to pass between processes
+        text = [c for c in frame.columns if spec.columns.get(c, "text") == "text" and c not in (ROW, SOURCE)]
+        found[spec.name].append(frame.astype({c: "str" for c in text}))
         repeated[spec.name].append(duplicates)
         files.append(info)
     if problems:
@@ -242,8 +244,8 @@ def _empty_frame(spec: TableSpec) -> pd.DataFrame:
 def _read_file(path: Path, quality: DataQuality, date_order: str | None,
                formats: list[Format]) -> tuple[TableSpec, pd.DataFrame, FileInfo, pd.DataFrame]:
     """Read one export: recognise its format by the header, map it to its canonical table, parse it.
-    Returns its table, its frame without exact duplicate rows, how it was read, and the duplicate rows
-    (``_without_duplicates``)."""
+    Returns its table, its frame without exact duplicate rows (text columns categorical), how it was read,
+    and the duplicate rows (``_without_duplicates``)."""
     file = str(path)
     table = read_raw_table(path, set().union(*(f.columns for f in formats)))
     header = [c for c in table.frame.columns if c != ROW]
@@ -296,7 +298,6 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
             parsed_values = parser.parse(distinct, context)
             unread.extend(distinct[(distinct != "") & parsed_values.isna()])   # checked once per distinct value
             return parsed_values
-        # text stays categorical until the duplicate rows are out: cheaper to filter than Python strings
         result = per_value(values, parse, categorical=kind in ("client", "text"))
         bad = values.isin(unread) if unread else pd.Series(False, index=values.index)
         point = (point_in_comma_file(values[bad].astype("str"), context) if kind == "number" and bad.any()
@@ -332,8 +333,6 @@ def _read_file(path: Path, quality: DataQuality, date_order: str | None,
 
     info = FileInfo(spec.name, path, len(frame), table.encoding, table.delimiter, decimal_comma, fmt.name, order)
     frame, duplicates = _without_duplicates(frame, raw, value_columns if spec in MAIN_TABLES else [])
-    text = [c for c in frame.columns if c not in spec.columns and c != ROW or spec.columns.get(c) == "text"]
-    frame = frame.astype({c: "str" for c in text})
     frame[SOURCE] = file
     frame[ROW] = frame.pop(ROW)   # source, then row: the last two columns of every table
     duplicates[SOURCE] = file
@@ -344,15 +343,20 @@ def _without_duplicates(frame: pd.DataFrame, raw: pd.DataFrame,
                         columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``frame`` without the rows whose values in ``columns`` of ``raw`` (as written) repeat an earlier
     row's, and those rows: their ``client`` as written, ``row`` and the row they repeat (``_duplicate_of``)."""
-    keys = pd.Series(_row_keys(raw, columns), index=raw.index)
-    again = keys.duplicated(keep="first") if columns else pd.Series(False, index=raw.index)
-    if not again.any():
+    keys = _row_keys(raw, columns)
+    ordered = np.sort(keys)   # a sort of whole numbers is fast: most files have no duplicate at all
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]] if columns else ordered[:0]
+    if not len(repeated):
         return frame, pd.DataFrame({"client": pd.Series([], dtype="str"), ROW: pd.Series([], dtype="int64"),
                                     _DUPLICATE_OF: pd.Series([], dtype="int64")})
-    copies = keys[keys.isin(keys[again])]
+    copies = pd.Series(keys, index=raw.index)
+    copies = copies[copies.isin(repeated)]
     first = raw.loc[copies.index, ROW].groupby(copies, sort=False).transform("first")
+    later = copies.duplicated(keep="first")
+    again = pd.Series(False, index=raw.index)
+    again[later[later].index] = True
     duplicates = pd.DataFrame({"client": frame.loc[again, "client"].astype("str"), ROW: raw.loc[again, ROW],
-                               _DUPLICATE_OF: first[again]}).reset_index(drop=True)
+                               _DUPLICATE_OF: first[later]}).reset_index(drop=True)
     return frame[~again].reset_index(drop=True), duplicates
 
 

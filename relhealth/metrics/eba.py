@@ -34,10 +34,13 @@ def ledger_from_activities(activities: pd.DataFrame, weights: dict[str, float]) 
     (the row's own ``weight`` overrides the rubric) or ``unknown kind`` (weight 0); ``derived`` tells a
     derived event from a logged one.
     """
-    rubric = activities["kind"].map(weights).astype("float64")
+    codes, kinds = pd.factorize(activities["kind"])
+    per_kind = np.array([weights.get(kind, np.nan) for kind in kinds] + [np.nan], dtype="float64")
+    rubric = pd.Series(per_kind[codes], index=activities.index)   # looked up once per kind; code -1 (none): the last
     override = activities["weight"].astype("float64")
     weight = override.fillna(rubric).fillna(0.0)
-    weight_from = np.select([override.notna(), rubric.notna()], [FROM_ROW, FROM_RUBRIC], FROM_UNKNOWN)
+    origin = np.select([override.notna(), rubric.notna()], [0, 1], 2)
+    weight_from = np.array([FROM_ROW, FROM_RUBRIC, FROM_UNKNOWN], dtype=object)[origin]   # three strings, shared
     ledger = pd.DataFrame({
         "client": activities["client"],
         "date": activities["date"],

@@ -16,7 +16,7 @@ from relhealth.metrics.eba import contributions, ledger_from_activities, monthly
 from relhealth.metrics.effort import categorise, monthly_effort, monthly_hours
 from relhealth.metrics.invoices import BUCKETS, aging, invoice_status, overdue_by_currency
 from relhealth.metrics.months import WINDOW, as_month, month_end
-from relhealth.metrics.signals import (FIGURES, HOURS, RATIOS, checklist_rows, danetor, evidence, our_replies,
+from relhealth.metrics.signals import (FIGURES, HOURS, RATIOS, checklist, checklist_rows, danetor, evidence, our_replies,
                                        signal_figures, with_checklist, with_derived)
 from relhealth.settings import Settings
 from relhealth.summary import plural
@@ -174,8 +174,9 @@ def quadrant_of(balance: float, ratio_3m: float, settings: Settings) -> str:
     return next(name for name, trust, cost in QUADRANTS if trust == high_trust and cost == high_cost)
 
 
-def attention_reasons(row: pd.Series, settings: Settings) -> list[str]:
-    """Why a client of the review needs attention, worst first; empty when nothing stands out."""
+def attention_reasons(row, settings: Settings) -> list[str]:
+    """Why a client of the review (a row: a Series or a dict) needs attention, worst first; empty when
+    nothing stands out."""
     reasons = []
     if row["eba_band"] == "overdrawn":
         reasons.append(f"EBA overdrawn at {row['eba_balance']:.2f}")
@@ -190,13 +191,12 @@ def attention_reasons(row: pd.Series, settings: Settings) -> list[str]:
     if row["max_days_overdue"] > 0:
         reasons.append(f"an invoice {plural(int(row['max_days_overdue']), 'day')} overdue")
     if row["part_signals"]:
-        checklist = checklist_rows(row, settings["signals"])
-        for signal in checklist[checklist["fired"]].itertuples():
-            reasons.append(f"{signal.signal}: {signal.reason}")
+        reasons.extend(f"{signal['signal']}: {signal['reason']}" for signal in checklist(row, settings["signals"])
+                       if signal["fired"])
     return reasons
 
 
-def attention_score(row: pd.Series, settings: Settings) -> int:
+def attention_score(row, settings: Settings) -> int:
     """How much attention a client needs, for the portfolio's order: the checklist signals that fire,
     plus one for each band below the high-trust band (``[quadrant] high_trust_band``; overdrawn is the
     lowest), plus one for each effort flag above green (amber 1, red 2)."""
@@ -215,7 +215,7 @@ def portfolio(review: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     lowest first."""
     table = review.copy()
     table["quadrant"] = [quadrant_of(b, r, settings) for b, r in zip(table["eba_balance"], table["effort_ratio_3m"])]
-    rows = [row for _, row in table.iterrows()]
+    rows = table.to_dict("records")
     table["attention"] = ["; ".join(attention_reasons(row, settings)) for row in rows]
     table["attention_score"] = pd.Series([attention_score(row, settings) for row in rows], index=table.index,
                                          dtype="int64")
@@ -244,8 +244,9 @@ def band_history(dataset: Dataset, settings: Settings, clients: list[str], month
 
 def first_months(dataset: Dataset) -> pd.Series:
     """The month of each client's first dated record (a client with none is missing)."""
-    dates = dataset.record_dates().dropna(subset=["client"])
-    return dates.groupby("client")["date"].min().dt.to_period("M")
+    firsts = [getattr(dataset, table).groupby("client", observed=True)[column].min()
+              for table, column in dataset.DATED]
+    return pd.concat(firsts).groupby(level=0, observed=True).min().dropna().dt.to_period("M")
 
 
 @dataclass

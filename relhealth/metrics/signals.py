@@ -312,10 +312,11 @@ def with_checklist(table: pd.DataFrame, thresholds: dict) -> pd.DataFrame:
                         part_flags=pd.Series([";".join(c) or pd.NA for c in codes], index=table.index, dtype="str"))
 
 
-def checklist_rows(row: pd.Series, thresholds: dict) -> pd.DataFrame:
-    """The checklist of one client and month: each signal in order, whether it fired, ``evidence`` (every
-    figure it tests against its threshold, ✔ where the test holds), ``reason`` (the tests that hold, for a
-    signal that fired) and the ``answer`` from practice."""
+def checklist(row, thresholds: dict) -> list[dict]:
+    """The checklist of one client and month (a row of the review: a Series or a dict): each signal in
+    order, whether it ``fired``, ``evidence`` (every figure it tests against its threshold, ✔ where the
+    test holds), ``reason`` (the tests that hold, for a signal that fired) and the ``answer`` from
+    practice."""
     rows = []
     for signal in CHECKLIST:
         fires, tests = assess(signal, row, thresholds)
@@ -326,7 +327,12 @@ def checklist_rows(row: pd.Series, thresholds: dict) -> pd.DataFrame:
         rows.append({"signal": signal.code, "title": signal.title, "fired": fires, "evidence": joined,
                      "reason": " and ".join(text for text, holds in tests if holds) if fires else "",
                      "answer": signal.answer})
-    return pd.DataFrame(rows, columns=["signal", "title", "fired", "evidence", "reason", "answer"])
+    return rows
+
+
+def checklist_rows(row: pd.Series, thresholds: dict) -> pd.DataFrame:
+    """:func:`checklist` as a table: ``signal, title, fired, evidence, reason, answer``."""
+    return pd.DataFrame(checklist(row, thresholds), columns=["signal", "title", "fired", "evidence", "reason", "answer"])
 
 
 def _figure_text(value) -> str:

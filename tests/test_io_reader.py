@@ -366,3 +366,23 @@ def test_when_the_second_process_dies_this_one_reads_its_files(folder, tmp_path,
     for table in ("time_entries", "crm_activities", "invoices"):
         pd.testing.assert_frame_equal(getattr(both, table), getattr(alone, table))
     assert [str(n) for n in both.quality] == [str(n) for n in alone.quality]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
+def test_a_process_running_threads_reads_every_file_itself(folder, tmp_path, monkeypatch):
+    import threading
+
+    import relhealth.io.reader as reader
+    path = folder(TWO_PROCESS_FILES)
+    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)     # as a notebook's kernel runs threads
+    thread.start()
+    try:
+        read_with_pids(path, tmp_path / "pids")
+    finally:
+        stop.set()
+        thread.join()
+    pids = {pid for _, pid in (line.split() for line in (tmp_path / "pids").read_text().splitlines())}
+    assert pids == {str(os.getpid())}

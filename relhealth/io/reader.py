@@ -4,6 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,12 +189,14 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
 
 
 def _read_files(paths: list[Path], date_order: str | None, formats: list[Format]) -> list[tuple]:
-    """Each file read as :func:`_read_file` reads it: in the order of ``paths``, its result (a
-    ``(spec, frame, info)`` triple, or the list of its problems) and its data-quality notes.
+    """Each file read as :func:`_read_file` reads it: in the order of ``paths``, its result (what
+    :func:`_read_file` returns, or the list of its problems) and its data-quality notes.
 
     When the files other than the largest add up to ``PARALLEL_BYTES`` or more, a forked process reads them
     while this one reads the largest (on Linux, with two cores or more): pandas holds Python's lock while it
-    parses, so threads would take turns. If that process fails in any way, this one reads its files too."""
+    parses, so threads would take turns. Not from a process running threads (a notebook's kernel): a fork
+    copies none of them, and could find a lock one of them held. If that process fails in any way, this one
+    reads its files too."""
     def read(path: Path) -> tuple:
         quality = DataQuality()
         try:
@@ -205,7 +208,7 @@ def _read_files(paths: list[Path], date_order: str | None, formats: list[Format]
     largest = max(paths, key=sizes.get, default=None)
     others = [path for path in paths if path != largest]
     if (sum(sizes[path] for path in others) < PARALLEL_BYTES or (os.cpu_count() or 1) < 2
-            or sys.platform != "linux"):
+            or sys.platform != "linux" or threading.active_count() > 1):
         return [read(path) for path in paths]
     context = multiprocessing.get_context("fork")   # the child has the formats and settings already
     receive, send = context.Pipe(duplex=False)

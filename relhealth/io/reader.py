@@ -463,7 +463,9 @@ def _row_keys(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
         if size * count >= 2 ** 62:
             keys, uniques = pd.factorize(keys)
             size = len(uniques)
-        keys = keys * count + (codes.astype(np.int64) + 1)
+        keys *= count       # in place: a million rows make every temporary array count
+        keys += codes
+        keys += 1
         size *= count
     return keys
 

@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.filename}: {exc.strerror}.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted: pages already written are whole; run the command again to complete them.",
-              file=sys.stderr)
+        print("interrupted: pages already written are whole; run the command again to complete them."
+              if args.command == "report" else "interrupted: nothing was written.", file=sys.stderr)
         return 130
 
 

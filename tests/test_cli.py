@@ -82,3 +82,16 @@ def test_the_bundled_sample_validates_with_only_its_two_documented_notes(capsys)
     assert "Data-quality notes: 2" in out
     assert "row 2420: exact duplicate: row 2420 repeats row 2419; counted once." in out
     assert "row 1771, column hours: entry of 26.5 hours" in out
+
+
+def test_an_interrupted_score_says_nothing_was_written_and_exits_130(folder, tmp_path, capsys, monkeypatch):
+    import relhealth.review
+
+    path = folder({"time_entries.csv": "date,client,hours\n2026-03-02,Acme,1\n"})
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(relhealth.review, "month_review", interrupted)
+    assert main(["score", str(path), "--out", str(tmp_path / "review.csv")]) == 130
+    assert capsys.readouterr().err == "interrupted: nothing was written.\n"
+    assert not (tmp_path / "review.csv").exists()

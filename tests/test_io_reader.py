@@ -386,3 +386,37 @@ def test_a_process_running_threads_reads_every_file_itself(folder, tmp_path, mon
         thread.join()
     pids = {pid for _, pid in (line.split() for line in (tmp_path / "pids").read_text().splitlines())}
     assert pids == {str(os.getpid())}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
+def test_an_interrupt_while_reading_stops_the_second_process_quietly(folder, monkeypatch, capfd):
+    import multiprocessing
+    import signal
+
+    import relhealth.io.reader as reader
+    path = folder(TWO_PROCESS_FILES)
+    alone = read_dataset(path)
+    parent = os.getpid()
+    original = reader._read_file
+
+    def interrupted(file, *args):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGINT)     # Ctrl-C reaches every process of the terminal's group
+            return original(file, *args)           # the second process ignores it
+        raise KeyboardInterrupt
+    monkeypatch.setattr(reader, "_read_file", interrupted)
+    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    with pytest.raises(KeyboardInterrupt):
+        read_dataset(path)
+    assert multiprocessing.active_children() == []
+    assert capfd.readouterr().err == ""
+
+    def ignored(file, *args):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGINT)
+        return original(file, *args)
+    monkeypatch.setattr(reader, "_read_file", ignored)
+    both = read_dataset(path)
+    pd.testing.assert_frame_equal(both.crm_activities, alone.crm_activities)
+    assert capfd.readouterr().err == ""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -214,7 +215,12 @@ def _read_files(paths: list[Path], date_order: str | None, formats: list[Format]
     receive, send = context.Pipe(duplex=False)
 
     def helper() -> None:
-        send.send([read(path) for path in others])
+        signal.signal(signal.SIGINT, signal.SIG_IGN)    # an interrupt is this process's to handle: it stops
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the helper, which has nothing to save
+        try:
+            send.send([read(path) for path in others])
+        except BaseException:   # whatever went wrong, this process finds it again when it reads those files
+            return
     child = context.Process(target=helper, name="relhealth-read", daemon=True)
     child.start()
     send.close()
@@ -224,6 +230,9 @@ def _read_files(paths: list[Path], date_order: str | None, formats: list[Format]
             theirs = dict(zip(others, receive.recv()))
         except EOFError:   # the process ended without an answer: read its files here
             theirs = {path: read(path) for path in others}
+    except BaseException:
+        child.kill()
+        raise
     finally:
         receive.close()
         child.join()

@@ -79,14 +79,6 @@ class Dataset:
     #: The dated records: time entries, CRM activities, invoices issued and invoices paid.
     DATED = (("time_entries", "date"), ("crm_activities", "date"), ("invoices", "issued"), ("invoices", "paid_on"))
 
-    def record_dates(self) -> pd.DataFrame:
-        """Every dated record (``DATED``) as ``client, date`` (the day). The client is missing for internal
-        time."""
-        def dated(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-            return pd.DataFrame({"client": frame["client"], "date": frame[column].dt.normalize()})
-        return pd.concat([dated(getattr(self, table), column) for table, column in self.DATED],
-                         ignore_index=True).dropna(subset=["date"])
-
     def clients_dated(self, first: pd.Timestamp, last: pd.Timestamp) -> set[str]:
         """The clients with a dated record (``DATED``) on a day from ``first`` to ``last``."""
         found: set[str] = set()
@@ -113,9 +105,10 @@ class Dataset:
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         """The first and last date of any record, or None when there is none."""
         dates = [getattr(self, table)[column] for table, column in self.DATED]
-        lows = [d.min() for d in dates if d.notna().any()]
-        highs = [d.max() for d in dates if d.notna().any()]
-        return (min(lows).normalize(), max(highs).normalize()) if lows else None
+        spans = [(d.min(), d.max()) for d in dates if d.notna().any()]
+        if not spans:
+            return None
+        return min(low for low, _ in spans).normalize(), max(high for _, high in spans).normalize()
 
 
 def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_order: str | None = None,

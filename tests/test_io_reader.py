@@ -289,6 +289,32 @@ TWO_PROCESS_FILES = {
 }
 
 
+#: The second process is forked on Linux only.
+on_linux = pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
+
+
+def two_processes(monkeypatch):
+    """From here on, every folder is read by two processes, as a large one on two cores; the reader module."""
+    import relhealth.io.reader as reader
+    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    return reader
+
+
+def in_second_process(monkeypatch, there, here=None):
+    """Reading a file, the second process first calls ``there``; this one ``here`` when given."""
+    import relhealth.io.reader as reader
+    parent, original = os.getpid(), reader._read_file
+
+    def patched(file, *args):
+        if os.getpid() != parent:
+            there()
+        elif here:
+            here()
+        return original(file, *args)
+    monkeypatch.setattr(reader, "_read_file", patched)
+
+
 def read_with_pids(path, pids):
     """read_dataset, noting which process read each file into the file ``pids``."""
     import os
@@ -307,13 +333,11 @@ def read_with_pids(path, pids):
         reader._read_file = original
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
+@on_linux
 def test_a_second_process_reads_the_smaller_files_to_the_same_result(folder, tmp_path, monkeypatch):
-    import relhealth.io.reader as reader
     path = folder(TWO_PROCESS_FILES)
     alone = read_dataset(path)
-    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    two_processes(monkeypatch)
     both = read_with_pids(path, tmp_path / "pids")
 
     pids = dict(line.split() for line in (tmp_path / "pids").read_text().splitlines())
@@ -328,35 +352,25 @@ def test_a_second_process_reads_the_smaller_files_to_the_same_result(folder, tmp
     assert both.files == alone.files
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
+@on_linux
 def test_a_problem_found_by_the_second_process_is_reported_as_when_read_alone(folder, monkeypatch):
-    import relhealth.io.reader as reader
     path = folder({**TWO_PROCESS_FILES, "invoices.csv": """\
         invoice,client,issued,due,amount,currency
         INV-1,Globex,2026-03-01,2026-03-31,a lot,USD
     """})
     alone = error_of(path)
-    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    two_processes(monkeypatch)
     assert error_of(path) == alone
     assert "row 2, column amount: 'a lot' is not a number" in alone
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
+@on_linux
 def test_when_the_second_process_dies_this_one_reads_its_files(folder, tmp_path, monkeypatch):
-    import relhealth.io.reader as reader
     path = folder(TWO_PROCESS_FILES)
     alone = read_dataset(path)
     parent = os.getpid()
-    original = reader._read_file
-
-    def dying(file, *args):
-        if os.getpid() != parent:
-            os._exit(3)   # as if killed
-        return original(file, *args)
-    monkeypatch.setattr(reader, "_read_file", dying)
-    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    two_processes(monkeypatch)
+    in_second_process(monkeypatch, lambda: os._exit(3))     # as if killed
     both = read_with_pids(path, tmp_path / "pids")
 
     pids = [line.split() for line in (tmp_path / "pids").read_text().splitlines()]
@@ -368,14 +382,27 @@ def test_when_the_second_process_dies_this_one_reads_its_files(folder, tmp_path,
     assert [str(n) for n in both.quality] == [str(n) for n in alone.quality]
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
+@on_linux
+def test_an_error_in_the_second_process_is_quiet_and_its_files_are_read_here(folder, monkeypatch, capfd):
+    path = folder(TWO_PROCESS_FILES)
+    alone = read_dataset(path)
+    two_processes(monkeypatch)
+
+    def fails():
+        raise RuntimeError("a fault of the second process only")
+    in_second_process(monkeypatch, fails)
+    both = read_dataset(path)
+    for table in ("time_entries", "crm_activities", "invoices"):
+        pd.testing.assert_frame_equal(getattr(both, table), getattr(alone, table))
+    assert capfd.readouterr().err == ""     # no traceback of the second process
+
+
+@on_linux
 def test_a_process_running_threads_reads_every_file_itself(folder, tmp_path, monkeypatch):
     import threading
 
-    import relhealth.io.reader as reader
     path = folder(TWO_PROCESS_FILES)
-    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
+    two_processes(monkeypatch)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)     # as a notebook's kernel runs threads
     thread.start()
@@ -388,35 +415,32 @@ def test_a_process_running_threads_reads_every_file_itself(folder, tmp_path, mon
     assert pids == {str(os.getpid())}
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the second process is forked on Linux only")
-def test_an_interrupt_while_reading_stops_the_second_process_quietly(folder, monkeypatch, capfd):
+@on_linux
+def test_an_interrupt_while_reading_stops_the_second_process_quietly(folder, tmp_path, monkeypatch, capfd):
     import multiprocessing
     import signal
 
-    import relhealth.io.reader as reader
     path = folder(TWO_PROCESS_FILES)
     alone = read_dataset(path)
-    parent = os.getpid()
-    original = reader._read_file
+    two_processes(monkeypatch)
 
-    def interrupted(file, *args):
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGINT)     # Ctrl-C reaches every process of the terminal's group
-            return original(file, *args)           # the second process ignores it
+    def ctrl_c():           # Ctrl-C reaches every process of the terminal's group
+        os.kill(os.getpid(), signal.SIGINT)
+
+    def interrupted():
         raise KeyboardInterrupt
-    monkeypatch.setattr(reader, "_read_file", interrupted)
-    monkeypatch.setattr(reader, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(reader.os, "cpu_count", lambda: 2)
-    with pytest.raises(KeyboardInterrupt):
-        read_dataset(path)
+    with monkeypatch.context() as interrupting:
+        in_second_process(interrupting, ctrl_c, here=interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            read_dataset(path)
     assert multiprocessing.active_children() == []
     assert capfd.readouterr().err == ""
 
-    def ignored(file, *args):
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGINT)
-        return original(file, *args)
-    monkeypatch.setattr(reader, "_read_file", ignored)
-    both = read_dataset(path)
+    in_second_process(monkeypatch, ctrl_c)      # the second process ignores it, and reads its files
+    both = read_with_pids(path, tmp_path / "pids")
+    pids = [line.split() for line in (tmp_path / "pids").read_text().splitlines()]
+    # read once, by the second process: it did not stop and leave its files to this one
+    assert [pid for name, pid in pids if name == "crm_activities.csv"] == [
+        pid for name, pid in pids if name == "invoices.csv"] != [str(os.getpid())]
     pd.testing.assert_frame_equal(both.crm_activities, alone.crm_activities)
     assert capfd.readouterr().err == ""

@@ -1,5 +1,6 @@
 """Encodings, delimiters and the shape of a CSV file (relhealth.io.text)."""
 import codecs
+from pathlib import Path
 
 import pytest
 
@@ -7,6 +8,15 @@ from relhealth.errors import InputError
 from relhealth.io.text import detect_delimiter, detect_encoding, read_raw_table
 
 KNOWN = {"date", "client", "hours", "task"}
+
+
+def refused(tmp_path, content: str | bytes, known: set[str] = KNOWN) -> tuple[Path, InputError]:
+    """A file of ``content`` (text as UTF-8, line ends as written) and the error read_raw_table refuses it with."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    with pytest.raises(InputError) as error:
+        read_raw_table(path, known)
+    return path, error.value
 
 
 def test_detect_encoding_tells_utf8_bom_and_windows_1251_apart():
@@ -64,39 +74,27 @@ def test_read_raw_table_drops_an_unnamed_empty_trailing_column(tmp_path):
      "CSV and try again."),
 ])
 def test_read_raw_table_refuses_files_that_are_not_csv_text(tmp_path, content, message):
-    path = tmp_path / "t.csv"
-    path.write_bytes(content)
-    with pytest.raises(InputError) as error:
-        read_raw_table(path, KNOWN)
-    assert str(error.value) == f"{path}: {message}"
+    path, error = refused(tmp_path, content)
+    assert str(error) == f"{path}: {message}"
 
 
 def test_read_raw_table_names_the_row_with_more_fields_than_the_header(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_text("date,client,hours\n2026-03-01,A,1\n2026-03-02,Smith, Jones,2\n", encoding="utf-8")
-    with pytest.raises(InputError) as error:
-        read_raw_table(path, KNOWN)
-    assert str(error.value) == (
+    path, error = refused(tmp_path, "date,client,hours\n2026-03-01,A,1\n2026-03-02,Smith, Jones,2\n")
+    assert str(error) == (
         f"{path}: 1 problem\n"
         "  row 3: this row has 4 fields but the header has 3. A value that contains a comma must be in "
         "double quotes; otherwise remove the extra comma.")
 
 
 def test_read_raw_table_names_the_row_of_an_unclosed_quote(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_text('date,client,hours\n2026-03-01,"A,1\n2026-03-02,B,2\n', encoding="utf-8")
-    with pytest.raises(InputError) as error:
-        read_raw_table(path, KNOWN)
-    assert error.value.problems[0].row == 2
-    assert "never closed" in error.value.problems[0].message
+    _, error = refused(tmp_path, 'date,client,hours\n2026-03-01,"A,1\n2026-03-02,B,2\n')
+    assert error.problems[0].row == 2
+    assert "never closed" in error.problems[0].message
 
 
 def test_read_raw_table_refuses_a_header_that_names_a_column_twice(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_text("date,client,Hours,hours\n2026-03-01,A,1,2\n", encoding="utf-8")
-    with pytest.raises(InputError) as error:
-        read_raw_table(path, KNOWN)
-    assert str(error.value) == (
+    path, error = refused(tmp_path, "date,client,Hours,hours\n2026-03-01,A,1,2\n")
+    assert str(error) == (
         f"{path}: 1 problem\n  row 1, column hours: the header names column 'hours' twice. "
         "Rename or remove one of them.")
 
@@ -107,11 +105,8 @@ def test_read_raw_table_refuses_a_header_that_names_a_column_twice(tmp_path):
 ])
 def test_read_raw_table_counts_blank_lines_before_the_header_in_the_row_of_a_broken_line(tmp_path, body, row):
     # lines 1 and 2 are blank, line 3 the header
-    path = tmp_path / "t.csv"
-    path.write_text("\n\ndate,client,hours\n" + body, encoding="utf-8")
-    with pytest.raises(InputError) as error:
-        read_raw_table(path, KNOWN)
-    assert error.value.problems[0].row == row
+    _, error = refused(tmp_path, "\n\ndate,client,hours\n" + body)
+    assert error.problems[0].row == row
 
 
 def test_read_raw_table_trims_each_value_and_keeps_the_rows_of_windows_line_ends(tmp_path):
@@ -142,22 +137,16 @@ def test_a_whole_last_row_is_not_taken_for_a_file_cut_short(tmp_path, content):
     ('date,client,hours,task\r\n2026-03-01,A,1,x\r\n2026-03-01,A\r\n\r\n', 3, 2),
 ])
 def test_a_last_row_with_fewer_fields_than_the_header_is_named(tmp_path, content, row, fields):
-    path = tmp_path / "t.csv"
-    path.write_text(content, encoding="utf-8", newline="")
-    with pytest.raises(InputError) as error:
-        read_raw_table(path, KNOWN | {"task"})
-    assert error.value.problems[0].row == row
-    assert error.value.problems[0].message.startswith(f"the last row has {fields} fields but the header has 4")
+    _, error = refused(tmp_path, content, KNOWN | {"task"})
+    assert error.problems[0].row == row
+    assert error.problems[0].message.startswith(f"the last row has {fields} fields but the header has 4")
 
 
 def test_a_first_row_with_an_extra_field_is_an_error_not_an_index(tmp_path):
     # pandas would take the first value of every row for an index and shift the columns
-    path = tmp_path / "t.csv"
-    path.write_text("date,client,hours\n2026-03-02,Smith, Jones,2\n2026-03-03,Acme,1\n", encoding="utf-8")
-    with pytest.raises(InputError) as error:
-        read_raw_table(path, KNOWN)
-    assert error.value.problems[0].row == 2
-    assert error.value.problems[0].message.startswith("this row has 4 fields but the header has 3.")
+    _, error = refused(tmp_path, "date,client,hours\n2026-03-02,Smith, Jones,2\n2026-03-03,Acme,1\n")
+    assert error.problems[0].row == 2
+    assert error.problems[0].message.startswith("this row has 4 fields but the header has 3.")
 
 
 def test_copies_of_the_header_are_left_out_and_listed(tmp_path):

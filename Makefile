@@ -1,36 +1,45 @@
-# Two commands for a new user: `make demo` and `make test`. Both set up .venv when it is missing.
+# The commands a new user needs: `make demo` and `make test`. Each sets up .venv the first time.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo lab test sample bench clean
+.PHONY: demo lab test test-all lint bench sample clean
 
 $(STAMP): pyproject.toml
+	@echo "Setting up $(VENV): pandas, matplotlib, papermill, nbconvert, JupyterLab and the test tools (a minute or two, once)."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --progress-bar off -e '.[test]'
 	touch $(STAMP)
 
 # Render the sample agency's latest month into reports/ (index.html and one page per client).
 demo: $(STAMP)
-	$(BIN)/relhealth validate data/sample
-	$(BIN)/relhealth report data/sample --out reports
+	$(BIN)/relhealth validate
+	$(BIN)/relhealth report --out reports
 
 # Open the report notebooks in JupyterLab.
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+# The fast tests (well under two minutes); test-all adds the slow ones: kernels, the browser, faults in a
+# batch, the wheel in a fresh virtual environment.
 test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 # Costs against floors measured in the same run (docs/performance.md); several minutes at the default scale.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Regenerate the bundled sample agency from its seeded generator (the CSVs are committed).
 sample: $(STAMP)
-	$(BIN)/python -m relhealth.sample data/sample
+	$(BIN)/python -m tools.sample data/sample
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.scale import write_agency
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from scale import write_agency  # noqa: E402
 
 BIN = Path(sys.executable).parent
 RELHEALTH = str(BIN / "relhealth")

@@ -1,4 +1,4 @@
-"""Synthetic agencies at scale, grown from the bundled sample's generator (``relhealth.sample``).
+"""Synthetic agencies at scale, grown from the bundled sample's generator (``tools/sample.py``).
 
 The sample has ten clients, each living one story. An agency of N clients takes client k's rows from story
 ``k % 10`` under a name of its own (``Northwind Outfitters 017``), keeps the last 12 months, and repeats
@@ -7,7 +7,7 @@ repeated a few minutes apart (in a thread of its own), an invoice is split into 
 So the shapes that the metrics see (stories, categories, threads, payment delays) stay those of the sample,
 at any size.
 
-``python bench/scale.py OUT_DIR [--clients N] [--time-entries N] [--crm N] [--invoices N]``
+``python -m bench.scale OUT_DIR [--clients N] [--time-entries N] [--crm N] [--invoices N]``
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from relhealth.io.names import client_key
-from relhealth.sample import write_sample
+from tools.sample import write_sample
 
 MONTHS = 12
 SAMPLE_CLIENTS = 10

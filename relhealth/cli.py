@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from relhealth import __version__
-from relhealth.paths import SAMPLE_DIR
+from relhealth.resources import SAMPLE_DIR
 
 
 def month(text: str) -> str:
@@ -104,7 +104,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 def _validate(args: argparse.Namespace) -> int:
     from relhealth.io import read_dataset
-    from relhealth.summary import describe_dataset
+    from relhealth.render.summary import describe_dataset
     from relhealth.settings import load_settings
 
     dataset = read_dataset(_data_dir(args), **load_settings(args.config).read_options)
@@ -113,9 +113,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from relhealth.files import write_text_atomic
     from relhealth.io import read_dataset
-    from relhealth.review import default_month, month_review, review_to_csv
+    from relhealth.render.atomic import write_text_atomic
+    from relhealth.render.review_csv import review_to_csv
+    from relhealth.review import default_month, month_review
     from relhealth.settings import load_settings
 
     settings = load_settings(args.config)
@@ -136,23 +137,21 @@ def _report(args: argparse.Namespace) -> int:
     import signal
 
     from relhealth.io import read_dataset
-    from relhealth.report import Pool, run_reports
+    from relhealth.render.batch import ReportPool, run_reports
     from relhealth.review import default_month
     from relhealth.settings import load_settings
 
     def stop(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
-    # the pool gets ready (its processes, their first kernels) while the data are read
-    with Pool(args.jobs, label=str(Path(args.out).resolve())) as pool:
+    with ReportPool(args.jobs) as pool:         # its processes start while the data are read
         settings = load_settings(args.config)
         dataset = read_dataset(_data_dir(args), **settings.read_options)
         month = args.month or default_month(dataset)
         for note in dataset.quality:
             print(f"note: {note}", file=sys.stderr)
-        result = run_reports(dataset, settings, month, args.out, clients=args.client,
-                             timeout=args.timeout, progress=sys.stderr.isatty(), config=args.config,
-                             pool=pool)
+        result = run_reports(dataset, settings, month, args.out, pool, clients=args.client,
+                             timeout=args.timeout, progress=sys.stderr.isatty(), config=args.config)
     for name, outcome in result.failures.items():
         print(f"error: the report of {name} failed: {outcome.error} (log: {outcome.log})", file=sys.stderr)
     print(f"wrote {len(result.pages)} client page{'s' if len(result.pages) != 1 else ''} to {result.folder}")
@@ -165,8 +164,8 @@ def _notebook(args: argparse.Namespace) -> int:
     import shlex
 
     from relhealth.io import read_dataset
-    from relhealth.paths import CLIENT_NOTEBOOK
-    from relhealth.report import slugify
+    from relhealth.render.slugs import slugify
+    from relhealth.resources import CLIENT_NOTEBOOK
     from relhealth.review import default_month, find_client
     from relhealth.settings import load_settings
 

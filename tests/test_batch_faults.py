@@ -1,5 +1,6 @@
 """Faults in a report batch (issue 9): a kernel that dies, one that hangs past its time limit, an interrupt
 in the middle, and client names that are hostile to file systems. Each run starts Jupyter kernels."""
+import os
 import re
 import signal
 import subprocess
@@ -12,9 +13,9 @@ import nbformat
 import pytest
 
 from conftest import write_folder
-from relhealth import report as report_module
+from relhealth.render import batch as report_module
 from relhealth.cli import main
-from relhealth.paths import CLIENT_NOTEBOOK
+from relhealth.resources import CLIENT_NOTEBOOK
 
 MONTH = "2026-03"
 
@@ -80,14 +81,14 @@ def test_a_kernel_that_dies_or_hangs_fails_only_its_page_and_a_second_run_comple
         assert f'href="{name}.html"' in (folder / "index.html").read_text()
 
 
-def processes_mentioning(text: str) -> list[int]:
-    """The processes whose command line mentions ``text``: a kernel started the usual way names its
-    connection file, and the kernel factory (with every kernel it forks) names the output folder."""
+def processes_of(marker: str) -> list[int]:
+    """The processes whose environment holds ``marker``: a run's pool processes, the fork server they come
+    from and every kernel they start inherit the environment of the run."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if text.encode() in (entry / "cmdline").read_bytes():
+                if marker.encode() in (entry / "environ").read_bytes():
                     found.append(int(entry.name))
             except OSError:
                 continue
@@ -99,11 +100,14 @@ def test_an_interrupt_leaves_whole_pages_no_temporary_file_and_no_kernel(tmp_pat
     out = tmp_path / "reports"
     folder = out / "2026-10"
     command = [str(Path(sys.executable).with_name("relhealth")), "report", "--out", str(out), "--jobs", "2"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    marker = f"RELHEALTH_TEST_RUN={tmp_path.name}"
+    env = {**os.environ, "RELHEALTH_TEST_RUN": tmp_path.name}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + 120
     while not list(folder.glob("*.html")) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     assert process.poll() is None, "the run ended before it could be interrupted"
+    assert len(processes_of(marker)) >= 3             # the run, its pool processes and their kernels are found
     process.send_signal(signum)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
@@ -116,9 +120,9 @@ def test_an_interrupt_leaves_whole_pages_no_temporary_file_and_no_kernel(tmp_pat
         assert_whole(page)
     assert leftovers(folder) == []
     deadline = time.monotonic() + 10                  # a kernel notices its parent is gone within a second
-    while processes_mentioning(str(out)) and time.monotonic() < deadline:
+    while processes_of(marker) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert processes_mentioning(str(out)) == []
+    assert processes_of(marker) == []
 
     if signum == signal.SIGTERM:
         again = subprocess.run(command, capture_output=True, text=True, timeout=300)

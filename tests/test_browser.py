@@ -18,7 +18,7 @@ from urllib.request import url2pathname
 import pytest
 
 from relhealth.cli import main
-from relhealth.report import slugify
+from relhealth.render.slugs import slugify
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

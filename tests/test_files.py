@@ -3,8 +3,8 @@ import os
 
 import pytest
 
-from relhealth import files
-from relhealth.files import TEMP_SUFFIX, write_text_atomic
+from relhealth.render import atomic as files
+from relhealth.render.atomic import TEMP_SUFFIX, write_text_atomic
 
 
 def test_a_write_replaces_the_file_whole_with_the_usual_permissions(tmp_path):

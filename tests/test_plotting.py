@@ -5,7 +5,7 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
 
-from relhealth import plotting
+from relhealth.render import plotting
 
 BANDS = {"strong": 15, "healthy": 5, "watch": 0}
 MONTHS = pd.period_range("2026-01", "2026-03", freq="M")

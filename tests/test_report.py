@@ -8,11 +8,11 @@ import nbformat
 import papermill
 import pytest
 
-from relhealth import report as report_module
+from relhealth.render import batch as report_module
 from relhealth.cli import main
-from relhealth.paths import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
-from relhealth.export import export_page
-from relhealth.report import assign_slugs, slugify
+from relhealth.resources import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
+from relhealth.render.export import export_page
+from relhealth.render.slugs import assign_slugs, slugify
 
 HOSTILE = "Acme <script>alert('name')</script>"
 FILES = {
@@ -57,7 +57,7 @@ def hostile_run(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setattr(report_module, "CLIENT_NOTEBOOK", failing_notebook(base, "Gamma"))
     original = report_module.run_reports
-    mp.setattr("relhealth.report.run_reports", lambda *a, **k: original(*a, **k, keep_notebooks=True))
+    mp.setattr("relhealth.render.batch.run_reports", lambda *a, **k: original(*a, **k, keep_notebooks=True))
     try:
         code = main(["report", str(data), "--out", str(out), "--jobs", "2", "--month", "2026-03"])
     finally:
@@ -145,7 +145,8 @@ def test_the_sample_renders_its_stories_and_the_index_puts_the_most_attention_fi
         "alpenrose-hotels-gmbh.html", "copperleaf-studios.html", "harrow-motor-group.html", "index.html",
         "northwind-outfitters.html", "orbita-labs.html", "pinecrest-logistics.html"]
     index = (folder / "index.html").read_text(encoding="utf-8")
-    rows = re.findall(r"<tr><td>(?:<a [^>]+>)?([^<]+)", index)
+    attention = index.split("Clients by the attention they need", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>(?:<a [^>]+>)?([^<]+)", attention)
     # attention: signals fired + bands below healthy + effort flag steps, then the lower balance
     # Pinecrest 1 + 2 (overdrawn) + 2 (red) = 5; Harrow 2 + 2 = 4; Alpenrose 2 + 1 = 3 (2.57); Copperleaf 3 (3.01)
     assert rows[:5] == ["Pinecrest Logistics", "Harrow Motor Group", "Alpenrose Hotels GmbH", "Copperleaf Studios",
@@ -182,7 +183,7 @@ def test_the_client_notebook_runs_as_is_and_stops_on_a_wrong_client(tmp_path):
                                    parameters={"client": "Pinecrst"})
     assert failure.value.ename == "UsageError"
     assert "no client 'Pinecrst'" in failure.value.evalue and "Did you mean 'Pinecrest Logistics'?" in failure.value.evalue
-    assert set(papermill.inspect_notebook(str(PORTFOLIO_NOTEBOOK))) == {"data", "month", "config"}
+    assert set(papermill.inspect_notebook(str(PORTFOLIO_NOTEBOOK))) == {"data", "month", "config", "pages", "failures"}
 
 
 def test_a_notebook_without_a_parameter_the_run_passes_stops_the_run_before_any_page(tmp_path, monkeypatch,
@@ -233,13 +234,22 @@ def test_a_page_holds_the_text_and_outputs_of_a_notebook_and_none_of_its_code(tm
             v4.new_output("stream", name="stdout", text="REMOVED")]),
         v4.new_code_cell("figure()", outputs=[
             v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"})]),
+        v4.new_code_cell("Markdown('**bold** words')", outputs=[
+            v4.new_output("display_data", data={"text/markdown": "**bold** words", "text/plain": "<Markdown>"})]),
+        v4.new_code_cell("SVG(...)", outputs=[v4.new_output("display_data", data={
+            "image/svg+xml": "<svg xmlns='http://www.w3.org/2000/svg'><circle r='3'/></svg>", "text/plain": "<SVG>"})]),
     ])
     log = tmp_path / "page.log"
     html = export_page(nb, "Acme & Co", str(log))
-    assert "<title>Acme &amp; Co</title>" in html
-    assert "<h2>Effort</h2>\n<p>Hours by <em>category</em>.</p>" in html
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert "<title>Acme &amp; Co</title>" in html and '<html lang="en">' in html
+    assert re.search(r'<h2>Effort</h2>\s*'
+                     r"<p>Hours by <em>category</em>.</p>", html)
     assert "<table><tr><td>3.50</td></tr></table>" in html and "HTML fragment" not in html
     assert "<pre>a &lt; b</pre>" in html
-    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="">' in html
+    assert re.search(r'<img alt="[^"]*" src="data:image/png;base64,iVBORw0KGgo=\s*"/?>', html)
+    assert "<p><strong>bold</strong> words</p>" in html                  # Markdown rendered, not shown as text
+    assert 'src="data:image/svg+xml;base64,' in html and "<Markdown>" not in html and "<SVG>" not in html
     assert "secret_code" not in html and "REMOVED" not in html and "careful" not in html
+    assert "<script" not in html and not re.search(r"""(href|src)=["']?(https?:)?//""", html)
     assert log.read_text() == "UserWarning: careful\n"

@@ -3,7 +3,8 @@ import pandas as pd
 
 from relhealth.cli import main
 from relhealth.io import read_dataset
-from relhealth.review import default_month, month_review, review_clients, review_to_csv
+from relhealth.render.review_csv import review_to_csv
+from relhealth.review import default_month, month_review, review_clients
 from relhealth.settings import load_settings
 
 FILES = {

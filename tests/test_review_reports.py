@@ -5,8 +5,11 @@ import pytest
 
 from relhealth.errors import InputError, UsageError
 from relhealth.io import read_dataset
-from relhealth.io.slices import load_data, read_slice, write_slice
-from relhealth.review import client_report, find_client, month_review, portfolio, portfolio_report, quadrant_of
+from relhealth.render.bundles import read_bundle, write_bundle
+from relhealth.render.words import attention_reasons
+from relhealth.review import (ClientReport, client_report, find_client, month_review, portfolio, portfolio_report,
+                              quadrant_of, score)
+from relhealth.review.client import report_of
 from relhealth.settings import load_settings
 
 FILES = {
@@ -70,8 +73,8 @@ def test_a_client_report_adds_up_from_the_clients_own_rows(data, settings):
     assert report.overdue[["currency", "overdue", "max_days_overdue"]].values.tolist() == [["EUR", 1000.0, 31]]
     # low trust (1.0 < healthy 5), low cost (0.2 < amber 0.25)
     assert h["quadrant"] == "fix our service"
-    assert h["attention"] == ("EBA low at 1.00 (watch); chasing payment took 0.33x the work hours this month; "
-                              "an invoice 31 days overdue")
+    assert "; ".join(attention_reasons(h, settings)) == (
+        "EBA low at 1.00 (watch); chasing payment took 0.33x the work hours this month; an invoice 31 days overdue")
     assert report.info == {"account_manager": "Oleg", "retainer_hours": 20.0, "payment_terms_days": 30.0,
                            "currency": "EUR"}
 
@@ -108,29 +111,41 @@ def test_the_headline_is_the_clients_row_of_the_whole_review(data, settings):
     assert whole.drop(shared).to_dict() == {"overdue_USD": 0.0}
 
 
-def test_a_slice_written_for_a_notebook_has_only_its_clients_rows(data, tmp_path):
-    path = tmp_path / "acme.slice"
-    write_slice(data.for_client("Acme"), path)
-    acme = load_data(path)
-    assert acme.client_names == ["Acme"]
-    assert set(acme.time_entries["client"]) == {"Acme"}     # internal time is not Acme's either
-    assert set(acme.invoices["invoice"]) == {"A-1", "A-2", "A-3"}
+def test_a_report_written_for_a_notebook_has_only_its_clients_rows(data, settings, tmp_path):
+    path = tmp_path / "acme.bundle"
+    write_bundle(client_report(data, settings, "Acme", "2026-03"), path)
+    acme = read_bundle(path, ClientReport)
+    assert acme.client == "Acme" and acme.folder == str(data.folder)
+    assert set(acme.open_invoices["invoice"]) == {"A-1", "A-3"}
     assert b"BETA" not in path.read_bytes()
-    assert b"Beta" not in path.read_bytes()                 # not even as a category of the client column
-    assert read_slice(path).folder == data.folder
+    assert b"Beta" not in path.read_bytes()                 # not even as a name
+    assert b"USD" not in path.read_bytes()                  # nor as Beta's currency column
 
 
-def test_a_slice_of_the_wrong_kind_or_any_other_file_is_refused_by_name(data, settings, tmp_path):
-    portfolio_slice = tmp_path / "portfolio.slice"
-    write_slice(portfolio_report(data, settings, "2026-03"), portfolio_slice)
+def test_a_clients_report_is_the_same_scored_with_every_client_or_alone(data, settings):
+    whole = report_of(score(data, settings, "2026-03", 12), "Acme")
+    alone = client_report(data, settings, "Acme", "2026-03")
+    assert whole.headline.equals(alone.headline)
+    for name in ("eba_history", "contributions", "ledger", "hours", "effort_history", "aging", "open_invoices",
+                 "overdue", "checklist", "signal_history", "requests"):
+        pd.testing.assert_frame_equal(getattr(whole, name), getattr(alone, name), obj=name)
+    assert whole.quality == alone.quality and whole.info == alone.info
+
+
+def test_a_bundle_of_the_wrong_kind_or_any_other_file_is_refused_by_name(data, settings, tmp_path):
+    from relhealth.review import PortfolioReport
+
+    portfolio_file = tmp_path / "portfolio.bundle"
+    write_bundle(portfolio_report(data, settings, "2026-03"), portfolio_file)
     with pytest.raises(InputError) as error:
-        load_data(portfolio_slice)
-    assert str(error.value) == (f"{portfolio_slice}: is not a client slice written by relhealth. Give a client "
-                                "slice or a data folder.")
+        read_bundle(portfolio_file, ClientReport)
+    assert str(error.value) == (f"{portfolio_file}: is not a client report written by relhealth. Give a data "
+                                "folder, or the client report file a report run wrote.")
+    assert read_bundle(portfolio_file, PortfolioReport).month == pd.Period("2026-03", "M")
     other = tmp_path / "notes.txt"
     other.write_text("hello", encoding="utf-8")
-    with pytest.raises(InputError, match=r"notes.txt: is not a client slice written by relhealth \(.+\)\. Give"):
-        load_data(other)
+    with pytest.raises(InputError, match=r"notes.txt: is not a client report written by relhealth \(.+\)\. Give"):
+        read_bundle(other, ClientReport)
 
 
 def test_a_client_is_found_by_any_spelling_and_a_wrong_name_is_a_clear_error(data):
@@ -156,7 +171,7 @@ def test_the_portfolio_puts_the_worst_quadrant_first_then_the_lowest_balance(dat
     assert table[["client", "quadrant", "eba_balance"]].values.tolist() == [
         ["Acme", "fix our service", 1.0], ["Beta", "fix our service", 3.0]]
     # Beta's B-1 (900 USD, due 2026-03-10) is 21 days overdue at 2026-03-31; no hours chasing
-    assert table.loc[1, "attention"] == "EBA low at 3.00 (watch); an invoice 21 days overdue"
+    assert attention_reasons(table.loc[1], settings) == ["EBA low at 3.00 (watch)", "an invoice 21 days overdue"]
     bands = portfolio_report(data, settings, "2026-03").bands
     assert bands[bands["month"] == pd.Period("2026-03", "M")]["band"].tolist() == ["watch", "watch"]
     # Beta's first record is in March 2026: no band before it
@@ -165,7 +180,7 @@ def test_the_portfolio_puts_the_worst_quadrant_first_then_the_lowest_balance(dat
 
 
 def test_the_portfolio_figures_name_only_the_clients_that_need_most_attention(data, settings, monkeypatch):
-    from relhealth import pages
+    from relhealth.render import portfolio_page as pages
 
     report = portfolio_report(data, settings, "2026-03")
     assert "need most attention" not in str(pages.band_heatmap(report))     # 2 clients: all shown

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from relhealth.sample import DEFAULT_SEED, write_sample
+from tools.sample import DEFAULT_SEED, write_sample
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 FILES = ("clients.csv", "time_entries.csv", "crm_activities.csv", "invoices.csv")

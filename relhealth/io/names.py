@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import numpy as np
 import pandas as pd
 
 _QUOTES = re.compile("[\"'«»“”„‘’‚‹›`]")
@@ -49,19 +48,14 @@ class ClientDirectory:
         self.listed.append(display)
         return clashes
 
-    def resolve(self, names: pd.Series) -> pd.Series:
-        """Map a Series of names as written (missing for none) to display names, a categorical Series.
-        Each distinct spelling is matched once, in the order of first appearance."""
+    def resolve(self, names: pd.Series) -> tuple[pd.Series, list[str]]:
+        """Map a Series of names as written (missing for none) to display names, and list the display names
+        found, in the order of first appearance. Each distinct spelling is matched once."""
         codes, spellings = pd.factorize(names)
         display = []
         for name in spellings:
             key = client_key(name)
             display.append(self._by_key.setdefault(key, display_name(name)) if key else None)
-        display_codes, shown = pd.factorize(pd.Series(display, dtype="str"))
-        resolved = np.append(display_codes, -1)[codes]
-        return pd.Series(pd.Categorical.from_codes(resolved, categories=pd.Index(shown, dtype="str")),
-                         index=names.index)
-
-    @property
-    def names(self) -> list[str]:
-        return list(dict.fromkeys(self._by_key.values()))
+        shown = pd.array([*display, None], dtype="str")      # code -1 (no name) takes the last: missing
+        found = list(dict.fromkeys(name for name in display if name is not None))
+        return pd.Series(shown.take(codes), index=names.index), found

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 MAX_ROWS_SHOWN = 10
 
 
@@ -55,11 +53,3 @@ class DataQuality:
 
     def for_client(self, client: str) -> list[QualityNote]:
         return [note for note in self.notes if note.client == client]
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per note: file, rows (as text), column, code, client, message."""
-        return pd.DataFrame(
-            [{"file": n.file, "rows": ", ".join(map(str, n.rows)), "column": n.column, "code": n.code,
-              "client": n.client, "message": n.message} for n in self.notes],
-            columns=["file", "rows", "column", "code", "client", "message"],
-        )

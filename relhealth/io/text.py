@@ -201,8 +201,7 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
     frame = frame.drop(columns=frame.columns[unnamed])
     columns = [c for i, c in enumerate(columns) if i not in set(unnamed)]
     frame.columns = columns
-    frame = pd.DataFrame({name: per_value(frame[name], _strip, categorical=True) for name in columns},
-                         index=frame.index)
+    frame = pd.DataFrame({name: _stripped(frame[name]) for name in columns}, index=frame.index)
     frame[ROW] = frame.index + leading_blank + 2
     blank = pd.Series(True, index=frame.index)
     for name in columns:
@@ -294,6 +293,15 @@ def per_value(column: pd.Series, func: Callable[[pd.Series], pd.Series], categor
 
 def _strip(values: pd.Series) -> pd.Series:
     return values.str.strip()
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """A categorical column with its values' white space trimmed (each distinct value once; as it is when
+    none needs it)."""
+    categories = pd.Series(column.cat.categories, dtype="str")
+    if not (categories.str.len() != categories.str.strip().str.len()).any():
+        return column
+    return per_value(column, _strip, categorical=True)
 
 
 def as_categories(frame: pd.DataFrame) -> pd.DataFrame:

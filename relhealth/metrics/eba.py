@@ -16,23 +16,21 @@ from relhealth.metrics.scale import level_of
 #: Where an event's weight came from.
 FROM_RUBRIC, FROM_ROW, FROM_UNKNOWN = "rubric", "row", "unknown kind"
 
-LEDGER_COLUMNS = ["client", "date", "day", "kind", "weight", "weight_from", "derived", "subject", "source", "row"]
-
-
 def ledger_from_activities(activities: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
     """Each CRM activity as a ledger event with its weight and where the weight came from.
 
     Parameters
     ----------
     activities : the canonical ``crm_activities`` frame, with derived events (``derived`` = True) when
-        there are any (:func:`relhealth.metrics.signals.with_derived`).
+        there are any (:func:`relhealth.metrics.replies.with_derived`).
     weights : the rubric, kind -> weight.
 
     Returns
     -------
-    DataFrame with ``LEDGER_COLUMNS``, ordered by client and date. ``weight_from`` is ``rubric``, ``row``
-    (the row's own ``weight`` overrides the rubric) or ``unknown kind`` (weight 0); ``derived`` tells a
-    derived event from a logged one.
+    DataFrame of ``client, date, day, kind, weight, weight_from, derived, subject, reply_hours, source, row``,
+    ordered by client and date. ``weight_from`` is ``rubric``, ``row`` (the row's own ``weight`` overrides
+    the rubric) or ``unknown kind`` (weight 0); ``derived`` tells a derived event from a logged one;
+    ``reply_hours`` is, for a derived slow reply, the hours until our answer (missing when none came).
     """
     codes, kinds = pd.factorize(activities["kind"])
     per_kind = np.array([weights.get(kind, np.nan) for kind in kinds] + [np.nan], dtype="float64")
@@ -50,6 +48,7 @@ def ledger_from_activities(activities: pd.DataFrame, weights: dict[str, float]) 
         "weight_from": pd.Series(weight_from, index=activities.index, dtype="str"),
         "derived": activities["derived"].astype("bool") if "derived" in activities else False,
         "subject": activities["subject"],
+        "reply_hours": activities["reply_hours"] if "reply_hours" in activities else np.nan,
         "source": activities["source"],
         "row": activities["row"],
     })

@@ -2,11 +2,7 @@
 from __future__ import annotations
 
 from relhealth.io import Dataset
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``plural(1, "row")`` is ``1 row``; ``plural(4512, "row")`` is ``4,512 rows``."""
-    return f"{count:,} {word if count == 1 else many or word + 's'}"
+from relhealth.render.format import plural
 
 
 #: Rows read but not counted, by the code of their data-quality note: how to say how many.

@@ -4,7 +4,7 @@ Ten clients of a small agency, September 2025 to October 2026, each living one s
 make visible (see ``data/sample/README.md``). The generator uses only the standard library and writes the four
 canonical CSVs of DESIGN section 2. The same seed gives byte-identical files.
 
-Run it with ``python -m relhealth.sample OUT_DIR [--seed N]`` (``make sample`` regenerates ``data/sample``).
+Run it with ``python -m tools.sample OUT_DIR [--seed N]`` (``make sample`` regenerates ``data/sample``).
 """
 
 from __future__ import annotations
@@ -955,8 +955,8 @@ def write_sample(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m relhealth.sample OUT_DIR [--seed N]``."""
-    parser = argparse.ArgumentParser(prog="python -m relhealth.sample",
+    """Command line: ``python -m tools.sample OUT_DIR [--seed N]``."""
+    parser = argparse.ArgumentParser(prog="python -m tools.sample",
                                      description="Write the seeded sample agency's canonical CSV files.")
     parser.add_argument("out_dir", help="folder to write clients.csv, time_entries.csv, crm_activities.csv, "
                                         "invoices.csv into")

@@ -1,0 +1,131 @@
+"""Reading a data folder into a :class:`~relhealth.io.dataset.Dataset`: every CSV export in it, one after
+another, combined per canonical table, client spellings resolved to one name."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, MAIN_TABLES, ROW, SOURCE, TABLES, TIME_ENTRIES, TableSpec
+from relhealth.errors import InputError, Problem
+from relhealth.io.checks import (check_invoices, drop_overlaps, note_duplicates, note_invoice_only_clients,
+                                 note_time_entries, note_unknown_kinds)
+from relhealth.io.dataset import Dataset
+from relhealth.io.formats import FORMATS, mapped_formats
+from relhealth.io.names import ClientDirectory
+from relhealth.io.quality import DataQuality
+from relhealth.io.read_file import FileRead, read_file
+from relhealth.io.values import PARSERS, FileContext
+
+
+def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_order: str | None = None,
+                 mappings: dict | None = None) -> Dataset:
+    """Read every CSV export of ``folder`` into a :class:`Dataset`.
+
+    Each ``.csv`` is recognised by its header, whatever its name (:mod:`relhealth.io.formats`); several
+    exports of one table are combined, and an entry found in two of them is counted once and noted.
+
+    Parameters
+    ----------
+    folder : the data folder.
+    known_kinds : the kinds of the rubric; a CRM activity of another kind gets a data-quality note.
+        None skips that check.
+    date_order : ``"dmy"`` or ``"mdy"``: how to read ``03/04/2026`` in a file whose dates do not tell.
+    mappings : the ``[mapping]`` settings: CRM and billing exports read through a mapping of columns and
+        values.
+
+    Raises
+    ------
+    InputError : with every problem found in every file, when the data cannot be used.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(Problem(str(folder), "no such data folder. Give the folder that holds the CSV exports."))
+    reads = _read_files(folder, date_order, [*FORMATS, *mapped_formats(mappings or {})])
+    if not any(read.spec in MAIN_TABLES for read in reads):
+        raise InputError(Problem(str(folder), (
+            "no data to read: the folder needs at least one export of time entries, CRM activities or "
+            "invoices (see docs/data-format.md).")))
+    quality = DataQuality([note for read in reads for note in read.quality])
+    by_table = {spec.name: [read for read in reads if read.spec == spec] for spec in TABLES}
+    frames = {spec.name: _combined([r.frame for r in by_table[spec.name]]) if by_table[spec.name]
+              else _empty_frame(spec) for spec in TABLES}
+    directory = ClientDirectory()
+    clients_file = next((r.info.path for r in by_table[CLIENTS.name]), None)
+    clients = _register_clients(frames[CLIENTS.name], directory, clients_file)
+    seen: dict[str, list[str]] = {}
+    for spec in MAIN_TABLES:
+        frames[spec.name]["client"], seen[spec.name] = directory.resolve(frames[spec.name]["client"])
+        note_duplicates([r.duplicates for r in by_table[spec.name]], directory, quality)
+        if len(by_table[spec.name]) > 1:
+            frames[spec.name] = drop_overlaps(frames[spec.name], spec, quality)
+    frames[INVOICES.name] = check_invoices(frames[INVOICES.name], quality)
+    note_time_entries(frames[TIME_ENTRIES.name], quality)
+    if known_kinds is not None:
+        note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
+    elsewhere = {*clients["client"], *seen[TIME_ENTRIES.name], *seen[CRM_ACTIVITIES.name]}
+    note_invoice_only_clients(frames[INVOICES.name], elsewhere, quality)
+    return Dataset(folder=folder, clients=_all_clients(clients, seen), time_entries=frames[TIME_ENTRIES.name],
+                   crm_activities=frames[CRM_ACTIVITIES.name], invoices=frames[INVOICES.name], quality=quality,
+                   files=[read.info for read in reads])
+
+
+def _read_files(folder: Path, date_order: str | None, formats) -> list[FileRead]:
+    """Every ``.csv`` of the folder read, in the order of their names; every problem of every file at once."""
+    reads, problems = [], []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"):
+        try:
+            reads.append(read_file(path, formats, date_order))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return reads
+
+
+def _combined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames of one table's files, one after another (one file's frame as it is: no copy)."""
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _empty_frame(spec: TableSpec) -> pd.DataFrame:
+    context = FileContext()
+    empty = pd.Series([], dtype="str")
+    frame = pd.DataFrame({name: PARSERS[kind].parse(empty, context) for name, kind in spec.columns.items()})
+    frame[SOURCE] = empty
+    frame[ROW] = pd.Series([], dtype="int64")
+    return frame
+
+
+def _register_clients(clients: pd.DataFrame, directory: ClientDirectory, path: Path | None) -> pd.DataFrame:
+    """The clients of ``clients.csv`` registered with their aliases, under their display names."""
+    problems = []
+    display = []
+    for record in clients.itertuples(index=False):
+        aliases = [a for a in str(record.aliases).split(";") if a.strip()] if pd.notna(record.aliases) else []
+        before = set(directory.listed)
+        clashes = directory.add_listed(record.client, aliases)
+        name = directory.listed[-1]
+        if name in before:
+            problems.append(Problem(str(path), f"client '{record.client}' is listed twice. Keep one row per "
+                                    "client; put other spellings in aliases.", row=record.row, column="client"))
+        elif clashes:
+            problems.append(Problem(str(path), (
+                f"the spellings {', '.join(clashes)} belong to two clients. Each spelling may name one "
+                "client only."), row=record.row, column="aliases"))
+        display.append(name)
+    if problems:
+        raise InputError(problems)
+    return clients.assign(client=pd.Series(display, index=clients.index, dtype="str"))
+
+
+def _all_clients(listed: pd.DataFrame, seen: dict[str, list[str]]) -> pd.DataFrame:
+    """Every client: those of clients.csv first, in their order, then the others in the order seen (``seen``:
+    the clients of each record table, in order)."""
+    listed = listed[list(CLIENTS.columns)].assign(listed=True)
+    known = set(listed["client"])
+    others = [name for name in dict.fromkeys(n for spec in MAIN_TABLES for n in seen[spec.name]) if name not in known]
+    extra = listed.iloc[:0].reindex(range(len(others)))
+    extra["client"] = pd.Series(others, dtype="str")
+    extra["listed"] = False
+    return pd.concat([listed, extra], ignore_index=True)

@@ -1,0 +1,271 @@
+"""``relhealth report``: score the month once, hand each client's notebook that client's report alone, run
+the notebooks through papermill in a pool of processes with a time limit each (pebble), and write each
+page atomically, then the index page (DESIGN section 7).
+
+A client whose report fails (an error in a cell, a kernel that dies, a run past its time limit) does not
+stop the others: it is named in the result and on the index page, and its log is kept in
+``OUT/YYYY-MM/logs/``.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+from concurrent.futures import TimeoutError as TaskTimeout
+from concurrent.futures import as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from pebble import ProcessExpired, ProcessPool
+
+from relhealth.errors import UsageError
+from relhealth.io import Dataset
+from relhealth.render.atomic import TEMP_SUFFIX, write_text_atomic
+from relhealth.render.bundles import write_bundle
+from relhealth.render.run_notebook import Job, Outcome, first_line, render_page
+from relhealth.render.slugs import assign_slugs
+from relhealth.resources import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
+from relhealth.review import find_client, portfolio_of, report_of, score
+from relhealth.review.clients import ACTIVE_MONTHS, HISTORY_MONTHS
+from relhealth.settings import Settings
+
+#: Seconds one report may take, kernel start to page written, before it is stopped.
+DEFAULT_TIMEOUT = 300
+INDEX = "index.html"
+LOGS = "logs"
+NOTEBOOKS = "notebooks"
+INDEX_JOB = "the index page"
+#: The parameters each notebook must have: papermill only logs a misspelt one and runs with the default.
+CLIENT_PARAMETERS = ["client", "month", "data", "config"]
+PORTFOLIO_PARAMETERS = ["data", "month", "config", "pages", "failures"]
+
+
+@dataclass
+class RunResult:
+    """What a report run did: the month folder, the index page, each client's outcome."""
+
+    folder: Path
+    index: Path | None
+    pages: dict[str, Path] = field(default_factory=dict)
+    failures: dict[str, Outcome] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and self.index is not None
+
+
+# ----- the pool
+
+def _worker_started(runtime: str) -> None:
+    """In each pool process: kernels' connection files go to the pool's own folder."""
+    os.environ["JUPYTER_RUNTIME_DIR"] = runtime
+
+
+def _ready() -> None:
+    """A task that does nothing: scheduled when the pool is made, so its processes start at once."""
+
+
+class ReportPool:
+    """At most ``size`` processes (default: the number of cores), each running one notebook at a time, on
+    pebble's pool: a job past its time limit has its process stopped, a process that dies fails its job,
+    and either is replaced by a fresh process.
+
+    Make it before reading the data: the processes start (from a fork server that has imported papermill
+    and nbconvert, and never holds any data) while the data are read. Kernels' connection files live in a
+    folder of the pool's own, removed when it closes.
+    """
+
+    def __init__(self, size: int | None = None):
+        self.size = max(1, size or os.cpu_count() or 1)
+        self.runtime = tempfile.mkdtemp(prefix="relhealth-kernels-")     # 0700: this user's only
+        context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        if hasattr(context, "set_forkserver_preload"):
+            context.set_forkserver_preload(["relhealth.render.run_notebook"])
+        self.pool = ProcessPool(max_workers=self.size, initializer=_worker_started, initargs=(self.runtime,),
+                                context=context)
+        self.pool.schedule(_ready)
+
+    def __enter__(self) -> ReportPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def run(self, jobs: list[Job], on_done=None) -> dict[str, Outcome]:
+        """Run every job; ``on_done(outcome)`` is called as each finishes. Returns the outcomes by page."""
+        futures = {self.pool.schedule(render_page, args=(job,), timeout=job.timeout): job for job in jobs}
+        outcomes = {}
+        for future in as_completed(futures):
+            job = futures[future]
+            outcomes[job.page] = _outcome(job, future)
+            if on_done:
+                on_done(outcomes[job.page])
+        return outcomes
+
+    def close(self) -> None:
+        """Stop the processes (one still busy is stopped, and its kernel ends with it) and remove the pool's
+        folder."""
+        self.pool.stop()
+        self.pool.join()
+        shutil.rmtree(self.runtime, ignore_errors=True)
+
+
+def _outcome(job: Job, future) -> Outcome:
+    """The outcome of a job's future: its own, or what stopped its process."""
+    try:
+        return future.result()
+    except TaskTimeout:
+        return Outcome(job.name, False, job.timeout, f"stopped after the time limit of {job.timeout:g} s", job.log)
+    except ProcessExpired as exc:
+        return Outcome(job.name, False, 0.0, f"the report process stopped unexpectedly (exit code {exc.exitcode})",
+                       job.log)
+    except Exception as exc:
+        return Outcome(job.name, False, 0.0, f"{type(exc).__name__}: {first_line(exc)}", job.log)
+
+
+# ----- the run
+
+@dataclass(frozen=True)
+class _Run:
+    """Where a run's files go: the month folder, its work folder (bundles, executed notebooks, logs;
+    removed at the end) and each client's file name."""
+
+    month: pd.Period
+    folder: Path
+    work: Path
+    slugs: dict[str, str]
+    config: str | None
+    timeout: float
+
+    def job(self, name: str, stem: str, notebook: Path, title: str, **parameters) -> Job:
+        return Job(name=name, notebook=str(Path(notebook).resolve()),
+                   parameters={"month": str(self.month), "config": self.config, **parameters},
+                   executed=str(self.work / f"{stem}.ipynb"), page=str(self.folder / f"{stem}.html"),
+                   log=str(self.work / f"{stem}.log"), title=title, timeout=self.timeout)
+
+
+def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, out: str | Path,
+                pool: ReportPool, clients: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+                progress: bool = True, config: str | Path | None = None, keep_notebooks: bool = False) -> RunResult:
+    """Render the month's pages into ``out/YYYY-MM/``: one page per client (``clients``: the names to
+    render, any spelling; default: every client of the month review) and ``index.html``, in ``pool``.
+
+    The month is scored once; each client's notebook receives that client's report alone. ``config`` (the
+    user's settings file) is named to the notebooks for the record. ``keep_notebooks`` keeps every executed
+    notebook in ``out/YYYY-MM/notebooks/`` (failed ones are always kept in ``logs/``). Returns what was
+    written and what failed.
+    """
+    month = pd.Period(month, "M")
+    scored = score(dataset, settings, month, HISTORY_MONTHS)
+    chosen = _chosen(dataset, scored.clients, clients, month)
+    _check_parameters(CLIENT_NOTEBOOK, CLIENT_PARAMETERS)
+    _check_parameters(PORTFOLIO_NOTEBOOK, PORTFOLIO_PARAMETERS)
+    folder = (Path(out) / str(month)).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    run = _Run(month=month, folder=folder, work=Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder)),
+               slugs=assign_slugs(dataset.client_names, taken=(INDEX.removesuffix(".html"), LOGS, NOTEBOOKS)),
+               config=str(Path(config).resolve()) if config else None, timeout=timeout)
+    result = RunResult(folder=folder, index=None)
+    try:
+        write_bundle(portfolio_of(scored), run.work / "portfolio.bundle")
+        client_jobs = []
+        for client in chosen:
+            slug = run.slugs[client]
+            write_bundle(report_of(scored, client), run.work / f"{slug}.bundle")
+            client_jobs.append(run.job(client, slug, CLIENT_NOTEBOOK, f"{client}: relationship health, {month}",
+                                       client=client, data=str(run.work / f"{slug}.bundle")))
+        _run_all(run, pool, scored.clients, chosen, client_jobs, result, progress)
+        if keep_notebooks:
+            _keep_notebooks(run, [*client_jobs, run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, "")])
+    finally:
+        shutil.rmtree(run.work, ignore_errors=True)
+        for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
+            temporary.unlink(missing_ok=True)
+    return result
+
+
+def _chosen(dataset: Dataset, in_review: list[str], clients: list[str] | None, month: pd.Period) -> list[str]:
+    """The clients whose pages to render: those named (any spelling), else every client of the review."""
+    if not clients:
+        return list(in_review)
+    chosen = list(dict.fromkeys(find_client(dataset, name) for name in clients))
+    missing = [name for name in chosen if name not in in_review]
+    if missing:
+        raise UsageError(f"{', '.join(missing)} has no record in the {ACTIVE_MONTHS} months up to {month} and is not "
+                         "in clients.csv, so it has no report for that month.")
+    return chosen
+
+
+def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str], client_jobs: list[Job],
+             result: RunResult, progress: bool) -> None:
+    """Render the client pages and the index beside them (as if every page succeeds); the index again, at
+    the end, only when a page failed, so that it names the failure and links no missing page."""
+    def index_job(failures: dict[str, Outcome]) -> Job:
+        pages = {c: f"{run.slugs[c]}.html" for c in in_review if c not in failures
+                 and (c in chosen or (run.folder / f"{run.slugs[c]}.html").exists())}
+        return run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, f"Client portfolio, {run.month}",
+                       data=str(run.work / "portfolio.bundle"), pages=pages,
+                       failures={name: outcome.error for name, outcome in failures.items()})
+    bar = _progress(len(client_jobs) + 1, progress)
+    first = index_job({})
+    outcomes = pool.run([first, *client_jobs], on_done=lambda _: bar.update(1))
+    for job in client_jobs:
+        outcome = outcomes[job.page]
+        if outcome.ok:
+            result.pages[job.name] = Path(job.page)
+        else:
+            result.failures[job.name] = _keep_log(job, outcome, run.folder / LOGS)
+            Path(job.page).unlink(missing_ok=True)
+    outcome = outcomes[first.page]
+    if result.failures and outcome.ok:
+        bar.total += 1
+        outcome = pool.run([index_job(result.failures)], on_done=lambda _: bar.update(1))[first.page]
+        if not outcome.ok:      # never leave the first index, which links the failed pages
+            Path(first.page).unlink(missing_ok=True)
+    bar.close()
+    if outcome.ok:
+        result.index = Path(first.page)
+    else:
+        result.failures[INDEX_JOB] = _keep_log(first, outcome, run.folder / LOGS)
+
+
+def _check_parameters(notebook: str | Path, names: list[str]) -> None:
+    """Every parameter we pass must exist in the notebook: papermill only logs a misspelt one and runs
+    with the default, which could be another client."""
+    import papermill
+
+    known = set(papermill.inspect_notebook(str(notebook)))
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise UsageError(f"{notebook}: the parameters cell has no {', '.join(unknown)}. Restore the notebook "
+                         "from git or add them to its cell tagged 'parameters'.")
+
+
+def _keep_log(job: Job, outcome: Outcome, logs: Path) -> Outcome:
+    """Move a failed job's log and executed notebook to ``logs/`` and point the outcome at them."""
+    logs.mkdir(exist_ok=True)
+    stem = Path(job.page).stem
+    log = logs / f"{stem}.log"
+    text = Path(job.log).read_text(encoding="utf-8", errors="replace") if Path(job.log).exists() else ""
+    write_text_atomic(log, f"{job.name}: {outcome.error}\n\n{text}")
+    if Path(job.executed).exists():
+        shutil.move(job.executed, logs / f"{stem}.ipynb")
+    outcome.log = str(log)
+    return outcome
+
+
+def _keep_notebooks(run: _Run, jobs: list[Job]) -> None:
+    kept = run.folder / NOTEBOOKS
+    kept.mkdir(exist_ok=True)
+    for job in jobs:
+        if Path(job.executed).exists():
+            shutil.move(job.executed, kept / f"{Path(job.page).stem}.ipynb")
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="reports", unit="page", disable=not enabled, leave=False, file=sys.stderr)

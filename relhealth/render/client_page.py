@@ -1,0 +1,187 @@
+"""The sections of a client's page, each a :class:`~relhealth.render.html.Fragment` that the client notebook
+shows, and :func:`open_report`, what its first cell calls."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from relhealth.errors import UsageError
+from relhealth.io import read_dataset
+from relhealth.render import plotting
+from relhealth.render.bundles import read_bundle
+from relhealth.render.format import hours_text, money, month_name, plural, points, ratio_text, weight_text, when
+from relhealth.render.format import day as day_text
+from relhealth.render.html import Fragment, figure, section, table
+from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
+from relhealth.render.words import attention_reasons, event_subject, evidence_words, signal_lines
+from relhealth.resources import SAMPLE_DIR
+from relhealth.review import ClientReport, client_report, default_month, find_client
+from relhealth.settings import load_settings
+
+
+def open_report(client: str | None, month: str | None = None, data: str | None = None,
+                config: str | None = None) -> ClientReport:
+    """The report of ``client`` for ``month`` (default: the month of the newest record) from ``data`` (a data
+    folder, or a client's report written by ``relhealth report``; default: the bundled sample), scored with
+    ``config`` (default: the shipped settings).
+
+    Raises a clear error, never another client's report, when the client is not in the data.
+    """
+    if data and Path(data).is_file():
+        report = read_bundle(data, ClientReport)
+        if client is not None and report.client != client:
+            raise UsageError(f"{data} is the report of {report.client}, not of {client}.")
+        return report
+    settings = load_settings(config or None)
+    dataset = read_dataset(data or SAMPLE_DIR, **settings.read_options)
+    name = find_client(dataset, client)
+    return client_report(dataset, settings, name, month or default_month(dataset))
+
+
+def title(report: ClientReport) -> Fragment:
+    return section("client/title.html.j2", client=report.client, month=month_name(report.month),
+                   manager=report.info.get("account_manager"))
+
+
+def headline(report: ClientReport) -> Fragment:
+    """The four numbers a director reads first: EBA, effort ratio, overdue money, quadrant."""
+    h = report.headline
+    band = h["eba_band"]
+    flag = h["effort_flag"] if isinstance(h["effort_flag"], str) else None
+    cards = [
+        {"title": "Emotional bank account", "value": points(h["eba_balance"]),
+         "tone": {"overdrawn": "bad", "watch": "warn"}.get(band, "good"),
+         "detail": Markup("band <b>{}</b>; {} since last month").format(band, points(h["eba_change"], signed=True))},
+        {"title": "Overdue-payment effort ratio", "value": ratio_text(h["effort_ratio"]),
+         "tone": {"red": "bad", "amber": "warn"}.get(flag, "good"),
+         "detail": Markup("{} h chasing payment / {} h of work; flag <b>{}</b>; 3 months: {}").format(
+             hours_text(h["collection_hours"]), hours_text(h["work_hours"]), flag or "none",
+             ratio_text(h["effort_ratio_3m"]))},
+        _overdue_card(report),
+        {"title": "Quadrant", "value": h["quadrant"],
+         "tone": {"consider parting": "bad", "renegotiate terms": "warn", "fix our service": "warn"}.get(
+             h["quadrant"], "good"),
+         "detail": "; ".join(attention_reasons(h, report.settings, report.checklist))
+                   or "nothing stands out this month"},
+    ]
+    return section("cards.html.j2", cards=cards)
+
+
+def _overdue_card(report: ClientReport) -> dict:
+    if report.overdue.empty:
+        return {"title": "Overdue invoices", "value": "none", "detail": "nothing overdue at the month's end",
+                "tone": "good"}
+    rows = list(report.overdue.itertuples())
+    days = int(report.overdue["max_days_overdue"].max())
+    return {"title": "Overdue invoices", "value": "; ".join(money(r.overdue, r.currency) for r in rows),
+            "detail": "oldest overdue: " + ", ".join(f"{r.currency} {plural(int(r.max_days_overdue), 'day')}"
+                                                     for r in rows),
+            "tone": "bad" if days >= 60 else "warn"}
+
+
+def eba_history(report: ClientReport) -> Fragment:
+    ax = plotting.plot_eba_history(report.eba_history, report.settings["eba"]["bands"])
+    rows = report.eba_history.assign(month=report.eba_history["month"].astype(str))
+    return figure(ax, f"EBA balance of {report.client} over 12 months") + table(
+        rows[["month", "balance", "change", "deposits", "withdrawals", "band"]],
+        {"balance": points, "change": lambda v: points(v, True), "deposits": points, "withdrawals": points})
+
+
+def what_moved(report: ClientReport, top: int = 8) -> Fragment:
+    history = report.eba_history
+    opening = float(history["balance"].iloc[-1] - history["change"].iloc[-1])
+    moved = report.contributions
+    if moved.empty:
+        return section("paragraph.html.j2", text="Nothing moved the balance this month.", css="empty")
+    ax = plotting.plot_contributions(moved, opening, str(report.month), top=top)
+    shown = _subjects(moved, report)[["date", "kind", "weight", "contribution", "subject", "source", "row"]]
+    shown["source"] = shown["source"].map(lambda s: Path(s).name)
+    return figure(ax, f"What moved the EBA balance of {report.client} in {report.month}") + table(
+        shown, {"date": when, "weight": weight_text, "contribution": lambda v: points(v, True)})
+
+
+def _subjects(events, report: ClientReport):
+    """Ledger events with their subjects as a page shows them (:func:`~relhealth.render.words.event_subject`)."""
+    sla = report.settings["signals"]["reply_sla_hours"]
+    return events.assign(subject=[event_subject(event, sla) for event in events.itertuples()])
+
+
+def month_ledger(report: ClientReport) -> Fragment:
+    ledger = _subjects(report.ledger, report)
+    ledger = ledger.assign(kind=ledger["kind"].where(~ledger["derived"], ledger["kind"] + " (derived)"))
+    return table(ledger[["date", "kind", "weight", "weight_from", "subject", "row"]],
+                 {"date": when, "weight": weight_text}, empty=f"No CRM activity logged in {report.month}.")
+
+
+def effort(report: ClientReport) -> Fragment:
+    rows = report.effort_history.assign(month=report.effort_history["month"].astype(str))
+    return (figure(plotting.plot_hours(report.hours), f"Hours by category for {report.client}")
+            + figure(plotting.plot_effort_ratio(report.effort_history, report.settings["effort"]["flags"]),
+                     f"Effort ratio of {report.client}")
+            + table(rows[["month", "work_hours", "collection_hours", "effort_ratio", "effort_ratio_3m", "effort_flag"]],
+                    {"work_hours": hours_text, "collection_hours": hours_text, "effort_ratio": ratio_text,
+                     "effort_ratio_3m": ratio_text}))
+
+
+def invoices(report: ClientReport) -> Fragment:
+    if report.open_invoices.empty:
+        return section("paragraph.html.j2", text=f"No invoice open at the end of {report.month}.", css="empty")
+    return figure(plotting.plot_aging(report.aging), f"Open invoices of {report.client} by age") + table(
+        report.open_invoices.drop(columns="source"),
+        {"issued": day_text, "due": day_text, "amount": money, "outstanding": money})
+
+
+def checklist(report: ClientReport) -> Fragment:
+    """The "when to part" checklist: each signal, fired or not, the figures it tested, the answer from
+    practice; under it, the rows behind each signal that fired."""
+    lines = signal_lines(report.checklist)
+    count = sum(line["fired"] for line in lines)
+    evidence = []
+    for code, rows in report.evidence.items():
+        shown = evidence_words(rows).assign(source=rows["source"].map(lambda s: Path(s).name))
+        evidence.append({"code": code, "count": plural(len(shown), "row"),
+                         "table": table(shown, {"date": when, "hours": hours_text}, empty="No rows.")})
+    return section("client/checklist.html.j2", lines=lines, evidence=evidence,
+                   summary=f"{plural(count, 'signal')} of {len(lines)} fired in {report.month}.")
+
+
+def reply_times(report: ClientReport) -> Fragment:
+    h = report.headline
+    sla = report.settings["signals"]["reply_sla_hours"]
+    slow = int(report.ledger["derived"].sum())
+    facts = (f"In {report.month} we answered the client's messages in a median of "
+             f"{_hours_or_none(h['reply_hours_median'])}, with {plural(int(h['unanswered_in']), 'message')} "
+             f"unanswered at the month's end and {plural(slow, 'slow reply', 'slow replies')} (over {sla:g} h, "
+             f"each a derived event in the ledger). The client answered ours in a median of "
+             f"{_hours_or_none(h['client_reply_hours_median'])}, {ratio_text(h['client_reply_trend'])} times its own "
+             f"baseline; its last contact was {_days_or_none(h['client_silence_days'])}.")
+    return section("paragraph.html.j2", text=facts, css="") + figure(
+        plotting.plot_reply_times(report.signal_history, sla), f"Reply times of both sides, {report.client}")
+
+
+def _hours_or_none(value) -> str:
+    return "– (no answered message)" if pd.isna(value) else f"{value:.1f} h"
+
+
+def _days_or_none(value) -> str:
+    return "never" if pd.isna(value) else f"{plural(int(value), 'day')} before the month's end"
+
+
+def meetings_and_extras(report: ClientReport) -> Fragment:
+    history = report.signal_history
+    meetings = plotting.plot_paired_counts(history, "meetings_held", "meetings_cancelled", ("held", "cancelled"),
+                                           "Meetings")
+    extras = plotting.plot_paired_counts(history, "extras_sold", "extras_gifted", ("sold (named)", "gifted (silent)"),
+                                         "Extras")
+    return section("pair.html.j2", parts=[figure(meetings, f"Meetings held and cancelled, {report.client}"),
+                                          figure(extras, f"Extras sold and gifted, {report.client}")])
+
+
+def scope_requests(report: ClientReport) -> Fragment:
+    yes_no = {True: "yes", False: "no"}
+    return table(report.requests.drop(columns="source"),
+                 {"date": when, "benefits_client": yes_no.get, "benefits_us": yes_no.get, "covers_cost": yes_no.get},
+                 empty=f"No scope request in {report.month}.")
+

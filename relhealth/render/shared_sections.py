@@ -1,0 +1,36 @@
+"""The sections both pages show: the data-quality notes and the footer that says where a page came from."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from relhealth import __version__
+from relhealth.render.html import Fragment, section
+from relhealth.settings import Settings
+
+
+def quality_notes(notes: list, empty: str = "No data-quality notes.") -> Fragment:
+    return section("notes.html.j2", notes=[str(note) for note in notes], empty=empty)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What every page states so that two reports can be compared honestly."""
+
+    folder: str
+    month: str
+    generated_at: str
+    fingerprint: str
+    version: str
+
+    @classmethod
+    def of(cls, folder: str, month, settings: Settings) -> Provenance:
+        return cls(folder=str(folder), month=str(month),
+                   generated_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+                   fingerprint=settings.fingerprint, version=__version__)
+
+
+def footer(report) -> Fragment:
+    """The footer of a page: the data folder, the month, when it was generated, the settings' fingerprint
+    and the version of relhealth. ``report``: a client's report or the portfolio."""
+    return section("footer.html.j2", p=Provenance.of(report.folder, report.month, report.settings))

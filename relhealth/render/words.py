@@ -1,0 +1,99 @@
+"""The words of the pages: each signal's title and the answer from practice, and the sentences that put a
+figure into words (the checklist's tests, why a client needs attention, a derived event's subject)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from relhealth.metrics.checklist import SIGNALS, assess
+from relhealth.metrics.evidence import LAST_INBOUND, UNANSWERED
+from relhealth.metrics.replies import SLOW_REPLY
+from relhealth.render.format import figure_text, plural
+from relhealth.review.portfolio import quadrant_bounds
+from relhealth.settings import Settings
+
+#: What each signal of the checklist means, and the practice that answers it (DESIGN section 4b).
+SIGNAL_TITLES = {
+    "ignored_advice": "The client ignores our advice",
+    "payment_burden": "Getting paid costs too much",
+    "excessive_demands": "The client asks for more than agreed",
+    "no_feedback": "The client has gone quiet",
+    "no_partnership": "No meetings, only cancellations",
+    "friction": "Complaints pile up",
+    "hostility": "The client is rude",
+}
+SIGNAL_ANSWERS = {
+    "ignored_advice": "Show the proposal as a picture, not numbers and text.",
+    "payment_burden": "Find who decides payments, write down what payment requires; if chasing costs more than the "
+                      "work, consider another client.",
+    "excessive_demands": "Explain the stages and what each delivers; every extra is either paid or named as a bonus, "
+                         "never silent.",
+    "no_feedback": "A weekly status report that asks what was missed.",
+    "no_partnership": "Meet in person, show up where the client is.",
+    "friction": "Answer fast and politely, ask the critic for their view, make an ally.",
+    "hostility": "Rudeness is outside business relations; prepare to part.",
+}
+
+
+def test_text(test) -> str:
+    """One test of a signal (a row of :func:`~relhealth.metrics.checklist.assess`): ``rude_3m = 3 (≥ 1)``."""
+    return f"{test.figure} = {figure_text(test.value)} ({'≤' if test.at_most else '≥'} {test.bound:g})"
+
+
+def signal_lines(assessment: pd.DataFrame) -> list[dict]:
+    """Each signal of an assessment in checklist order: ``signal``, ``title``, ``fired``, ``evidence`` (every
+    test, ✔ where it holds), ``reason`` (the tests that hold, for a signal that fired) and ``answer``."""
+    lines = []
+    for code, tests in assessment.groupby("signal", sort=False):
+        fired = bool(tests["fired"].iloc[0])
+        texts = [(test_text(test), test.holds) for test in tests.itertuples()]
+        evidence = "; ".join(("✔ " if holds else "✘ ") + text for text, holds in texts)
+        if len(texts) > 1:
+            evidence = ("all of: " if SIGNALS[code].all_tests else "any of: ") + evidence
+        lines.append({"signal": code, "title": SIGNAL_TITLES[code], "fired": fired, "evidence": evidence,
+                      "reason": " and ".join(text for text, holds in texts if holds) if fired else "",
+                      "answer": SIGNAL_ANSWERS[code]})
+    return lines
+
+
+def attention_reasons(row, settings: Settings, assessment: pd.DataFrame | None = None) -> list[str]:
+    """Why a client of the review (a row: a Series or a dict) needs attention, worst first; empty when
+    nothing stands out. ``assessment``: the row's checklist, when known."""
+    reasons = []
+    if row["eba_band"] == "overdrawn":
+        reasons.append(f"EBA overdrawn at {row['eba_balance']:.2f}")
+    elif row["eba_balance"] < quadrant_bounds(settings)[0]:
+        reasons.append(f"EBA low at {row['eba_balance']:.2f} ({row['eba_band']})")
+    flags = settings["effort"]["flags"]
+    for label, column in (("this month", "effort_ratio"), ("over 3 months", "effort_ratio_3m")):
+        value = row[column]
+        if not pd.isna(value) and value >= min(flags.values()):
+            times = "no work hours" if np.isinf(value) else f"{value:.2f}x the work hours"
+            reasons.append(f"chasing payment took {times} {label}")
+    if row["max_days_overdue"] > 0:
+        reasons.append(f"an invoice {plural(int(row['max_days_overdue']), 'day')} overdue")
+    if row["part_signals"]:
+        lines = signal_lines(assess(row, settings["signals"]) if assessment is None else assessment)
+        reasons.extend(f"{line['signal']}: {line['reason']}" for line in lines if line["fired"])
+    return reasons
+
+
+def event_subject(event, sla_hours: float) -> str:
+    """The subject of a ledger event as a page shows it: a derived slow reply says what it was about and
+    how late the answer came."""
+    subject = "" if event.subject is None or pd.isna(event.subject) else str(event.subject)
+    if event.kind != SLOW_REPLY or not event.derived:
+        return subject
+    how = "no reply" if pd.isna(event.reply_hours) else f"replied after {event.reply_hours:.2f} h"
+    return f"No reply within {sla_hours:g} h: {subject or '(no subject)'} ({how})"
+
+
+def evidence_words(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows behind a signal (:func:`~relhealth.metrics.evidence.evidence`) with ``what`` and ``detail``
+    in words: the client's last inbound contact and our messages it never answered are named."""
+    last = rows["note"] == LAST_INBOUND
+    unanswered = rows["note"] == UNANSWERED
+    detail = rows["detail"].astype("str").where(rows["detail"].notna(), "")
+    return rows.drop(columns="note").assign(
+        what=rows["what"].where(~last, "last inbound contact: " + rows["what"]),
+        detail=detail.where(~unanswered, detail + " (no reply by the month's end)"))

@@ -1,0 +1,93 @@
+"""The portfolio (DESIGN section 1): every client of the month review placed in its quadrant and sorted by
+the attention it needs, and the band history of the portfolio page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from relhealth.io import Dataset, QualityNote
+from relhealth.review.clients import HISTORY_MONTHS
+from relhealth.review.scoring import Scored, score
+from relhealth.settings import Settings
+
+#: The four quadrants, worst first: (name, high trust, high cost).
+QUADRANTS = [
+    ("consider parting", False, True),
+    ("renegotiate terms", True, True),
+    ("fix our service", False, False),
+    ("keep and grow", True, False),
+]
+
+
+def quadrant_bounds(settings: Settings) -> tuple[float, float]:
+    """Where the quadrant lines sit: the lower bound of the band ``[quadrant] high_trust_band`` (the EBA
+    balance of high trust) and the bound of the flag ``[quadrant] high_cost_flag`` (the three-month effort
+    ratio of high cost)."""
+    quadrant = settings["quadrant"]
+    return (settings["eba"]["bands"][quadrant["high_trust_band"]],
+            settings["effort"]["flags"][quadrant["high_cost_flag"]])
+
+
+def quadrant_of(balance: float, ratio_3m: float, settings: Settings) -> str:
+    """The quadrant of a client: trust is high when the EBA balance reaches the trust bound, cost when the
+    three-month effort ratio reaches the cost bound (:func:`quadrant_bounds`). A missing ratio (no hours)
+    is low cost."""
+    trust_bound, cost_bound = quadrant_bounds(settings)
+    high_trust = balance >= trust_bound
+    high_cost = not pd.isna(ratio_3m) and ratio_3m >= cost_bound
+    return next(name for name, trust, cost in QUADRANTS if trust == high_trust and cost == high_cost)
+
+
+def attention_score(row, settings: Settings) -> int:
+    """How much attention a client needs, for the portfolio's order: the checklist signals that fire,
+    plus one for each band below the high-trust band (``[quadrant] high_trust_band``; overdrawn is the
+    lowest), plus one for each effort flag above green (amber 1, red 2)."""
+    bands = sorted(settings["eba"]["bands"].items(), key=lambda item: item[1], reverse=True)
+    order = [name for name, _ in bands] + ["overdrawn"]
+    band_step = max(0, order.index(row["eba_band"]) - order.index(settings["quadrant"]["high_trust_band"]))
+    flags = [name for name, _ in sorted(settings["effort"]["flags"].items(), key=lambda item: item[1])]
+    flag = row["effort_flag"]
+    flag_step = flags.index(flag) + 1 if isinstance(flag, str) and flag in flags else 0
+    return int(row["part_signals"]) + band_step + flag_step
+
+
+def portfolio(review: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The review with each client's ``quadrant`` and ``attention_score``, sorted by the score, highest
+    first, then by EBA balance, lowest first."""
+    table = review.copy()
+    table["quadrant"] = [quadrant_of(b, r, settings) for b, r in zip(table["eba_balance"], table["effort_ratio_3m"])]
+    table["attention_score"] = pd.Series([attention_score(row, settings) for row in table.to_dict("records")],
+                                         index=table.index, dtype="int64")
+    order = table.sort_values(["attention_score", "eba_balance"], ascending=[False, True], kind="stable")
+    return order.reset_index(drop=True)
+
+
+@dataclass
+class PortfolioReport:
+    """Everything the portfolio page shows for one month: :func:`portfolio` of the month review, the band
+    history of its clients (``client, month, balance, band``; missing before a client's first record) and
+    the data-quality notes of the whole folder."""
+
+    month: pd.Period
+    folder: str
+    settings: Settings
+    table: pd.DataFrame
+    bands: pd.DataFrame
+    quality: list[QualityNote]
+
+
+def portfolio_of(scored: Scored) -> PortfolioReport:
+    """The portfolio of a scored dataset (score it with the history months for a full band history)."""
+    table = portfolio(scored.review, scored.settings)
+    bands = scored.eba[["client", "month", "balance", "band"]]
+    before = bands["month"] < bands["client"].map(scored.first_months)
+    bands = bands.assign(balance=bands["balance"].mask(before), band=bands["band"].mask(before))
+    return PortfolioReport(month=scored.month, folder=str(scored.dataset.folder), settings=scored.settings,
+                           table=table, bands=bands.reset_index(drop=True), quality=list(scored.dataset.quality))
+
+
+def portfolio_report(dataset: Dataset, settings: Settings, month: str | pd.Period) -> PortfolioReport:
+    """The portfolio of ``month``: every client of the month review, sorted by the attention it needs, with
+    the band history of the last 12 months."""
+    return portfolio_of(score(dataset, settings, month, HISTORY_MONTHS))

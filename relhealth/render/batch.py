@@ -8,11 +8,13 @@ stop the others: it is named in the result and on the index page, and its log is
 """
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
+import threading
 from concurrent.futures import TimeoutError as TaskTimeout
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
@@ -64,8 +66,13 @@ def _worker_started(runtime: str) -> None:
     os.environ["JUPYTER_RUNTIME_DIR"] = runtime
 
 
-def _ready() -> None:
-    """A task that does nothing: scheduled when the pool is made, so its processes start at once."""
+def missing_parameters(notebook: str, names: list[str]) -> list[str]:
+    """The names a notebook's parameters cell lacks (papermill only logs a misspelt parameter and runs with
+    its default, which could be another client). Run in the pool, which has papermill imported."""
+    import papermill
+
+    known = set(papermill.inspect_notebook(notebook))
+    return [name for name in names if name not in known]
 
 
 class ReportPool:
@@ -73,9 +80,9 @@ class ReportPool:
     pebble's pool: a job past its time limit has its process stopped, a process that dies fails its job,
     and either is replaced by a fresh process.
 
-    Make it before reading the data: the processes start (from a fork server that has imported papermill
-    and nbconvert, and never holds any data) while the data are read. Kernels' connection files live in a
-    folder of the pool's own, removed when it closes.
+    Make it before reading the data: the processes start while the data are read, from a fork server that
+    imports papermill and nbconvert once (this process imports neither) and never holds any data. Kernels'
+    connection files live in a folder of the pool's own, removed when it closes.
     """
 
     def __init__(self, size: int | None = None):
@@ -86,7 +93,25 @@ class ReportPool:
             context.set_forkserver_preload(["relhealth.render.run_notebook"])
         self.pool = ProcessPool(max_workers=self.size, initializer=_worker_started, initargs=(self.runtime,),
                                 context=context)
-        self.pool.schedule(_ready)
+        self.notebooks = ((CLIENT_NOTEBOOK, CLIENT_PARAMETERS), (PORTFOLIO_NOTEBOOK, PORTFOLIO_PARAMETERS))
+        self.checks: list = []
+        # the first tasks start the fork server and the processes, a few seconds; meanwhile this process
+        # goes on (and reads the data)
+        self.starting = threading.Thread(target=self._start, name="relhealth-pool-start", daemon=True)
+        self.starting.start()
+
+    def _start(self) -> None:
+        self.checks = [self.pool.schedule(missing_parameters, args=(str(notebook), names))
+                       for notebook, names in self.notebooks]
+
+    def check_notebooks(self) -> None:
+        """Stop the run, before any page, when a notebook lacks a parameter that the run passes."""
+        self.starting.join()
+        for (notebook, _), check in zip(self.notebooks, self.checks):
+            missing = check.result()
+            if missing:
+                raise UsageError(f"{notebook}: the parameters cell has no {', '.join(missing)}. Restore the "
+                                 "notebook from git or add them to its cell tagged 'parameters'.")
 
     def __enter__(self) -> ReportPool:
         return self
@@ -95,8 +120,11 @@ class ReportPool:
         self.close()
 
     def run(self, jobs: list[Job], on_done=None) -> dict[str, Outcome]:
-        """Run every job; ``on_done(outcome)`` is called as each finishes. Returns the outcomes by page."""
-        futures = {self.pool.schedule(render_page, args=(job,), timeout=job.timeout): job for job in jobs}
+        """Run every job; ``on_done(outcome)`` is called as each finishes. Returns the outcomes by page. A
+        process starts the kernel of its next notebook ahead, but for the last job each process takes."""
+        last = len(jobs) - self.size
+        futures = {self.pool.schedule(render_page, args=(dataclasses.replace(job, ahead=i < last),),
+                                      timeout=job.timeout): job for i, job in enumerate(jobs)}
         outcomes = {}
         for future in as_completed(futures):
             job = futures[future]
@@ -108,6 +136,7 @@ class ReportPool:
     def close(self) -> None:
         """Stop the processes (one still busy is stopped, and its kernel ends with it) and remove the pool's
         folder."""
+        self.starting.join()
         self.pool.stop()
         self.pool.join()
         shutil.rmtree(self.runtime, ignore_errors=True)
@@ -161,8 +190,7 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     month = pd.Period(month, "M")
     scored = score(dataset, settings, month, HISTORY_MONTHS)
     chosen = _chosen(dataset, scored.clients, clients, month)
-    _check_parameters(CLIENT_NOTEBOOK, CLIENT_PARAMETERS)
-    _check_parameters(PORTFOLIO_NOTEBOOK, PORTFOLIO_PARAMETERS)
+    pool.check_notebooks()
     folder = (Path(out) / str(month)).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     run = _Run(month=month, folder=folder, work=Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder)),
@@ -230,18 +258,6 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
         result.index = Path(first.page)
     else:
         result.failures[INDEX_JOB] = _keep_log(first, outcome, run.folder / LOGS)
-
-
-def _check_parameters(notebook: str | Path, names: list[str]) -> None:
-    """Every parameter we pass must exist in the notebook: papermill only logs a misspelt one and runs
-    with the default, which could be another client."""
-    import papermill
-
-    known = set(papermill.inspect_notebook(str(notebook)))
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        raise UsageError(f"{notebook}: the parameters cell has no {', '.join(unknown)}. Restore the notebook "
-                         "from git or add them to its cell tagged 'parameters'.")
 
 
 def _keep_log(job: Job, outcome: Outcome, logs: Path) -> Outcome:

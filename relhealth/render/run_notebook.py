@@ -1,18 +1,28 @@
 """One report page: a notebook run through papermill on a Jupyter kernel of its own, exported without code
-(:mod:`relhealth.render.export`) and written atomically. This runs in a process of the report pool."""
+(:mod:`relhealth.render.export`) and written atomically. This runs in a process of the report pool.
+
+Each notebook has a kernel that runs that notebook only. The kernel of the next notebook is started while
+the current one runs, with the page modules imported (``ipykernel``'s ``exec_lines``), so that on a machine
+with a core to spare a page does not wait for its kernel.
+"""
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from dataclasses import dataclass
 
 import papermill
+from jupyter_client import AsyncKernelManager
+from jupyter_core.utils import run_sync
 
 from relhealth.render.atomic import write_text_atomic
 from relhealth.render.export import export_page
 
 #: Kernel start errors worth one retry (papermill issue 511).
 KERNEL_START_ERRORS = ("Kernel didn't respond", "Address already in use", "Kernel died before replying")
+#: What a kernel imports before it is given a notebook: the modules of both pages. Code only, no data.
+PRELOAD = "import relhealth.render.client_page, relhealth.render.portfolio_page"
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,7 @@ class Job:
     log: str                  # where the run's output goes
     title: str
     timeout: float
+    ahead: bool = True        # start the next notebook's kernel while this one runs
 
 
 @dataclass
@@ -38,28 +49,72 @@ class Outcome:
     log: str = ""
 
 
+class PageKernel(AsyncKernelManager):
+    """The kernel of one notebook. It keeps the clients it makes (nbclient makes one), so that they are
+    closed with the kernel when the notebook is done: nbclient closes neither for a kernel it did not start."""
+
+    def client(self, **kwargs):
+        made = super().client(**kwargs)
+        self.__dict__.setdefault("made", []).append(made)
+        return made
+
+    @classmethod
+    def started(cls) -> PageKernel:
+        km = cls(kernel_name="python3")
+        # started while another notebook runs: its own output must not land in that notebook's log
+        run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return km
+
+    def stop(self) -> None:
+        """Close its clients and stop the kernel now, if it still runs."""
+        for made in self.__dict__.get("made", []):
+            made.stop_channels()
+        try:
+            if run_sync(self.is_alive)():
+                run_sync(self.shutdown_kernel)(now=True)
+        except RuntimeError:        # no kernel, or already cleaned up
+            pass
+
+
+#: This process's kernel for its next notebook.
+_next: PageKernel | None = None
+
+
+def _kernel(ahead: bool) -> PageKernel:
+    """The kernel started ahead (or a new one) for this notebook; the next one is started when ``ahead``."""
+    global _next
+    km, _next = _next or PageKernel.started(), None
+    if ahead:
+        _next = PageKernel.started()
+    return km
+
+
 def render_page(job: Job) -> Outcome:
     """Run ``job``'s notebook and, only when every cell succeeded, write its page. Everything the run prints
-    (the kernel's own messages too) goes to the job's log. Retries once when the kernel fails to start."""
+    goes to the job's log. Retries once when the kernel fails to start."""
     start = time.monotonic()
     with open(job.log, "a", encoding="utf-8") as log:
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
-        for attempt in (1, 2):
-            try:
-                nb = papermill.execute_notebook(
-                    job.notebook, job.executed, parameters=job.parameters, kernel_name="python3",
-                    progress_bar=False, request_save_on_cell_execute=False, execution_timeout=job.timeout,
-                    start_timeout=min(60, job.timeout), shutdown_kernel="immediate")
-                break
-            except papermill.PapermillExecutionError as exc:
-                return Outcome(job.name, False, time.monotonic() - start, f"{exc.ename}: {first_line(exc.evalue)}",
-                               job.log)
-            except Exception as exc:  # kernel start, dead kernel, cell time limit
-                if attempt == 1 and any(text in str(exc) for text in KERNEL_START_ERRORS):
-                    continue
-                return Outcome(job.name, False, time.monotonic() - start,
-                               f"{type(exc).__name__}: {first_line(exc)}", job.log)
+    for attempt in (1, 2):
+        km = _kernel(job.ahead and attempt == 1)
+        try:
+            nb = papermill.execute_notebook(
+                job.notebook, job.executed, parameters=job.parameters, kernel_name="python3", km=km,
+                progress_bar=False, request_save_on_cell_execute=False, execution_timeout=job.timeout,
+                start_timeout=min(60, job.timeout))
+            break
+        except papermill.PapermillExecutionError as exc:
+            return Outcome(job.name, False, time.monotonic() - start, f"{exc.ename}: {first_line(exc.evalue)}",
+                           job.log)
+        except Exception as exc:  # kernel start, dead kernel, cell time limit
+            if attempt == 1 and any(text in str(exc) for text in KERNEL_START_ERRORS):
+                continue
+            return Outcome(job.name, False, time.monotonic() - start, f"{type(exc).__name__}: {first_line(exc)}",
+                           job.log)
+        finally:
+            km.stop()
     write_text_atomic(job.page, export_page(nb, job.title, job.log))
     return Outcome(job.name, True, time.monotonic() - start)
 

@@ -83,8 +83,7 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
                                                          if p.column in order_of else 99)))
     info = FileInfo(spec.name, path, len(frame), table.encoding, table.delimiter, decimal_comma, fmt.name, order)
     frame, duplicates = _without_duplicates(frame, raw, value_columns if spec in MAIN_TABLES else [])
-    text = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype) and c != "client"]
-    frame = frame.astype({c: "str" for c in text})
+    frame = frame.astype({c: "str" for c in frame.columns if c not in spec.columns and c != ROW})
     frame[SOURCE] = file
     frame[ROW] = frame.pop(ROW)   # source, then row: the last two columns of every table
     return FileRead(spec, frame, info, duplicates.assign(**{SOURCE: file}), quality)
@@ -140,7 +139,8 @@ def _parsed(raw: pd.DataFrame, spec: TableSpec, context: FileContext, file: str)
             parsed_values = parser.parse(distinct, context)
             unread.extend(distinct[(distinct != "") & parsed_values.isna()])   # checked once per distinct value
             return parsed_values
-        parsed[column] = per_value(values, parse, categorical=kind in ("client", "text"))
+        # names stay categorical until the folder's spellings are resolved (once per distinct name)
+        parsed[column] = per_value(values, parse, categorical=kind == "client")
         if unread:
             problems += _unread(values, values.isin(unread), kind, parser.expects, raw[ROW], context, file, column)
         if kind in ("date", "datetime"):

@@ -177,7 +177,7 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
     try:
         frame = pd.read_csv(
             io.BytesIO(raw), encoding="utf-8", sep=delimiter, dtype="category", keep_default_na=False,
-            na_filter=False, skip_blank_lines=False, skiprows=leading_blank, engine="c", low_memory=False,
+            na_filter=False, skip_blank_lines=False, skiprows=leading_blank, engine="c",
         )
     except pd.errors.ParserError as exc:
         raise InputError(_parser_problem(file, str(exc), delimiter)) from None

@@ -13,10 +13,10 @@ writes what a person sees. The names below are the analyst's way in::
 """
 __version__ = "0.1.0"
 
-from relhealth.io import read_dataset as _read_folder  # noqa: E402
-from relhealth.resources import SAMPLE_DIR  # noqa: E402
-from relhealth.review import client_report, month_review, portfolio_report  # noqa: E402
-from relhealth.settings import Settings, load_settings  # noqa: E402
+from relhealth.io import read_dataset as _read_folder
+from relhealth.resources import SAMPLE_DIR
+from relhealth.review import client_report, month_review, portfolio_report
+from relhealth.settings import Settings, load_settings
 
 __all__ = ["__version__", "client_report", "load_sample", "load_settings", "month_review", "portfolio_report",
            "read_dataset"]

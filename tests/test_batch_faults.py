@@ -11,11 +11,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import write_folder
-from relhealth.render import batch as report_module
+
 from relhealth.cli import main
+from relhealth.render import batch as report_module
 from relhealth.resources import CLIENT_NOTEBOOK
+
+pytestmark = pytest.mark.slow
 
 MONTH = "2026-03"
 

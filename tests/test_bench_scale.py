@@ -1,14 +1,8 @@
 """The benchmark's synthetic agencies (bench/scale.py): the sample's stories at any size, readable as they come."""
-import importlib.util
-from pathlib import Path
-
 import pandas as pd
 
+from bench import scale
 from relhealth.cli import main
-
-SPEC = importlib.util.spec_from_file_location("scale", Path(__file__).parents[1] / "bench" / "scale.py")
-scale = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(scale)
 
 
 def test_an_agency_at_scale_has_the_asked_rows_and_reads_cleanly(tmp_path, capsys):

@@ -20,6 +20,8 @@ import pytest
 from relhealth.cli import main
 from relhealth.render.slugs import slugify
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 INSTALL = "install them with `apt-get install chromium` and `pip install -e '.[test]'`"

@@ -14,8 +14,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
 from conftest import write_folder
+
 from relhealth.cli import main
 from relhealth.io import read_dataset
 from relhealth.settings import load_settings

@@ -2,8 +2,16 @@
 import pandas as pd
 import pytest
 
-from relhealth.io.values import (FileContext, has_decimal_comma, parse_currency, parse_date, parse_datetime, parse_number,
-                                 point_in_comma_file, split_money)
+from relhealth.io.values import (
+    FileContext,
+    has_decimal_comma,
+    parse_currency,
+    parse_date,
+    parse_datetime,
+    parse_number,
+    point_in_comma_file,
+    split_money,
+)
 
 POINT = FileContext(decimal_comma=False)
 COMMA = FileContext(decimal_comma=True)

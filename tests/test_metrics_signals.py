@@ -1,7 +1,6 @@
 """The early-warning figures and who answered whom (relhealth.metrics.signals and .replies, DESIGN section 4b),
 worked out by hand."""
 import pandas as pd
-import pytest
 
 from relhealth.cli import main
 from relhealth.io import read_dataset

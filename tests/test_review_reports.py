@@ -7,8 +7,16 @@ from relhealth.errors import InputError, UsageError
 from relhealth.io import read_dataset
 from relhealth.render.bundles import read_bundle, write_bundle
 from relhealth.render.words import attention_reasons
-from relhealth.review import (ClientReport, client_report, find_client, month_review, portfolio, portfolio_report,
-                              quadrant_of, score)
+from relhealth.review import (
+    ClientReport,
+    client_report,
+    find_client,
+    month_review,
+    portfolio,
+    portfolio_report,
+    quadrant_of,
+    score,
+)
 from relhealth.review.client import report_of
 from relhealth.settings import load_settings
 

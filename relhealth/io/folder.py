@@ -6,10 +6,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, MAIN_TABLES, ROW, SOURCE, TABLES, TIME_ENTRIES, TableSpec
+from relhealth.columns import (
+    CLIENTS,
+    CRM_ACTIVITIES,
+    INVOICES,
+    MAIN_TABLES,
+    ROW,
+    SOURCE,
+    TABLES,
+    TIME_ENTRIES,
+    TableSpec,
+)
 from relhealth.errors import InputError, Problem
-from relhealth.io.checks import (check_invoices, drop_overlaps, note_duplicates, note_invoice_only_clients,
-                                 note_time_entries, note_unknown_kinds)
+from relhealth.io.checks import (
+    check_invoices,
+    drop_overlaps,
+    note_duplicates,
+    note_invoice_only_clients,
+    note_time_entries,
+    note_unknown_kinds,
+)
 from relhealth.io.dataset import Dataset
 from relhealth.io.formats import FORMATS, mapped_formats
 from relhealth.io.names import ClientDirectory

@@ -11,8 +11,8 @@ activity name becomes a tag, so that the category patterns see both. An entry is
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 

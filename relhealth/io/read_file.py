@@ -18,8 +18,16 @@ from relhealth.io.dataset import FileInfo
 from relhealth.io.formats import Format, recognise
 from relhealth.io.quality import DataQuality
 from relhealth.io.text import RawTable, per_value, read_raw_table
-from relhealth.io.values import (PARSERS, FileContext, first_slash_date, has_decimal_comma, has_slash_dates,
-                                 point_in_comma_file, slash_date_order, split_money)
+from relhealth.io.values import (
+    PARSERS,
+    FileContext,
+    first_slash_date,
+    has_decimal_comma,
+    has_slash_dates,
+    point_in_comma_file,
+    slash_date_order,
+    split_money,
+)
 
 #: Dates before this are typos or empty spreadsheet cells (shown as 1899-12-30); so are dates more than
 #: a year after today.

@@ -5,9 +5,9 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -162,18 +162,13 @@ def _not_as_marked(raw: bytes, encoding: str, label: str, file: str) -> Problem:
 
 
 def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> RawTable:
+    """A file's UTF-8 bytes as a :class:`RawTable`: the header checked, every value a trimmed categorical
+    string, blank lines and repeated headers left out (and listed)."""
     file = str(path)
     head = raw[:_HEAD_BYTES].decode("utf-8", errors="ignore").splitlines()
     leading_blank = next((i for i, line in enumerate(head) if line.strip()), 0)
     delimiter = detect_delimiter(head[leading_blank], known_columns)
-    seen: set[str] = set()
-    for name in (clean_header(f) for f in next(csv.reader([head[leading_blank]], delimiter=delimiter), [])):
-        if name in seen:
-            raise InputError(Problem(file, (
-                f"the header names column '{name}' twice. Rename or remove one of them."),
-                row=leading_blank + 1, column=name))
-        if name:
-            seen.add(name)
+    _check_header(head[leading_blank], delimiter, file, leading_blank + 1)
     try:
         frame = pd.read_csv(
             io.BytesIO(raw), encoding="utf-8", sep=delimiter, dtype="category", keep_default_na=False,
@@ -188,21 +183,8 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
         expected = len(frame.columns)
         message = f"Expected {expected} fields in line {leading_blank + 2}, saw {expected + frame.index.nlevels}"
         raise InputError(_parser_problem(file, message, delimiter))
-
-    columns = [clean_header(str(c)) for c in frame.columns]
-    unnamed = [i for i, c in enumerate(columns) if c == "" or c.startswith("unnamed:")]
-    for i in unnamed:
-        if (frame.iloc[:, i] != "").any():
-            raise InputError(Problem(file, (
-                f"column {i + 1} of the header has no name but holds values. Give it a name "
-                "in the header row."), row=leading_blank + 1))
-    named = max((i + 1 for i in range(len(columns)) if i not in set(unnamed)), default=0)
-    _check_last_row(file, raw, frame, named, delimiter, leading_blank)
-    frame = frame.drop(columns=frame.columns[unnamed])
-    columns = [c for i, c in enumerate(columns) if i not in set(unnamed)]
-    frame.columns = columns
-    frame = pd.DataFrame({name: _stripped(frame[name]) for name in columns}, index=frame.index)
-    frame[ROW] = frame.index + leading_blank + 2
+    frame = _named_columns(frame, file, raw, delimiter, leading_blank)
+    columns = [c for c in frame.columns if c != ROW]
     blank = pd.Series(True, index=frame.index)
     for name in columns:
         blank &= frame[name] == ""
@@ -213,6 +195,36 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
         frame = frame.loc[~blank & ~header].reset_index(drop=True)
     return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows,
                     header_rows=header_rows)
+
+
+def _check_header(line: str, delimiter: str, file: str, row: int) -> None:
+    """Refuse a header that names a column twice."""
+    seen: set[str] = set()
+    for name in (clean_header(f) for f in next(csv.reader([line], delimiter=delimiter), [])):
+        if name in seen:
+            raise InputError(Problem(file, f"the header names column '{name}' twice. Rename or remove one of them.",
+                                     row=row, column=name))
+        if name:
+            seen.add(name)
+
+
+def _named_columns(frame: pd.DataFrame, file: str, raw: bytes, delimiter: str, leading_blank: int) -> pd.DataFrame:
+    """The columns under their cleaned names, values trimmed, unnamed empty columns dropped (one holding
+    values is an error), and the ``row`` of each record; a last row cut short is an error."""
+    columns = [clean_header(str(c)) for c in frame.columns]
+    unnamed = [i for i, c in enumerate(columns) if c == "" or c.startswith("unnamed:")]
+    for i in unnamed:
+        if (frame.iloc[:, i] != "").any():
+            raise InputError(Problem(file, (
+                f"column {i + 1} of the header has no name but holds values. Give it a name "
+                "in the header row."), row=leading_blank + 1))
+    named = max((i + 1 for i in range(len(columns)) if i not in set(unnamed)), default=0)
+    _check_last_row(file, raw, frame, named, delimiter, leading_blank)
+    frame = frame.drop(columns=frame.columns[unnamed])
+    frame.columns = [c for i, c in enumerate(columns) if i not in set(unnamed)]
+    frame = pd.DataFrame({name: _stripped(frame[name]) for name in frame.columns}, index=frame.index)
+    frame[ROW] = frame.index + leading_blank + 2
+    return frame
 
 
 def _header_copies(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

@@ -7,8 +7,8 @@ the parser's ``expects`` text make the error message.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
@@ -17,7 +17,7 @@ from relhealth.columns import CATEGORIES
 
 @dataclass(frozen=True)
 class Parser:
-    parse: Callable[[pd.Series, "FileContext"], pd.Series]
+    parse: Callable[[pd.Series, FileContext], pd.Series]
     expects: str
 
 

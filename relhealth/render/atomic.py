@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

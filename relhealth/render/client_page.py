@@ -11,8 +11,8 @@ from relhealth.errors import UsageError
 from relhealth.io import read_dataset
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
-from relhealth.render.format import hours_text, money, month_name, plural, points, ratio_text, weight_text, when
 from relhealth.render.format import day as day_text
+from relhealth.render.format import hours_text, money, month_name, plural, points, ratio_text, weight_text, when
 from relhealth.render.html import Fragment, figure, section, table
 from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
 from relhealth.render.words import attention_reasons, event_subject, evidence_words, signal_lines

@@ -4,7 +4,6 @@ from __future__ import annotations
 from relhealth.io import Dataset
 from relhealth.render.format import plural
 
-
 #: Rows read but not counted, by the code of their data-quality note: how to say how many.
 SKIPPED = {
     "blank_rows": lambda n: plural(n, "blank line"),

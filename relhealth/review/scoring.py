@@ -18,7 +18,6 @@ from relhealth.review.clients import first_months, history_months, review_client
 from relhealth.review.table import month_table
 from relhealth.settings import Settings
 
-
 #: The tables of :meth:`Scored.rows_of` that come from the dataset as read.
 _DATASET_TABLES = {"activities": "crm_activities", "invoices": "invoices"}
 

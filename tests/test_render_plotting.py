@@ -20,7 +20,7 @@ def test_eba_history_draws_the_balance_line_and_the_months_deposits_and_withdraw
     history = pd.DataFrame({"month": MONTHS, "balance": [2.0, 6.5, -1.0], "deposits": [2.0, 5.0, 0.0],
                             "withdrawals": [0.0, 0.0, -6.0]})
     ax = plotting.plot_eba_history(history, BANDS)
-    line = next(l for l in ax.lines if l.get_label() == "balance at month end")
+    line = next(drawn for drawn in ax.lines if drawn.get_label() == "balance at month end")
     assert list(line.get_ydata()) == [2.0, 6.5, -1.0]
     assert bar_heights(ax, "deposits in the month") == [2.0, 5.0, 0.0]
     assert bar_heights(ax, "withdrawals in the month") == [0.0, 0.0, -6.0]
@@ -60,12 +60,12 @@ def test_the_effort_ratio_is_drawn_against_the_flag_bounds_and_infinity_at_the_t
     effort = pd.DataFrame({"month": MONTHS, "effort_ratio": [0.5, np.inf, np.nan],
                            "effort_ratio_3m": [0.5, 1.5, 1.5]})
     ax = plotting.plot_effort_ratio(effort, {"red": 1.0, "amber": 0.25})
-    month_line = next(l for l in ax.lines if l.get_label() == "ratio over the month")
+    month_line = next(drawn for drawn in ax.lines if drawn.get_label() == "ratio over the month")
     top = 1.5 * plotting.INF_HEADROOM
     assert list(month_line.get_ydata()[:2]) == [0.5, top] and np.isnan(month_line.get_ydata()[2])
-    marker = next(l for l in ax.lines if l.get_label() == "chasing with no work hours")
+    marker = next(drawn for drawn in ax.lines if drawn.get_label() == "chasing with no work hours")
     assert list(marker.get_xdata()) == [1] and list(marker.get_ydata()) == [top]
-    assert sorted(l.get_ydata()[0] for l in ax.lines if l.get_linestyle() == ":") == [0.25, 1.0]
+    assert sorted(drawn.get_ydata()[0] for drawn in ax.lines if drawn.get_linestyle() == ":") == [0.25, 1.0]
 
 
 def test_aging_draws_each_bucket_of_one_currency():
@@ -125,12 +125,12 @@ def test_reply_times_draw_both_sides_the_clients_baseline_and_our_limit():
                             "client_reply_hours_median": [4.0, 9.0, 30.0],
                             "client_reply_baseline_hours": [np.nan, 4.0, 6.5]})
     ax = plotting.plot_reply_times(history, 24)
-    lines = {l.get_label(): l for l in ax.lines}
+    lines = {drawn.get_label(): drawn for drawn in ax.lines}
     assert list(lines["the client answers us"].get_ydata()) == [4.0, 9.0, 30.0]
     assert list(lines["the client's baseline (3 months before)"].get_ydata()[1:]) == [4.0, 6.5]
     ours = lines["we answer the client"].get_ydata()
     assert ours[0] == 2.0 and np.isnan(ours[1]) and ours[2] == 3.0     # a month without an answer is a gap
-    assert [l.get_ydata()[0] for l in ax.lines if l.get_linestyle() == ":"] == [24]
+    assert [drawn.get_ydata()[0] for drawn in ax.lines if drawn.get_linestyle() == ":"] == [24]
     assert ax.get_ylim()[1] == pytest.approx(30.0 * 1.25)
 
 

@@ -1,5 +1,5 @@
-"""`relhealth report` and `relhealth notebook`: the notebooks run through papermill on small data and on
-the sample. These tests start Jupyter kernels, a few seconds each."""
+"""`relhealth report` and `relhealth notebook` (relhealth.render.batch): the notebooks run through papermill on
+small data and on the sample. These tests start Jupyter kernels, a few seconds each."""
 import json
 import re
 from pathlib import Path
@@ -8,11 +8,12 @@ import nbformat
 import papermill
 import pytest
 
-from relhealth.render import batch as report_module
 from relhealth.cli import main
+from relhealth.render import batch as report_module
+from relhealth.render.slugs import slugify
 from relhealth.resources import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
-from relhealth.render.export import export_page
-from relhealth.render.slugs import assign_slugs, slugify
+
+pytestmark = pytest.mark.slow
 
 HOSTILE = "Acme <script>alert('name')</script>"
 FILES = {
@@ -63,21 +64,6 @@ def hostile_run(tmp_path_factory):
     finally:
         mp.undo()
     return code, out / "2026-03"
-
-
-def test_slugs_are_safe_readable_and_unique():
-    assert slugify("ООО «Северный ветер»") == "ooo-severnyy-veter"
-    assert slugify("Maison Duval & Fils") == "maison-duval-fils"
-    assert slugify("Café Zürich") == "cafe-zurich"
-    assert slugify("../../etc/passwd") == "etc-passwd"
-    assert slugify("CON") == "con-client"
-    assert slugify("!!!") == "client"
-    assert len(slugify("x" * 300)) == 60
-    slugs = assign_slugs(["Acme Ltd", "ACME, Ltd.", "Beta"])
-    assert slugs["Beta"] == "beta"
-    assert slugs["Acme Ltd"] != slugs["ACME, Ltd."]
-    assert all(re.fullmatch(r"acme-ltd-[0-9a-f]{8}", slugs[n]) for n in ("Acme Ltd", "ACME, Ltd."))
-    assert assign_slugs(["Beta", "ACME, Ltd.", "Acme Ltd"]) == slugs       # the order of the names does not matter
 
 
 def test_a_failing_report_leaves_the_others_whole_and_is_named(hostile_run, capsys):
@@ -211,45 +197,3 @@ def test_the_notebook_command_writes_a_ready_notebook(tmp_path, monkeypatch, cap
     assert 'client = "Northwind Outfitters"' in injected.source and 'month = "2026-09"' in injected.source
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
     assert main(["notebook", "--client", "Northwind Outfitters", "--month", "2026-09"]) == 1   # never overwrites
-
-
-@pytest.mark.parametrize("notebook", [CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK])
-def test_notebooks_are_kept_without_outputs(notebook):
-    nb = nbformat.read(notebook, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code)
-    assert "parameters" in code[0].metadata.get("tags", [])
-
-
-def test_a_page_holds_the_text_and_outputs_of_a_notebook_and_none_of_its_code(tmp_path):
-    v4 = nbformat.v4
-    nb = v4.new_notebook(cells=[
-        v4.new_markdown_cell("## Effort\n\nHours by *category*."),
-        v4.new_code_cell("secret_code()", outputs=[
-            v4.new_output("display_data", data={"text/html": "<table><tr><td>3.50</td></tr></table>",
-                                                "text/plain": "<HTML fragment>"}),
-            v4.new_output("stream", name="stderr", text="UserWarning: careful\n"),
-            v4.new_output("execute_result", data={"text/plain": "a < b"}, execution_count=1)]),
-        v4.new_code_cell("hidden()", metadata={"tags": ["remove-cell"]}, outputs=[
-            v4.new_output("stream", name="stdout", text="REMOVED")]),
-        v4.new_code_cell("figure()", outputs=[
-            v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"})]),
-        v4.new_code_cell("Markdown('**bold** words')", outputs=[
-            v4.new_output("display_data", data={"text/markdown": "**bold** words", "text/plain": "<Markdown>"})]),
-        v4.new_code_cell("SVG(...)", outputs=[v4.new_output("display_data", data={
-            "image/svg+xml": "<svg xmlns='http://www.w3.org/2000/svg'><circle r='3'/></svg>", "text/plain": "<SVG>"})]),
-    ])
-    log = tmp_path / "page.log"
-    html = export_page(nb, "Acme & Co", str(log))
-    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
-    assert "<title>Acme &amp; Co</title>" in html and '<html lang="en">' in html
-    assert re.search(r'<h2>Effort</h2>\s*'
-                     r"<p>Hours by <em>category</em>.</p>", html)
-    assert "<table><tr><td>3.50</td></tr></table>" in html and "HTML fragment" not in html
-    assert "<pre>a &lt; b</pre>" in html
-    assert re.search(r'<img alt="[^"]*" src="data:image/png;base64,iVBORw0KGgo=\s*"/?>', html)
-    assert "<p><strong>bold</strong> words</p>" in html                  # Markdown rendered, not shown as text
-    assert 'src="data:image/svg+xml;base64,' in html and "<Markdown>" not in html and "<SVG>" not in html
-    assert "secret_code" not in html and "REMOVED" not in html and "careful" not in html
-    assert "<script" not in html and not re.search(r"""(href|src)=["']?(https?:)?//""", html)
-    assert log.read_text() == "UserWarning: careful\n"

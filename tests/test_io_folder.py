@@ -1,7 +1,4 @@
 """Reading a data folder into canonical frames, with the data-quality log (relhealth.io.reader)."""
-import os
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import papermill
 from jupyter_client import AsyncKernelManager
 from jupyter_core.utils import run_sync
+from traitlets import List
 
 from relhealth.render.atomic import write_text_atomic
 from relhealth.render.export import export_page
@@ -53,9 +54,11 @@ class PageKernel(AsyncKernelManager):
     """The kernel of one notebook. It keeps the clients it makes (nbclient makes one), so that they are
     closed with the kernel when the notebook is done: nbclient closes neither for a kernel it did not start."""
 
+    made = List()
+
     def client(self, **kwargs):
         made = super().client(**kwargs)
-        self.__dict__.setdefault("made", []).append(made)
+        self.made.append(made)
         return made
 
     @classmethod
@@ -68,7 +71,7 @@ class PageKernel(AsyncKernelManager):
 
     def stop(self) -> None:
         """Close its clients and stop the kernel now, if it still runs."""
-        for made in self.__dict__.get("made", []):
+        for made in self.made:
             made.stop_channels()
         try:
             if run_sync(self.is_alive)():

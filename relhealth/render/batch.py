@@ -9,12 +9,14 @@ stop the others: it is named in the result and on the index page, and its log is
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator
 from concurrent.futures import TimeoutError as TaskTimeout
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
@@ -25,9 +27,11 @@ from pebble import ProcessExpired, ProcessPool
 
 from relhealth.errors import UsageError
 from relhealth.io import Dataset
+from relhealth.render import forked_kernels
 from relhealth.render.atomic import TEMP_SUFFIX, write_text_atomic
 from relhealth.render.bundles import write_bundle
-from relhealth.render.run_notebook import Job, Outcome, first_line, render_page
+from relhealth.render.forked_kernels import KernelFactory
+from relhealth.render.run_notebook import Job, Outcome, first_line, fork_kernels_with, render_page
 from relhealth.render.slugs import assign_slugs
 from relhealth.resources import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
 from relhealth.review import find_client, portfolio_of, report_of, score
@@ -61,9 +65,11 @@ class RunResult:
 
 # ----- the pool
 
-def _worker_started(runtime: str) -> None:
-    """In each pool process: kernels' connection files go to the pool's own folder."""
+def _worker_started(runtime: str, specs: str | None) -> None:
+    """In each pool process: kernels' connection files go to the pool's own folder, and kernels are forked
+    by the run's factory when it has one."""
     os.environ["JUPYTER_RUNTIME_DIR"] = runtime
+    fork_kernels_with(specs)
 
 
 def missing_parameters(notebook: str, names: list[str]) -> list[str]:
@@ -81,18 +87,21 @@ class ReportPool:
     and either is replaced by a fresh process.
 
     Make it before reading the data: the processes start while the data are read, from a fork server that
-    imports papermill and nbconvert once (this process imports neither) and never holds any data. Kernels'
-    connection files live in a folder of the pool's own, removed when it closes.
+    imports papermill and nbconvert once (this process imports neither) and never holds any data; on Linux a
+    kernel factory of the pool's own imports what a page needs meanwhile (:mod:`~relhealth.render.forked_kernels`).
+    Kernels' connection files and the factory's socket live in a folder of the pool's own, removed when it
+    closes.
     """
 
     def __init__(self, size: int | None = None):
         self.size = max(1, size or os.cpu_count() or 1)
         self.runtime = tempfile.mkdtemp(prefix="relhealth-kernels-")     # 0700: this user's only
+        self.factory = KernelFactory(self.runtime) if forked_kernels.supported() else None
         context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         if hasattr(context, "set_forkserver_preload"):
             context.set_forkserver_preload(["relhealth.render.run_notebook"])
-        self.pool = ProcessPool(max_workers=self.size, initializer=_worker_started, initargs=(self.runtime,),
-                                context=context)
+        self.pool = ProcessPool(max_workers=self.size, initializer=_worker_started, context=context,
+                                initargs=(self.runtime, self.factory and self.factory.specs))
         self.notebooks = ((CLIENT_NOTEBOOK, CLIENT_PARAMETERS), (PORTFOLIO_NOTEBOOK, PORTFOLIO_PARAMETERS))
         self.checks: list = []
         # the first tasks start the fork server and the processes, a few seconds; meanwhile this process
@@ -119,10 +128,11 @@ class ReportPool:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def run(self, jobs: list[Job], on_done=None) -> dict[str, Outcome]:
-        """Run every job; ``on_done(outcome)`` is called as each finishes. Returns the outcomes by page. A
-        process starts the kernel of its next notebook ahead, but for the last job each process takes."""
-        last = len(jobs) - self.size
+    def run(self, jobs: Iterable[Job], count: int, on_done=None) -> dict[str, Outcome]:
+        """Run the ``count`` jobs of ``jobs``, each as soon as it comes (the processes start on the first
+        while the rest are prepared); ``on_done(outcome)`` is called as each finishes. Returns the outcomes
+        by page. A process starts the kernel of its next notebook ahead, but for the last job it takes."""
+        last = count - self.size
         futures = {self.pool.schedule(render_page, args=(dataclasses.replace(job, ahead=i < last),),
                                       timeout=job.timeout): job for i, job in enumerate(jobs)}
         outcomes = {}
@@ -139,6 +149,8 @@ class ReportPool:
         self.starting.join()
         self.pool.stop()
         self.pool.join()
+        if self.factory:
+            self.factory.close()
         shutil.rmtree(self.runtime, ignore_errors=True)
 
 
@@ -199,13 +211,15 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     result = RunResult(folder=folder, index=None)
     try:
         write_bundle(portfolio_of(scored), run.work / "portfolio.bundle")
-        client_jobs = []
-        for client in chosen:
-            slug = run.slugs[client]
-            write_bundle(report_of(scored, client), run.work / f"{slug}.bundle")
-            client_jobs.append(run.job(client, slug, CLIENT_NOTEBOOK, f"{client}: relationship health, {month}",
-                                       client=client, data=str(run.work / f"{slug}.bundle")))
-        _run_all(run, pool, scored.clients, chosen, client_jobs, result, progress)
+        client_jobs = [run.job(client, run.slugs[client], CLIENT_NOTEBOOK, f"{client}: relationship health, {month}",
+                               client=client, data=str(run.work / f"{run.slugs[client]}.bundle")) for client in chosen]
+
+        def prepared() -> Iterator[Job]:
+            """Each client's job once its report is written for its notebook."""
+            for job in client_jobs:
+                write_bundle(report_of(scored, job.name), job.parameters["data"])
+                yield job
+        _run_all(run, pool, scored.clients, chosen, (client_jobs, prepared()), result, progress)
         if keep_notebooks:
             _keep_notebooks(run, [*client_jobs, run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, "")])
     finally:
@@ -227,10 +241,12 @@ def _chosen(dataset: Dataset, in_review: list[str], clients: list[str] | None, m
     return chosen
 
 
-def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str], client_jobs: list[Job],
-             result: RunResult, progress: bool) -> None:
-    """Render the client pages and the index beside them (as if every page succeeds); the index again, at
-    the end, only when a page failed, so that it names the failure and links no missing page."""
+def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str],
+             jobs: tuple[list[Job], Iterator[Job]], result: RunResult, progress: bool) -> None:
+    """Render the client pages (``jobs``: each client's job, and the same as they are prepared) and the index
+    beside them (as if every page succeeds); the index again, at the end, only when a page failed, so that
+    it names the failure and links no missing page."""
+    client_jobs, prepared = jobs
     def index_job(failures: dict[str, Outcome]) -> Job:
         pages = {c: f"{run.slugs[c]}.html" for c in in_review if c not in failures
                  and (c in chosen or (run.folder / f"{run.slugs[c]}.html").exists())}
@@ -239,7 +255,7 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
                        failures={name: outcome.error for name, outcome in failures.items()})
     bar = _progress(len(client_jobs) + 1, progress)
     first = index_job({})
-    outcomes = pool.run([first, *client_jobs], on_done=lambda _: bar.update(1))
+    outcomes = pool.run(itertools.chain([first], prepared), len(client_jobs) + 1, on_done=lambda _: bar.update(1))
     for job in client_jobs:
         outcome = outcomes[job.page]
         if outcome.ok:
@@ -250,7 +266,7 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
     outcome = outcomes[first.page]
     if result.failures and outcome.ok:
         bar.total += 1
-        outcome = pool.run([index_job(result.failures)], on_done=lambda _: bar.update(1))[first.page]
+        outcome = pool.run([index_job(result.failures)], 1, on_done=lambda _: bar.update(1))[first.page]
         if not outcome.ok:      # never leave the first index, which links the failed pages
             Path(first.page).unlink(missing_ok=True)
     bar.close()

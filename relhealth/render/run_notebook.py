@@ -1,9 +1,10 @@
 """One report page: a notebook run through papermill on a Jupyter kernel of its own, exported without code
 (:mod:`relhealth.render.export`) and written atomically. This runs in a process of the report pool.
 
-Each notebook has a kernel that runs that notebook only. The kernel of the next notebook is started while
-the current one runs, with the page modules imported (``ipykernel``'s ``exec_lines``), so that on a machine
-with a core to spare a page does not wait for its kernel.
+Each notebook has a kernel that runs that notebook only, forked by the run's kernel factory where there is
+one (:mod:`relhealth.render.forked_kernels`), else started with the page modules imported (ipykernel's
+``exec_lines``). The kernel of the next notebook is started while the current one runs, so that a page
+does not wait for its kernel.
 """
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from dataclasses import dataclass
 
 import papermill
 from jupyter_client import AsyncKernelManager
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_core.utils import run_sync
 from traitlets import List
 
 from relhealth.render.atomic import write_text_atomic
 from relhealth.render.export import export_page
+from relhealth.render.forked_kernels import KERNEL_NAME
 
 #: Kernel start errors worth one retry (papermill issue 511).
 KERNEL_START_ERRORS = ("Kernel didn't respond", "Address already in use", "Kernel died before replying")
@@ -63,10 +66,13 @@ class PageKernel(AsyncKernelManager):
 
     @classmethod
     def started(cls) -> PageKernel:
-        km = cls(kernel_name="python3")
+        if _forked_specs:
+            km = cls(kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[_forked_specs]))
+            extra = []
+        else:
+            km, extra = cls(kernel_name="python3"), [f"--IPKernelApp.exec_lines={PRELOAD}"]
         # started while another notebook runs: its own output must not land in that notebook's log
-        run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        run_sync(km.start_kernel)(extra_arguments=extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return km
 
     def stop(self) -> None:
@@ -82,6 +88,14 @@ class PageKernel(AsyncKernelManager):
 
 #: This process's kernel for its next notebook.
 _next: PageKernel | None = None
+#: The folder of the kernel spec of forked kernels, when the run has a kernel factory.
+_forked_specs: str | None = None
+
+
+def fork_kernels_with(specs: str | None) -> None:
+    """Have this process's kernels forked through the kernel spec in ``specs`` (None: started the usual way)."""
+    global _forked_specs
+    _forked_specs = specs
 
 
 def _kernel(ahead: bool) -> PageKernel:

@@ -1,5 +1,7 @@
 # The commands a new user needs: `make demo` and `make test`. Each sets up .venv the first time.
 PYTHON ?= python3
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -10,7 +12,7 @@ $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV): pandas, matplotlib, papermill, nbconvert, JupyterLab and the test tools (a minute or two, once)."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --progress-bar off -e '.[test]'
+	$(BIN)/python -m pip install --progress-bar off -e '.[test]' | { grep -v '^Requirement already satisfied' || test $$? = 1; }
 	touch $(STAMP)
 
 # Render the sample agency's latest month into reports/ (index.html and one page per client).

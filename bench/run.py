@@ -28,8 +28,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.scale import write_agency
-
 HERE = Path(__file__).resolve().parent
 
 BIN = Path(sys.executable).parent
@@ -60,9 +58,13 @@ def median_of(command: list[str], repeat: int) -> tuple[float, float]:
 
 
 def agency(clients: int, entries: int, crm: int, invoices: int) -> Path:
+    """The agency of this size in bench/.data, written when missing, by a process of its own: a process
+    forked from one that held the agency's frames would report their memory as its own peak."""
     folder = HERE / ".data" / f"{clients}c-{entries}t-{crm}a-{invoices}i"
     if not (folder / "invoices.csv").exists():
-        write_agency(folder, clients, entries, crm, invoices)
+        subprocess.run([sys.executable, "-m", "bench.scale", str(folder), "--clients", str(clients), "--time-entries",
+                        str(entries), "--crm", str(crm), "--invoices", str(invoices)], check=True,
+                       stdout=subprocess.DEVNULL, cwd=HERE.parent)
     return folder
 
 

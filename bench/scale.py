@@ -112,7 +112,7 @@ def write_agency(out_dir: str | Path, clients: int = 500, time_entries: int = 1_
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python bench/scale.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.splitlines()[0])
     parser.add_argument("out_dir")
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--time-entries", type=int, default=1_000_000)

@@ -259,3 +259,26 @@ def test_a_spelling_that_names_two_clients_is_an_error(folder):
     assert error_of(path) == (
         f"{path / 'clients.csv'}: 1 problem\n  row 3, column aliases: the spellings 'ac' (already Acme) belong "
         "to two clients. Each spelling may name one client only.")
+
+
+def test_identifiers_keep_their_text_so_0001_and_1_are_two_invoices_of_two_clients(folder):
+    data = read_dataset(folder({
+        "invoices.csv": """\
+            invoice,client,issued,due,amount,currency
+            0001,007,2026-01-01,2026-01-31,100,USD
+            1,7,2026-01-01,2026-01-31,50,USD
+            0000001,007,2026-01-02,2026-02-01,10.50,USD
+        """,
+        "time_entries.csv": """\
+            date,client,hours,project,task
+            2026-01-05,007,1.50,1.10,0042
+            2026-01-05,7,1.5,1.1,42
+        """,
+    }))
+    # pandas would read these columns as the numbers 1, 7, 1.1 and 42: every value is kept as written
+    assert data.invoices[["invoice", "client", "amount"]].values.tolist() == [
+        ["0001", "007", 100.0], ["1", "7", 50.0], ["0000001", "007", 10.5]]
+    assert data.client_names == ["007", "7"]
+    assert data.time_entries[["client", "hours", "project", "task"]].values.tolist() == [
+        ["007", 1.5, "1.10", "0042"], ["7", 1.5, "1.1", "42"]]
+    assert not list(data.quality)          # two different rows, not exact duplicates

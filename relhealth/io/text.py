@@ -22,6 +22,10 @@ _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 _HEAD_BYTES = 1 << 16
 _EMPTY = b" \t\r\n\xef\xbb\xbf"
 _HEADER_STRIP = "\ufeff \t\"'"
+#: pandas 3 infers numbers among the categories of a categorical column (``0001`` and ``1`` both become 1)
+#: unless a thousands separator is set (pandas GH#56044): one that no export holds keeps every value as
+#: written.
+_NO_THOUSANDS = "\x1f"
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
@@ -172,7 +176,7 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
     try:
         frame = pd.read_csv(
             io.BytesIO(raw), encoding="utf-8", sep=delimiter, dtype="category", keep_default_na=False,
-            na_filter=False, skip_blank_lines=False, skiprows=leading_blank, engine="c",
+            na_filter=False, skip_blank_lines=False, skiprows=leading_blank, engine="c", thousands=_NO_THOUSANDS,
         )
     except pd.errors.ParserError as exc:
         raise InputError(_parser_problem(file, str(exc), delimiter)) from None

@@ -103,24 +103,24 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from relhealth.io import read_dataset
+    from relhealth import read_dataset
     from relhealth.render.summary import describe_dataset
     from relhealth.settings import load_settings
 
-    dataset = read_dataset(_data_dir(args), **load_settings(args.config).read_options)
+    dataset = read_dataset(_data_dir(args), load_settings(args.config))
     print(describe_dataset(dataset))
     return 0
 
 
 def _score(args: argparse.Namespace) -> int:
-    from relhealth.io import read_dataset
+    from relhealth import read_dataset
     from relhealth.render.atomic import write_text_atomic
     from relhealth.render.review_csv import review_to_csv
     from relhealth.review import default_month, month_review
     from relhealth.settings import load_settings
 
     settings = load_settings(args.config)
-    dataset = read_dataset(_data_dir(args), **settings.read_options)
+    dataset = read_dataset(_data_dir(args), settings)
     month = args.month or default_month(dataset)
     text = review_to_csv(month_review(dataset, settings, month))
     if args.out is None:
@@ -136,7 +136,7 @@ def _score(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     import signal
 
-    from relhealth.io import read_dataset
+    from relhealth import read_dataset
     from relhealth.render.batch import ReportPool, run_reports
     from relhealth.review import default_month
     from relhealth.settings import load_settings
@@ -146,7 +146,7 @@ def _report(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     with ReportPool(args.jobs) as pool:         # its processes start while the data are read
         settings = load_settings(args.config)
-        dataset = read_dataset(_data_dir(args), **settings.read_options)
+        dataset = read_dataset(_data_dir(args), settings)
         month = args.month or default_month(dataset)
         for note in dataset.quality:
             print(f"note: {note}", file=sys.stderr)
@@ -163,7 +163,7 @@ def _report(args: argparse.Namespace) -> int:
 def _notebook(args: argparse.Namespace) -> int:
     import shlex
 
-    from relhealth.io import read_dataset
+    from relhealth import read_dataset
     from relhealth.render.slugs import slugify
     from relhealth.resources import CLIENT_NOTEBOOK
     from relhealth.review import default_month, find_client
@@ -171,7 +171,7 @@ def _notebook(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     data = _data_dir(args).resolve()
-    dataset = read_dataset(data, **settings.read_options)
+    dataset = read_dataset(data, settings)
     client = find_client(dataset, args.client)
     month = args.month or str(default_month(dataset))
     out = args.out or Path(f"{slugify(client)}-{month}.ipynb")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
+from relhealth import read_dataset
 from relhealth.errors import UsageError
-from relhealth.io import read_dataset
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
 from relhealth.render.format import day as day_text
@@ -35,7 +35,7 @@ def open_report(client: str | None, month: str | None = None, data: str | None =
             raise UsageError(f"{data} is the report of {report.client}, not of {client}.")
         return report
     settings = load_settings(config or None)
-    dataset = read_dataset(data or SAMPLE_DIR, **settings.read_options)
+    dataset = read_dataset(data or SAMPLE_DIR, settings)
     name = find_client(dataset, client)
     return client_report(dataset, settings, name, month or default_month(dataset))
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from relhealth import read_dataset
 from relhealth.columns import OVERDUE_PREFIX
-from relhealth.io import read_dataset
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
 from relhealth.render.format import money, month_name, points, ratio_text
@@ -30,7 +30,7 @@ def open_portfolio(data: str | None = None, month: str | None = None, config: st
     if data and Path(data).is_file():
         return read_bundle(data, PortfolioReport)
     settings = load_settings(config or None)
-    dataset = read_dataset(data or SAMPLE_DIR, **settings.read_options)
+    dataset = read_dataset(data or SAMPLE_DIR, settings)
     return portfolio_report(dataset, settings, month or default_month(dataset))
 
 

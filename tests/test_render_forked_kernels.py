@@ -105,3 +105,11 @@ def test_a_closed_pool_leaves_no_process_and_no_folder():
     pool.close()
     assert factory.poll() is not None
     assert not Path(pool.runtime).exists()
+
+
+@pytest.mark.parametrize("registered", [[], ["relhealth-forked"]])
+def test_kernels_are_forked_only_where_the_provisioner_is_registered(monkeypatch, registered):
+    from relhealth.render import forked_kernels
+
+    monkeypatch.setattr(forked_kernels, "entry_points", lambda **selection: registered)
+    assert forked_kernels.supported() is bool(registered)

@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import traceback
+from importlib.metadata import entry_points
 from multiprocessing.connection import Client, Connection
 from pathlib import Path
 
@@ -43,8 +44,11 @@ _UNREACHABLE: set[str] = set()
 
 
 def supported() -> bool:
-    """Kernels can be forked here: Linux (fork, and pidfds to watch a process that is not our child)."""
-    return sys.platform.startswith("linux") and hasattr(os, "pidfd_open")
+    """Kernels can be forked here: Linux (fork, and pidfds to watch a process that is not our child), with
+    the provisioner registered (an install whose metadata lacks the entry point starts kernels the usual
+    way)."""
+    return (sys.platform.startswith("linux") and hasattr(os, "pidfd_open")
+            and bool(entry_points(group="jupyter_client.kernel_provisioners", name=KERNEL_NAME)))
 
 
 class KernelFactory:

@@ -82,7 +82,7 @@ INVOICES = TableSpec(
         "amount": "number",
         "currency": "currency",
     },
-    optional={"paid_on": "date", "paid_amount": "number"},
+    optional={"paid_on": "date", "paid_amount": "number", "balance": "number", "status": "text"},
 )
 
 #: The three files of which at least one must be present.

@@ -74,6 +74,7 @@ def load_settings(config: str | Path | None = None) -> Settings:
         type, or a pattern that does not compile.
     """
     defaults = _read_toml(DEFAULT_SETTINGS)
+    defaults[MAPPINGS] = {name: _complete(mapping) for name, mapping in defaults[MAPPINGS].items()}
     if config is None:
         return Settings(defaults, (str(DEFAULT_SETTINGS),))
     config = Path(config)
@@ -138,13 +139,22 @@ REFERENCES = {("quadrant", "high_trust_band"): ("eba", "bands"), ("quadrant", "h
 
 #: The table of export mappings: each entry names one, and holds these keys of these types.
 MAPPINGS = "mapping"
-MAPPING_KEYS = {"table": str, "columns": dict, "values": dict, "rules": list}
+MAPPING_KEYS = {"table": str, "columns": dict, "set": dict, "values": dict, "rules": list, "split": dict,
+                "lines": bool}
+#: A mapping's keys left out: no constant, no rewrite, no rule, no list split, one row per record.
+MAPPING_DEFAULTS = {"table": "", "columns": {}, "set": {}, "values": {}, "rules": [], "split": {}, "lines": False}
+#: The keys of a mapping that merge with a preset's key by key; the others replace it.
+_MERGED_KEYS = ("columns", "set", "split")
+
+
+def _complete(mapping: dict) -> dict:
+    return {**copy.deepcopy(MAPPING_DEFAULTS), **mapping}
 
 
 def _merge_mapping(default: dict | None, user: dict, path: str, file: str, problems: list[Problem]) -> dict:
-    """A mapping merged key by key: ``columns`` and each column's ``values`` merge, ``table`` and
-    ``rules`` are replaced."""
-    merged = copy.deepcopy(default) if default else {"table": "", "columns": {}, "values": {}, "rules": []}
+    """A mapping merged key by key: ``columns``, ``set``, ``split`` and each column's ``values`` merge,
+    ``table``, ``rules`` and ``lines`` are replaced."""
+    merged = _complete(copy.deepcopy(default) if default else {})
     for key, value in user.items():
         if key not in MAPPING_KEYS:
             close = difflib.get_close_matches(key, list(MAPPING_KEYS), n=1)
@@ -153,8 +163,8 @@ def _merge_mapping(default: dict | None, user: dict, path: str, file: str, probl
         elif not isinstance(value, MAPPING_KEYS[key]):
             problems.append(Problem(file, f"{path}.{key} must be {_describe(MAPPING_KEYS[key](), article=True)}, "
                                           f"not {_describe(value)}."))
-        elif key == "columns":
-            merged["columns"].update(value)
+        elif key in _MERGED_KEYS:
+            merged[key].update(value)
         elif key == "values":
             for column, table in value.items():
                 if isinstance(table, dict):
@@ -179,25 +189,43 @@ def _check_mappings(values: dict, file: str, problems: list[Problem]) -> None:
             continue
         def unknown(columns) -> list[str]:
             return [c for c in columns if c not in spec.columns]
-        for column in unknown(mapping["columns"]):
-            problems.append(Problem(file, f"{where}.columns.{column} is not a column of {spec.name}. Its columns "
-                                          f"are: {', '.join(spec.columns)}."))
+        for key in ("columns", "set", "values", "split"):
+            for column in unknown(mapping[key]):
+                problems.append(Problem(file, f"{where}.{key}.{column} is not a column of {spec.name}. Its columns "
+                                              f"are: {', '.join(spec.columns)}."))
         if not all(isinstance(v, str) and v.strip() for v in mapping["columns"].values()):
             problems.append(Problem(file, f"{where}.columns must map each column to the name of a column in the export."))
-        missing = [c for c in spec.required if c not in mapping["columns"]]
+        if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in mapping["set"].values()):
+            problems.append(Problem(file, f"{where}.set must give each column one value in quotes, such as "
+                                          'currency = "RUB".'))
+        if not all(isinstance(v, str) and v for v in mapping["split"].values()):
+            problems.append(Problem(file, f"{where}.split must give each column the text between its parts, such as "
+                                          'client = ";".'))
+        missing = [c for c in spec.required if c not in mapping["columns"] and c not in mapping["set"]]
         if missing:
-            problems.append(Problem(file, f"{where}.columns must name the export's column for {', '.join(missing)}."))
-        for column in unknown(mapping["values"]):
-            problems.append(Problem(file, f"{where}.values.{column} is not a column of {spec.name}."))
+            problems.append(Problem(file, f"{where}.columns must name the export's column for {', '.join(missing)} "
+                                          f"(or {where}.set one value for every row)."))
+        if mapping["lines"] and spec.name != "invoices":
+            problems.append(Problem(file, f"{where}.lines is for invoices: a table of {spec.name} has no invoice lines."))
         for i, rule in enumerate(mapping["rules"], start=1):
-            if not (isinstance(rule, dict) and isinstance(rule.get("when"), dict) and rule["when"]
-                    and isinstance(rule.get("set"), dict) and rule["set"] and not set(rule) - {"when", "set"}):
-                problems.append(Problem(file, f"{where}.rules: rule {i} must be {{ when = {{ column = value, ... }}, "
-                                              "set = { column = value, ... } }."))
-            else:
-                for column in unknown(rule["set"]):
-                    problems.append(Problem(file, f"{where}.rules: rule {i} sets {column!r}, not a column of "
-                                                  f"{spec.name}."))
+            problems += _rule_problems(rule, i, where, spec, file)
+
+
+def _rule_problems(rule, i: int, where: str, spec, file: str) -> list[Problem]:
+    """A rule is ``{ when = { column = value or [values], ... }, set = { column = value, ... } }``, or
+    ``skip = "why"`` in place of (or beside) ``set``; it sets canonical columns only."""
+    def values_ok(when: dict) -> bool:
+        return all(isinstance(v, str) or (isinstance(v, list) and v and all(isinstance(x, str) for x in v))
+                   for v in when.values())
+    shape = (isinstance(rule, dict) and isinstance(rule.get("when"), dict) and rule["when"] and values_ok(rule["when"])
+             and not set(rule) - {"when", "set", "skip"} and ("set" in rule or "skip" in rule)
+             and (isinstance(rule.get("set"), dict) and rule["set"] if "set" in rule else True)
+             and (isinstance(rule.get("skip"), str) and rule["skip"].strip() if "skip" in rule else True))
+    if not shape:
+        return [Problem(file, f"{where}.rules: rule {i} must be {{ when = {{ column = value, ... }}, set = {{ column = "
+                              'value, ... } }, or { when = { ... }, skip = "why the row is no record" }.')]
+    return [Problem(file, f"{where}.rules: rule {i} sets {column!r}, not a column of {spec.name}.")
+            for column in rule.get("set", {}) if column not in spec.columns]
 
 
 #: Settings that take one of a few words, and what the words mean.

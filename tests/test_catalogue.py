@@ -137,8 +137,9 @@ CASES = [
     Case("a file of unknown columns only",
          {"export.csv": "foo,bar\n1,2\n"},
          error="{data}/export.csv: relhealth does not recognise this file. Its columns are: foo, bar. The closest "
-               "format, canonical clients, also needs 'client'. Export the file again with that column, name the "
-               "columns as docs/data-format.md lists them, or move the file out of the folder."),
+               "format, canonical clients, also needs 'client'. To read the file as it is, describe its columns "
+               "in a [mapping] in a settings file passed with --config: `relhealth mapping {data}/export.csv` "
+               "writes one to fill in. Or export the file again with that column, or move it out of the folder."),
     Case("a canonical file without a required column",
          {TIME: "date,client,hrs\n2026-03-02,Acme,1\n"},
          error="{data}/time_entries.csv: the required column 'hours' is missing. Columns found: date, client, hrs. "
@@ -235,14 +236,17 @@ CASES = [
                 "kept as written, check them."]),
     Case("a paid amount without a payment date",
          {INVOICES: f"{INVOICE_HEADER},paid_on,paid_amount\nINV-1,Acme,2026-03-01,2026-03-31,100,USD,,100\n"},
-         error="{data}/invoices.csv: 1 problem\n  row 2, column paid_on: has a paid_amount but no paid_on date. Add "
-               "the date of the payment, or clear the amount."),
+         notes=["{data}/invoices.csv row 2, column paid_on: invoice INV-1 (100.00 of 100.00 USD) was paid on a date "
+                "the file does not give: counted as paid from 2026-03-01, the latest date of the data, so the months "
+                "before it show it unpaid. Give the payment date (paid_on) to place it."],
+         read={"invoices.paid_on": [pd.Timestamp("2026-03-01")], "invoices.paid_amount": [100.0]}),
     Case("one invoice number with two contents",
          {INVOICES: f"{INVOICE_HEADER}\nINV-7,Acme,2026-03-01,2026-03-31,100,USD\n"
                     "INV-7,Acme,2026-03-01,2026-03-31,120,USD\n"},
          error="{data}/invoices.csv: 1 problem\n  row 3, column invoice: invoice 'INV-7' appears on rows 2 and 3 with "
                "different content. Keep one row per invoice (correct the paid_on and paid_amount of that row as "
-               "payments come in)."),
+               "payments come in). If the rows are the lines of one invoice, read the file through a [mapping] "
+               "with lines = true."),
 
     # ---- names and words ---------------------------------------------------------------------------
     Case("a client of only white space in the CRM",

@@ -231,7 +231,8 @@ def test_two_invoices_with_one_id_and_different_content_are_an_error(folder):
     assert error_of(path) == (
         f"{path / 'invoices.csv'}: 1 problem\n  row 4, column invoice: invoice 'INV-7' appears on rows 2 and 4 "
         "with different content. Keep one row per invoice (correct the paid_on and paid_amount of that row "
-        "as payments come in).")
+        "as payments come in). If the rows are the lines of one invoice, read the file through a [mapping] "
+        "with lines = true.")
 
 
 def test_a_csv_of_no_known_format_is_named_with_its_columns_and_what_the_closest_format_lacks(folder):
@@ -240,8 +241,11 @@ def test_a_csv_of_no_known_format_is_named_with_its_columns_and_what_the_closest
     assert error_of(path) == (
         f"{path / 'toggl_export.csv'}: relhealth does not recognise this file. Its columns are: user, client, "
         "project, description, start date, duration. The closest format, Toggl Track detailed report, also "
-        "needs 'start time'. Export the file again with that column, name the columns as docs/data-format.md "
-        "lists them, or move the file out of the folder.")
+        "needs 'start time'. To read the file as it is, describe its columns in a [mapping] in a settings file "
+        f"passed with --config: `relhealth mapping {path / 'toggl_export.csv'}` writes one to fill in, starting "
+        'from table = "time_entries", columns = { date = "Start date", client = "Client", hours = "Duration", '
+        'project = "Project", person = "User", task = "Description" }. Or export the file again with that '
+        "column, or move it out of the folder.")
 
 
 def test_a_folder_with_only_clients_has_no_data_to_read(folder):

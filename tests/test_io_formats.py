@@ -168,8 +168,10 @@ def test_a_broken_export_is_taken_for_what_it_resembles_most_not_for_a_client_li
         read_dataset(path)
     assert str(error.value) == (
         f"{path / 'export.csv'}: relhealth does not recognise this file. Its columns are: date, client, hrs. "
-        "The closest format, canonical time entries, also needs 'hours'. Export the file again with that "
-        "column, name the columns as docs/data-format.md lists them, or move the file out of the folder.")
+        "The closest format, canonical time entries, also needs 'hours'. To read the file as it is, describe its "
+        "columns in a [mapping] in a settings file passed with --config: `relhealth mapping "
+        f"{path / 'export.csv'}` writes one to fill in. Or export the file again with that column, or move it out "
+        "of the folder.")
     # a client list under any name is still a client list
     data = read_dataset(write_folder(tmp_path / "other", {"customers.csv": "client,account_manager\nAcme,Oleg\n",
                                                           "t.csv": "date,client,hours\n2026-03-02,Acme,1\n"}))

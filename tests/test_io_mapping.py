@@ -92,7 +92,7 @@ def test_a_users_mapping_adds_an_export_and_changes_a_preset_key_by_key(folder, 
         [mapping.mycrm]
         table = "crm_activities"
         columns = { date = "When", client = "Company" }
-     """, "mapping.mycrm.columns must name the export's column for kind."),
+     """, "mapping.mycrm.columns must name the export's column for kind (or mapping.mycrm.set one value for every row)."),
     ("""
         [mapping.mycrm]
         table = "crm"
@@ -102,7 +102,7 @@ def test_a_users_mapping_adds_an_export_and_changes_a_preset_key_by_key(folder, 
         [mapping.invoice_list.columns]
         paid = "Paid date"
      """, "mapping.invoice_list.columns.paid is not a column of invoices. Its columns are: invoice, client, issued, "
-          "due, amount, currency, paid_on, paid_amount."),
+          "due, amount, currency, paid_on, paid_amount, balance, status."),
     ("""
         [mapping.hubspot_activities]
         rule = []

@@ -31,6 +31,19 @@ def note_duplicates(found: list[pd.DataFrame], directory: ClientDirectory, quali
                     rows=rows[ROW], client=None if pd.isna(client) else client)
 
 
+def note_left_out(found: list[pd.DataFrame], directory: ClientDirectory, quality: DataQuality) -> None:
+    """Note the rows a mapping's rules left out (:attr:`~relhealth.io.read_file.FileRead.left_out`): one
+    note per file, client and reason."""
+    if not found:
+        return
+    rows = pd.concat(found, ignore_index=True)
+    rows = rows.assign(client=directory.resolve(rows["client"].replace("", pd.NA))[0])
+    for (source, client, reason), group in rows.groupby([SOURCE, "client", "reason"], dropna=False, sort=False):
+        count = len(group)
+        quality.add(source, "left_out", f"{count} row{'s' if count > 1 else ''} left out: {reason}.",
+                    rows=group[ROW], client=None if pd.isna(client) else client)
+
+
 def drop_overlaps(frame: pd.DataFrame, spec: TableSpec, quality: DataQuality) -> pd.DataFrame:
     """The same entry in two exports (overlapping periods, or two copies of one export): rows equal in
     every canonical column (and start time, when they have one) but from different files are counted
@@ -54,9 +67,24 @@ def drop_overlaps(frame: pd.DataFrame, spec: TableSpec, quality: DataQuality) ->
     return frame[~overlap].reset_index(drop=True)
 
 
-def check_invoices(invoices: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
-    """Refuse invoices that cannot be used, note the odd ones, and return the invoices without the credit
-    notes (a negative amount): those are left out of the invoice figures, with a note."""
+#: Invoice statuses that are no invoice (yet, or any more), in the words of the tools, and what they mean.
+LEFT_OUT_STATUS = {"draft": "draft", "void": "void", "voided": "void", "cancelled": "void", "canceled": "void",
+                   "deleted": "void", "черновик": "draft", "аннулирован": "void", "аннулирован.": "void",
+                   "отменен": "void", "отменён": "void", "отклонен": "void", "отклонён": "void",
+                   "entwurf": "draft", "storniert": "void"}
+#: Below this, an amount is zero (a cent's rounding in a balance).
+_CENT = 0.005
+
+
+def check_invoices(invoices: pd.DataFrame, quality: DataQuality, lines: set[str] = frozenset(),
+                   latest: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Refuse invoices that cannot be used, note the odd ones, and return one row per invoice that counts:
+    draft and void invoices (``status``) and credit notes (a negative amount) left out with a note, the
+    lines of one invoice made one row (summed for the files in ``lines``, whose rows are invoice lines),
+    and the payments read as the tools write them (:func:`_payments`; ``latest``: the latest date of the
+    data, for payments without a date)."""
+    invoices = _without_status(invoices, quality)
+    invoices = _one_row_per_invoice(invoices, lines, quality)
     credit = invoices["amount"] < 0
     for client, rows in invoices[credit].groupby("client", sort=False):
         amounts = ", ".join(f"{invoice} ({amount:,.2f} {currency})"
@@ -69,7 +97,8 @@ def check_invoices(invoices: pd.DataFrame, quality: DataQuality) -> pd.DataFrame
             rows=rows[ROW], column="amount", client=client)
     if credit.any():
         invoices = invoices[~credit].reset_index(drop=True)
-    _refuse_unusable_invoices(invoices)
+    _refuse_unusable_invoices(invoices, lines)
+    invoices = _payments(invoices, quality, latest)
     checks = [
         ("paid_before_issued", invoices["paid_on"] < invoices["issued"], "paid_on",
          "paid before it was issued; the dates are kept as written, check them."),
@@ -85,21 +114,102 @@ def check_invoices(invoices: pd.DataFrame, quality: DataQuality) -> pd.DataFrame
     return invoices
 
 
-def _refuse_unusable_invoices(invoices: pd.DataFrame) -> None:
-    """One invoice number with two contents, or a paid amount without its date: errors."""
+def _without_status(invoices: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
+    """Draft and void invoices (their ``status``, :data:`LEFT_OUT_STATUS`) left out, with a note."""
+    status = invoices["status"].str.strip().str.casefold().map(LEFT_OUT_STATUS)
+    out = status.notna()
+    for (client, meaning), rows in invoices[out].assign(_status=status[out]).groupby(["client", "_status"], sort=False):
+        one = len(rows) == 1
+        quality.add(rows[SOURCE].iloc[0], f"{meaning}_invoice", (
+            f"invoice{'' if one else 's'} {', '.join(rows['invoice'])} {'is' if one else 'are'} {meaning} "
+            f"({', '.join(dict.fromkeys(rows['status']))}): left out of the invoice figures."),
+            rows=rows[ROW], column="status", client=client)
+    return invoices[~out].reset_index(drop=True) if out.any() else invoices
+
+
+#: The columns that all the rows of one invoice repeat (an export with a row per invoice line).
+_INVOICE_FIGURES = ("client", "issued", "due", "currency", "paid_on", "paid_amount", "balance", "status")
+
+
+def _one_row_per_invoice(invoices: pd.DataFrame, lines: set[str], quality: DataQuality) -> pd.DataFrame:
+    """An invoice over several rows of one file (one row per invoice line) made one row: the rows agree
+    on every figure but the amount; their amounts are summed when the file's rows are lines
+    (``lines``), and taken once when every row repeats the invoice's total. Anything else is left for
+    :func:`_refuse_unusable_invoices`."""
+    repeated = invoices[invoices.duplicated([SOURCE, "invoice"], keep=False)]
+    if repeated.empty:
+        return invoices
+    merged, dropped = {}, []
+    for (source, invoice), rows in repeated.groupby([SOURCE, "invoice"], sort=False):
+        figures = rows[list(_INVOICE_FIGURES)].astype("str").drop_duplicates()
+        summed = source in lines
+        if len(figures) > 1 or not (summed or rows["amount"].nunique(dropna=False) == 1):
+            continue
+        first = rows.index[0]
+        merged[first] = rows["amount"].sum() if summed else rows["amount"].iloc[0]
+        dropped += list(rows.index[1:])
+        shown = ", ".join(str(r) for r in rows[ROW])
+        what = (f"{len(rows)} lines (rows {shown}) summed to {merged[first]:,.2f} {rows['currency'].iloc[0]}"
+                if summed else f"on {len(rows)} rows ({shown}) with the same figures, one per invoice line: "
+                               "counted once")
+        quality.add(source, "invoice_lines", f"invoice {invoice}: {what}.", rows=rows[ROW], column="invoice",
+                    client=rows["client"].iloc[0])
+    if not merged:
+        return invoices
+    invoices = invoices.copy()
+    invoices.loc[list(merged), "amount"] = pd.Series(merged)
+    return invoices.drop(index=dropped).reset_index(drop=True)
+
+
+def _payments(invoices: pd.DataFrame, quality: DataQuality, latest: pd.Timestamp | None) -> pd.DataFrame:
+    """Payments as the tools write them. A ``paid_amount`` of 0 without a paid date is unpaid (Harvest,
+    Invoice2go). A ``balance`` (what is still owed) gives the amount paid, ``amount - balance``; a balance
+    of 0 with less paid is written off, left out with a note. A payment without a date (Xero writes none)
+    is counted from ``latest``, the latest date of the data, with a note: the months before it show the
+    invoice unpaid."""
+    paid = invoices["paid_amount"].where(~((invoices["paid_amount"].abs() < _CENT) & invoices["paid_on"].isna()))
+    balance = invoices["balance"]
+    written_off = (balance.abs() < _CENT) & (paid.fillna(0) < invoices["amount"] - _CENT) & invoices["paid_on"].isna()
+    for client, rows in invoices[written_off].groupby("client", sort=False):
+        one = len(rows) == 1
+        quality.add(rows[SOURCE].iloc[0], "written_off", (
+            f"invoice{'' if one else 's'} {', '.join(rows['invoice'])} {'has' if one else 'have'} a balance of 0 "
+            f"and no payment: written off, left out of the invoice figures."), rows=rows[ROW], column="balance",
+            client=client)
+    partly = balance.notna() & paid.isna() & (balance >= _CENT) & (balance < invoices["amount"] - _CENT)
+    paid = paid.where(~partly, invoices["amount"] - balance)
+    in_full = balance.notna() & (balance.abs() < _CENT) & ~written_off
+    undated = (paid.fillna(0) >= _CENT) | in_full
+    undated &= invoices["paid_on"].isna() & ~written_off
+    paid_on = invoices["paid_on"]
+    if undated.any():
+        paid_on = paid_on.where(~undated, latest)
+        for client, rows in invoices[undated].assign(_paid=paid[undated].fillna(invoices["amount"])).groupby(
+                "client", sort=False):
+            amounts = ", ".join(f"{invoice} ({amount:,.2f} of {total:,.2f} {currency})" for invoice, amount, total, currency
+                                in zip(rows["invoice"], rows["_paid"], rows["amount"], rows["currency"]))
+            one = len(rows) == 1
+            quality.add(rows[SOURCE].iloc[0], "undated_payment", (
+                f"invoice{'' if one else 's'} {amounts} {'was' if one else 'were'} paid on a date the file does not "
+                f"give: counted as paid from {latest:%Y-%m-%d}, the latest date of the data, so the months before it "
+                "show it unpaid. Give the payment date (paid_on) to place it."), rows=rows[ROW], column="paid_on",
+                client=client)
+    kept = invoices.assign(paid_amount=paid, paid_on=paid_on)
+    return kept[~written_off].reset_index(drop=True) if written_off.any() else kept
+
+
+def _refuse_unusable_invoices(invoices: pd.DataFrame, lines: set[str]) -> None:
+    """One invoice number with two contents: an error."""
     problems = []
     repeated = invoices[invoices["invoice"].duplicated(keep=False)]
     for invoice, rows in repeated.groupby("invoice", sort=False):
         row_list = " and ".join(str(r) for r in rows[ROW])
+        lines_hint = "" if set(rows[SOURCE]) & lines or rows[SOURCE].nunique() > 1 else (
+            " If the rows are the lines of one invoice, read the file through a [mapping] with lines = true.")
         problems.append(Problem(rows[SOURCE].iloc[0], (
             f"invoice '{invoice}' appears on rows {row_list} with different content. Keep one row per "
-            "invoice (correct the paid_on and paid_amount of that row as payments come in)."),
+            f"invoice (correct the paid_on and paid_amount of that row as payments come in).{lines_hint}"),
             row=int(rows[ROW].iloc[1]), column="invoice"))
-    unpaid_with_amount = invoices[invoices["paid_on"].isna() & invoices["paid_amount"].notna()]
-    for record in unpaid_with_amount.itertuples(index=False):
-        problems.append(Problem(record.source, (
-            "has a paid_amount but no paid_on date. Add the date of the payment, or clear the amount."),
-            row=record.row, column="paid_on"))
     if problems:
         raise InputError(problems)
 

@@ -23,6 +23,7 @@ from relhealth.io.checks import (
     drop_overlaps,
     note_duplicates,
     note_invoice_only_clients,
+    note_left_out,
     note_time_entries,
     note_unknown_kinds,
 )
@@ -73,9 +74,11 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     for spec in MAIN_TABLES:
         frames[spec.name]["client"], seen[spec.name] = directory.resolve(frames[spec.name]["client"])
         note_duplicates([r.duplicates for r in by_table[spec.name]], directory, quality)
+        note_left_out([r.left_out for r in by_table[spec.name] if r.left_out is not None], directory, quality)
         if len(by_table[spec.name]) > 1:
             frames[spec.name] = drop_overlaps(frames[spec.name], spec, quality)
-    frames[INVOICES.name] = check_invoices(frames[INVOICES.name], quality)
+    lines = {str(r.info.path) for r in by_table[INVOICES.name] if r.lines}
+    frames[INVOICES.name] = check_invoices(frames[INVOICES.name], quality, lines, _latest_date(frames))
     note_time_entries(frames[TIME_ENTRIES.name], quality)
     if known_kinds is not None:
         note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
@@ -84,6 +87,17 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     return Dataset(folder=folder, clients=_all_clients(clients, seen), time_entries=frames[TIME_ENTRIES.name],
                    crm_activities=frames[CRM_ACTIVITIES.name], invoices=frames[INVOICES.name], quality=quality,
                    files=[read.info for read in reads])
+
+
+def _latest_date(frames: dict[str, pd.DataFrame]) -> pd.Timestamp:
+    """The latest date of the data up to today: time entries, CRM activities, invoices issued and paid.
+    A payment the files give no date for is counted from it."""
+    today = pd.Timestamp.today().normalize()
+    dates = [frames[TIME_ENTRIES.name]["date"], frames[CRM_ACTIVITIES.name]["date"].dt.normalize(),
+             frames[INVOICES.name]["issued"], frames[INVOICES.name]["paid_on"]]
+    latest = max((d[d <= today].max() for d in dates if not d.empty), default=pd.NaT,
+                 key=lambda d: pd.Timestamp.min if pd.isna(d) else d)
+    return today if pd.isna(latest) else latest
 
 
 def _read_files(folder: Path, date_order: str | None, formats) -> list[FileRead]:

@@ -17,10 +17,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TABLES, TIME_ENTRIES, TableSpec
+from relhealth.io.starter import looks_like
 from relhealth.io.text import as_categories, as_text, clean_header
 
 #: The time of day an entry started, kept beside the canonical columns to tell two entries apart.
 START = "start"
+#: Why a row of an export is not a record (a meeting not held yet, ...): set by a mapping's rules, the
+#: row is left out with a data-quality note giving the reason. Empty for the rows read.
+SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Format:
     required: tuple[str, ...]
     convert: Callable[[pd.DataFrame], pd.DataFrame]
     known: tuple[str, ...] = ()
+    #: Invoices only: one row per invoice line, the amounts of an invoice's rows summed.
+    lines: bool = False
 
     def missing(self, header: set[str]) -> list[str]:
         return [c for c in self.required if c not in header]
@@ -170,43 +176,72 @@ def _value_key(value: str) -> str:
     return re.sub(r"[\s_-]+", "_", str(value).strip().casefold())
 
 
-def _mapped(columns: dict[str, str], values: dict[str, dict], rules: list[dict]) -> Callable[[pd.DataFrame], pd.DataFrame]:
+def _fits(raw: pd.DataFrame, when: dict) -> pd.Series:
+    """The rows whose columns hold the values of a rule's ``when`` (a value, or a list of values any of
+    which fits), compared as :func:`_value_key` does."""
+    fits = pd.Series(True, index=raw.index)
+    for column, value in when.items():
+        source = clean_header(column)
+        wanted = {_value_key(v) for v in (value if isinstance(value, list) else [value])}
+        fits &= raw[source].map(_value_key).isin(wanted) if source in raw.columns else False
+    return fits
+
+
+def _mapped(mapping: dict, spec: TableSpec) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    columns = {canon: clean_header(source) for canon, source in mapping["columns"].items()}
+
     def convert(raw: pd.DataFrame) -> pd.DataFrame:
         empty = pd.Series("", index=raw.index, dtype="str")
         frame = pd.DataFrame({canon: raw[src] if src in raw.columns else empty for canon, src in columns.items()},
                              index=raw.index)
-        for canon, table in values.items():
+        for canon, value in mapping["set"].items():
+            frame[canon] = str(value)
+        if spec is TIME_ENTRIES and "hours" in frame.columns:
+            frame["hours"] = clock_hours(frame["hours"])
+        for canon, table in mapping["values"].items():
             if canon in frame.columns and table:
                 lookup = {_value_key(k): str(v) for k, v in table.items()}
                 frame[canon] = frame[canon].map(lambda v: lookup.get(_value_key(v), v)).astype("str")
         decided = pd.Series(False, index=raw.index)
-        for rule in rules:
-            fits = ~decided
-            for column, value in rule["when"].items():
-                source = clean_header(column)
-                fits &= raw[source].map(_value_key) == _value_key(value) if source in raw.columns else False
-            for canon, value in rule["set"].items():
+        frame[SKIPPED] = empty
+        for rule in mapping["rules"]:
+            fits = ~decided & _fits(raw, rule["when"])
+            for canon, value in {**rule.get("set", {}), **({SKIPPED: rule["skip"]} if "skip" in rule else {})}.items():
                 if canon not in frame.columns:
                     frame[canon] = empty
                 frame.loc[fits, canon] = str(value)
             decided |= fits
         frame[ROW] = raw[ROW]
+        for canon, separator in mapping["split"].items():
+            frame = _split(frame, canon, separator)
         return frame
     return convert
 
 
+def _split(frame: pd.DataFrame, column: str, separator: str) -> pd.DataFrame:
+    """One row per part of the values of ``column`` that list several (``Acme; Beta``), each keeping its
+    row number; empty parts left out."""
+    listed = frame[column].str.contains(separator, regex=False)
+    if not listed.any():
+        return frame
+    parts = frame[column].where(~listed, frame[column].str.split(separator, regex=False))
+    frame = frame.assign(**{column: parts}).explode(column, ignore_index=True)
+    frame[column] = frame[column].astype("str").str.strip()
+    return frame[(frame[column] != "") | ~frame[ROW].duplicated(keep=False)].reset_index(drop=True)
+
+
 def mapped_formats(mappings: dict) -> list[Format]:
     """The formats of the ``[mapping]`` settings: an export whose header holds the columns mapped to the
-    table's required columns is read through that mapping."""
+    table's required columns (those not set to one value for every row) is read through that mapping."""
     specs = {spec.name: spec for spec in TABLES}
     formats = []
     for name, mapping in mappings.items():
         spec = specs[mapping["table"]]
         columns = {canon: clean_header(source) for canon, source in mapping["columns"].items()}
         when = {clean_header(c) for rule in mapping["rules"] for c in rule["when"]}
-        formats.append(Format(f"mapping {name}", spec, tuple(columns[c] for c in spec.required),
-                              _mapped(columns, mapping["values"], mapping["rules"]),
-                              tuple(sorted(set(columns.values()) | when))))
+        required = tuple(columns[c] for c in spec.required if c not in mapping["set"])
+        formats.append(Format(f"mapping {name}", spec, required, _mapped(mapping, spec),
+                              tuple(sorted(set(columns.values()) | when)), lines=bool(mapping["lines"])))
     return formats
 
 
@@ -217,23 +252,29 @@ def recognise(header: list[str], file_name: str = "", formats: list[Format] | No
     identifying columns are all in the header, the one that knows most of the header's columns wins (the
     most specific on a tie). When a format that lacks some identifying columns knows more of the header
     than the winner, the file is taken for a broken export of that format: ``date, client, hrs`` is time
-    entries missing ``hours``, not a client list.
+    entries missing ``hours``, not a client list. A header with columns of records (amounts, durations,
+    activity types: :func:`~relhealth.io.starter.looks_like`) is never a client list, and its closest
+    format is one of the table it looks like.
     """
     formats = formats or FORMATS
     names = set(header)
     by_name = [f for f in formats if f.convert is _canonical and f.table.file == file_name.lower()]
     if by_name:
         return (None if by_name[0].missing(names) else by_name[0]), by_name[0]
+    records = looks_like(header)
+    if records is not None:
+        formats = [f for f in formats if f.table is not CLIENTS]
 
     def known(f: Format) -> int:
         return len(names & f.columns)
 
-    closest = max(formats, key=lambda f: (known(f), -len(f.missing(names))))
+    closest = max(formats, key=lambda f: (f.table is records, known(f), -len(f.missing(names))))
     matching = [f for f in formats if not f.missing(names)]
     if not matching:
         return None, closest
     best = max(matching, key=lambda f: (known(f), len(f.required)))
-    return (None, closest) if known(closest) > known(best) else (best, closest)
+    rival = max(formats, key=lambda f: (known(f), -len(f.missing(names))))
+    return (None, rival) if known(rival) > known(best) else (best, closest)
 
 
-__all__ = ["FORMATS", "Format", "START", "clock_hours", "mapped_formats", "recognise"]
+__all__ = ["FORMATS", "Format", "SKIPPED", "START", "clock_hours", "mapped_formats", "recognise"]

@@ -15,8 +15,9 @@ import pandas as pd
 from relhealth.columns import INVOICES, MAIN_TABLES, ROW, SOURCE, TableSpec
 from relhealth.errors import InputError, Problem
 from relhealth.io.dataset import FileInfo
-from relhealth.io.formats import Format, recognise
+from relhealth.io.formats import SKIPPED, Format, recognise
 from relhealth.io.quality import DataQuality
+from relhealth.io.starter import columns_line, looks_like
 from relhealth.io.text import RawTable, per_value, read_raw_table
 from relhealth.io.values import (
     PARSERS,
@@ -35,7 +36,7 @@ EARLIEST_DATE = pd.Timestamp("2000-01-01")
 #: The first value of a totals row that an export appends: ``Total``, ``Grand total:``, ``Итого``, ...
 _TOTALS = r"(?:grand\s+|sub-?)?totals?|sum|итого|итог|всего"
 #: The columns of a table holding money: a currency sign in them must agree with the row's currency.
-MONEY_COLUMNS = {INVOICES.name: ("amount", "paid_amount")}
+MONEY_COLUMNS = {INVOICES.name: ("amount", "paid_amount", "balance")}
 #: In :attr:`FileRead.duplicates`: the row an exact duplicate repeats.
 DUPLICATE_OF = "duplicate_of"
 
@@ -50,6 +51,10 @@ class FileRead:
     info: FileInfo
     duplicates: pd.DataFrame
     quality: DataQuality = field(default_factory=DataQuality)
+    #: The rows a mapping's rules say are no record: ``client`` as written, ``row``, ``reason``.
+    left_out: pd.DataFrame | None = None
+    #: Invoices: one row per invoice line, to be summed per invoice (the format's ``lines``).
+    lines: bool = False
 
 
 def read_file(path: Path, formats: list[Format], date_order: str | None = None) -> FileRead:
@@ -64,7 +69,8 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     table = read_raw_table(path, set().union(*(f.columns for f in formats)))
     fmt = _format_of(table, path, formats)
     spec = fmt.table
-    raw = fmt.read(table.frame)
+    raw, left_out = _left_out(fmt.read(table.frame), file)
+    _note_splits(raw, file, quality)
     value_columns = [c for c in raw.columns if c != ROW]
     if table.blank_rows:
         quality.add(file, "blank_rows", "blank lines skipped.", rows=table.blank_rows)
@@ -94,7 +100,35 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     frame = frame.astype({c: "str" for c in frame.columns if c not in spec.columns and c != ROW})
     frame[SOURCE] = file
     frame[ROW] = frame.pop(ROW)   # source, then row: the last two columns of every table
-    return FileRead(spec, frame, info, duplicates.assign(**{SOURCE: file}), quality)
+    return FileRead(spec, frame, info, duplicates.assign(**{SOURCE: file}), quality, left_out, fmt.lines)
+
+
+def _left_out(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The rows of a mapped export that its rules say are no record (:data:`SKIPPED`) taken out, and
+    those rows (``client`` as written, ``row``, ``reason``, ``source``)."""
+    if SKIPPED not in raw.columns:
+        return raw, None
+    reason = raw.pop(SKIPPED).astype("str")
+    out = reason != ""
+    if not out.any():
+        return raw, None
+    left = pd.DataFrame({"client": raw.loc[out, "client"].astype("str"), ROW: raw.loc[out, ROW],
+                         "reason": reason[out], SOURCE: file}).reset_index(drop=True)
+    kept = raw[~out].reset_index(drop=True)
+    return kept.assign(**{c: kept[c].cat.remove_unused_categories() for c in kept.columns if c != ROW}), left
+
+
+def _note_splits(raw: pd.DataFrame, file: str, quality: DataQuality) -> None:
+    """Note the rows that named several clients and were split into one record each (a mapping's
+    ``split``). The note names no client: it goes to the overview, never into one client's report."""
+    split = raw[raw[ROW].duplicated(keep=False)]
+    if split.empty:
+        return
+    rows = split.groupby(ROW, sort=True)["client"].agg(lambda names: "; ".join(names.astype("str")))
+    shown = ", ".join(f"row {row} ({names})" for row, names in list(rows.items())[:10])
+    quality.add(file, "split_clients", (
+        f"{len(rows)} row{'s' if len(rows) > 1 else ''} name{'' if len(rows) > 1 else 's'} several clients: "
+        f"{shown}{' ...' if len(rows) > 10 else ''}; counted once for each client."), rows=rows.index)
 
 
 def _format_of(table: RawTable, path: Path, formats: list[Format]) -> Format:
@@ -112,11 +146,14 @@ def _format_of(table: RawTable, path: Path, formats: list[Format]) -> Format:
             f"the required column{'s' if len(missing) > 1 else ''} {names} "
             f"{'are' if len(missing) > 1 else 'is'} missing. Columns found: {found}. "
             "Name the columns in the header row as docs/data-format.md lists them.")))
+    spec = looks_like(table.header)
+    start = f", starting from table = \"{spec.name}\", {columns_line(table.header, spec)}" if spec else ""
     raise InputError(Problem(file, (
         f"relhealth does not recognise this file. Its columns are: {found}. The closest format, "
-        f"{closest.name}, also needs {names}. Export the file again with "
-        f"{'those columns' if len(missing) > 1 else 'that column'}, name the columns as "
-        "docs/data-format.md lists them, or move the file out of the folder.")))
+        f"{closest.name}, also needs {names}. To read the file as it is, describe its columns in a [mapping] "
+        f"in a settings file passed with --config: `relhealth mapping {file}` writes one to fill in{start}. "
+        f"Or export the file again with {'those columns' if len(missing) > 1 else 'that column'}, or move it "
+        "out of the folder.")))
 
 
 def _split_money(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, dict]:

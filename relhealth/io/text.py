@@ -47,6 +47,8 @@ class RawTable:
     blank_rows: list[int]
     #: Rows that repeat the header (two exports pasted into one file), left out of ``frame``.
     header_rows: list[int] = field(default_factory=list)
+    #: The header as written (white space and quotes trimmed), one name per column of ``frame``.
+    header: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -187,6 +189,7 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
         expected = len(frame.columns)
         message = f"Expected {expected} fields in line {leading_blank + 2}, saw {expected + frame.index.nlevels}"
         raise InputError(_parser_problem(file, message, delimiter))
+    written = {clean_header(str(c)): " ".join(str(c).strip(_HEADER_STRIP).split()) for c in frame.columns}
     frame = _named_columns(frame, file, raw, delimiter, leading_blank)
     columns = [c for c in frame.columns if c != ROW]
     blank = pd.Series(True, index=frame.index)
@@ -198,7 +201,7 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
     if blank_rows or header_rows:
         frame = frame.loc[~blank & ~header].reset_index(drop=True)
     return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows,
-                    header_rows=header_rows)
+                    header_rows=header_rows, header=[written[c] for c in columns])
 
 
 def _check_header(line: str, delimiter: str, file: str, row: int) -> None:

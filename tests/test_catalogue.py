@@ -264,10 +264,12 @@ CASES = [
     Case("yes and no in other words",
          {TIME: "date,client,hours,billable\n2026-03-02,Acme,1,Да\n2026-03-03,Acme,1,FALSE\n2026-03-04,Acme,1,0\n"},
          read={"time_entries.billable": [True, False, False]}),
-    Case("a word that is not yes or no",
-         {TIME: "date,client,hours,billable\n2026-03-02,Acme,1,maybe\n"},
-         error="{data}/time_entries.csv: 1 problem\n  row 2, column billable: 'maybe' is not yes or no (write yes or "
-               "no; true/false, 1/0 and да/нет are read too)."),
+    Case("a billable word that is not yes or no",
+         {TIME: "date,client,hours,billable\n2026-03-02,Acme,1,maybe\n2026-03-03,Acme,2,Nein\n"
+                "2026-03-04,Acme,3,いいえ\n2026-03-05,Acme,4,нет\n"},
+         notes=["{data}/time_entries.csv row 2, column billable: billable values 'maybe' are not yes or no: left "
+                "empty. No figure uses billable, so nothing else changes."],
+         read={"time_entries.billable": [None, False, False, False], "time_entries.hours": [1.0, 2.0, 3.0, 4.0]}),
     Case("an unknown category",
          {TIME: "date,client,hours,category\n2026-03-02,Acme,1,chores\n"},
          error="{data}/time_entries.csv: 1 problem\n  row 2, column category: 'chores' is not a category (write one "

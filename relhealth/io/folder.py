@@ -59,11 +59,16 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     if not folder.is_dir():
         raise InputError(Problem(str(folder), "no such data folder. Give the folder that holds the CSV exports."))
     reads = _read_files(folder, date_order, [*FORMATS, *mapped_formats(mappings or {})])
+    ignored = _ignored_files(folder)
     if not any(read.spec in MAIN_TABLES for read in reads):
+        listed = "; ".join(f"{path.name} ({why})" for path, why in ignored)
         raise InputError(Problem(str(folder), (
             "no data to read: the folder needs at least one export of time entries, CRM activities or "
-            "invoices (see docs/data-format.md).")))
+            "invoices (see docs/data-format.md)." + (f" Files not read: {listed}." if listed else ""))))
     quality = DataQuality([note for read in reads for note in read.quality])
+    for path, why in ignored:
+        if why != OTHER_FILE:
+            quality.add(str(path), "ignored_file", f"not read: {why}.")
     by_table = {spec.name: [read for read in reads if read.spec == spec] for spec in TABLES}
     frames = {spec.name: _combined([r.frame for r in by_table[spec.name]]) if by_table[spec.name]
               else _empty_frame(spec) for spec in TABLES}
@@ -87,6 +92,25 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     return Dataset(folder=folder, clients=_all_clients(clients, seen), time_entries=frames[TIME_ENTRIES.name],
                    crm_activities=frames[CRM_ACTIVITIES.name], invoices=frames[INVOICES.name], quality=quality,
                    files=[read.info for read in reads])
+
+
+#: Files of the folder that are not CSV: why each kind is not read.
+IGNORED_SUFFIXES = {
+    ".xlsx": "an Excel workbook; open it and save it as CSV UTF-8 to have it read",
+    ".xls": "an Excel workbook; open it and save it as CSV UTF-8 to have it read",
+    ".xlsm": "an Excel workbook; open it and save it as CSV UTF-8 to have it read",
+    ".ods": "a spreadsheet; open it and save it as CSV UTF-8 to have it read",
+    ".numbers": "a Numbers spreadsheet; export it as CSV to have it read",
+    ".tsv": "tab-separated text; rename it to .csv to have it read",
+}
+OTHER_FILE = "not a .csv file"
+
+
+def _ignored_files(folder: Path) -> list[tuple[Path, str]]:
+    """The files of the folder that are not read, and why: spreadsheets to save as CSV, and other files."""
+    return [(path, IGNORED_SUFFIXES.get(path.suffix.lower(), OTHER_FILE))
+            for path in sorted(folder.iterdir())
+            if path.is_file() and path.suffix.lower() != ".csv" and not path.name.startswith(".")]
 
 
 def _latest_date(frames: dict[str, pd.DataFrame]) -> pd.Timestamp:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TABLES, TIME_ENTRIES, TableSpec
 from relhealth.io.starter import looks_like
-from relhealth.io.text import as_categories, as_text, clean_header
+from relhealth.io.text import DETAILED_REPORT, as_categories, as_text, clean_header
 
 #: The time of day an entry started, kept beside the canonical columns to tell two entries apart.
 START = "start"
@@ -128,28 +128,99 @@ def _harvest(raw: pd.DataFrame) -> pd.DataFrame:
 def _clockify(raw: pd.DataFrame) -> pd.DataFrame:
     decimal = _col(raw, "duration (decimal)")
     hours = _first_filled(decimal, clock_hours(raw["duration (h)"]))
-    return _frame(raw, date=raw["start date"], client=raw["client"], hours=hours, project=raw["project"],
+    client = raw["client"].where(raw["client"] != "(Without client)", "")   # Clockify's placeholder
+    return _frame(raw, date=raw["start date"], client=client, hours=hours, project=raw["project"],
                   person=_col(raw, "user"), task=_first_filled(raw["description"], _col(raw, "task")),
                   tags=_join_tags(_col(raw, "tags"), _col(raw, "task")), billable=_col(raw, "billable"),
                   **{START: raw["start time"]})
 
 
-def _kimai(names: dict[str, str]) -> Callable[[pd.DataFrame], pd.DataFrame]:
+def kimai_hours(duration: pd.Series, start: pd.Series, end: pd.Series) -> pd.Series:
+    """Kimai's durations as decimal hours in text. Kimai 2.27 and later write ``0:06``, ``0:06:40`` or
+    decimal hours (``0.11``); Kimai 1.x to 2.26 and the layout of its importer write whole seconds
+    (``400``). A file of whole numbers is in seconds when they fit the span from ``From`` to ``To`` as
+    seconds better than as hours (a break makes a duration shorter than its span, never longer), or,
+    without those times, when they are too large to be hours of a day."""
+    whole = duration.str.fullmatch(r"\d+")
+    filled = duration != ""
+    if not (filled.any() and whole[filled].all()):
+        return clock_hours(duration)
+    numbers = pd.to_numeric(duration.where(filled), errors="coerce")
+    span = _span_hours(start, end)
+    known = span.notna() & numbers.notna()
+    if known.any():
+        as_seconds = (numbers[known] / 3600 - span[known]).abs().median()
+        as_hours = (numbers[known] - span[known]).abs().median()
+        seconds = as_seconds <= as_hours
+    else:
+        seconds = numbers.max() > 24
+    if not seconds:
+        return duration
+    return (numbers / 3600).map(lambda h: "" if pd.isna(h) else f"{h:.6f}".rstrip("0").rstrip(".")).astype("str")
+
+
+def _span_hours(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Hours from a ``HH:MM`` start to a ``HH:MM`` end (past midnight when the end is earlier)."""
+    def minutes(times: pd.Series) -> pd.Series:
+        parts = times.str.extract(r"(\d{1,2}):(\d{2})").astype("float64")
+        return parts[0] * 60 + parts[1]
+    span = (minutes(end) - minutes(start)) % (24 * 60)
+    return span / 60
+
+
+@dataclass(frozen=True)
+class KimaiLabels:
+    """The column labels of one language of Kimai's export (first label the file has wins)."""
+
+    language: str
+    date: str
+    begin: str
+    end: str
+    duration: tuple[str, ...]
+    customer: str
+    project: str
+    activity: str
+    description: str
+    person: tuple[str, ...]
+    tags: tuple[str, ...]
+    billable: tuple[str, ...]
+
+
+#: The labels of Kimai's timesheet export (``translations/messages.*.xlf`` of kimai/kimai, 1.x to 2.x):
+#: ``Name`` is the user's display name and ``User`` the login (in 1.x the other way round); the display
+#: name is preferred. Russian 2.0 and 1.x say Продолжительность, Теги, Платный; later releases
+#: Длительность, Метки, Подлежащий оплате.
+KIMAI_LABELS = (
+    KimaiLabels("English", "date", "from", "to", ("duration",), "customer", "project", "activity", "description",
+                ("name", "user"), ("tags",), ("billable",)),
+    KimaiLabels("German", "datum", "von", "bis", ("dauer",), "kunde", "projekt", "tätigkeit", "beschreibung",
+                ("name", "benutzer"), ("schlagworte",), ("abrechenbar",)),
+    KimaiLabels("Russian", "дата", "с", "до", ("длительность", "продолжительность"), "клиент", "проект",
+                "активность", "описание", ("имя", "имя пользователя", "пользователь"), ("метки", "теги"),
+                ("подлежащий оплате", "платный")),
+)
+
+
+def _kimai(labels: KimaiLabels) -> Callable[[pd.DataFrame], pd.DataFrame]:
     def convert(raw: pd.DataFrame) -> pd.DataFrame:
-        c = {key: raw[name] if name in raw.columns else pd.Series("", index=raw.index, dtype="str")
-             for key, name in names.items()}
-        return _frame(raw, date=c["date"], client=c["client"], hours=clock_hours(c["duration"]),
-                      project=c["project"], person=c["user"], task=_first_filled(c["description"], c["activity"]),
-                      tags=_join_tags(c["tags"], c["activity"]), **{START: c["from"]})
+        activity = raw[labels.activity]
+        duration = _col(raw, *labels.duration)
+        return _frame(raw, date=raw[labels.date], client=raw[labels.customer],
+                      hours=kimai_hours(duration, raw[labels.begin], raw[labels.end]),
+                      project=raw[labels.project], person=_first_filled(*(_col(raw, n) for n in labels.person)),
+                      task=_first_filled(_col(raw, labels.description), activity),
+                      tags=_join_tags(_col(raw, *labels.tags), activity), billable=_col(raw, *labels.billable),
+                      **{START: raw[labels.begin]})
     return convert
 
 
-_KIMAI_EN = {"date": "date", "from": "from", "to": "to", "duration": "duration", "client": "customer",
-             "project": "project", "activity": "activity", "description": "description", "user": "user",
-             "tags": "tags"}
-_KIMAI_RU = {"date": "дата", "from": "с", "to": "до", "duration": "длительность", "client": "клиент",
-             "project": "проект", "activity": "активность", "description": "описание", "user": "пользователь",
-             "tags": "теги"}
+def _kimai_formats() -> list[Format]:
+    """One format per language and spelling of the duration column."""
+    return [Format(f"Kimai export{'' if labels.language == 'English' else f' ({labels.language})'}", TIME_ENTRIES,
+                   (labels.date, labels.begin, labels.end, duration, labels.customer, labels.project, labels.activity),
+                   _kimai(labels), (labels.description, *labels.person, *labels.tags, *labels.billable))
+            for labels in KIMAI_LABELS for duration in labels.duration]
+
 
 FORMATS: list[Format] = [
     *[Format(f"canonical {spec.name.replace('_', ' ')}", spec, tuple(spec.required), _canonical, tuple(spec.optional))
@@ -163,11 +234,7 @@ FORMATS: list[Format] = [
     Format("Clockify detailed report", TIME_ENTRIES,
            ("project", "client", "description", "start date", "start time", "duration (h)"), _clockify,
            ("task", "user", "email", "tags", "billable", "end date", "end time", "duration (decimal)")),
-    Format("Kimai export", TIME_ENTRIES, ("date", "from", "to", "duration", "customer", "project", "activity"),
-           _kimai(_KIMAI_EN), ("description", "user", "tags")),
-    Format("Kimai export (Russian)", TIME_ENTRIES,
-           ("дата", "с", "до", "длительность", "клиент", "проект", "активность"), _kimai(_KIMAI_RU),
-           ("описание", "пользователь", "теги")),
+    *_kimai_formats(),
 ]
 
 # ----- exports read through a mapping of the settings ([mapping.<name>])
@@ -245,6 +312,27 @@ def mapped_formats(mappings: dict) -> list[Format]:
     return formats
 
 
+_WEEKDAYS = (r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?(?:,? .*)?|пн|вт|ср|чт|пт|сб|вс"
+             r"|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?")
+
+
+def totals_report(header: list[str]) -> str | None:
+    """The tool whose report of totals (a Summary or Weekly report: time per project or per day, no
+    entries) a header is, or None. Its hours have no dates, so it cannot be read; the Detailed report
+    can."""
+    names = set(header)
+    dated = any(n in names for n in ("start date", "date", "start time"))
+    if {"time (h)", "time (decimal)"} & names and not dated:
+        return "Clockify"
+    if "duration" in names and names <= {"project", "client", "description", "title", "user", "task", "duration",
+                                         "member", "email", "tags"} | {n for n in names if n.startswith("amount")}:
+        return "Toggl Track"
+    days = [n for n in header if re.fullmatch(_WEEKDAYS, n)]
+    if len(days) >= 5 and not dated:
+        return "Clockify" if "time (h)" in names or any(n.startswith("total (h)") for n in names) else "Toggl Track"
+    return None
+
+
 def recognise(header: list[str], file_name: str = "", formats: list[Format] | None = None) -> tuple[Format | None, Format]:
     """The format of a file with ``header``, or None; and the closest format, to say what is missing.
 
@@ -277,4 +365,4 @@ def recognise(header: list[str], file_name: str = "", formats: list[Format] | No
     return (None, rival) if known(rival) > known(best) else (best, closest)
 
 
-__all__ = ["FORMATS", "Format", "SKIPPED", "START", "clock_hours", "mapped_formats", "recognise"]
+__all__ = ["DETAILED_REPORT", "FORMATS", "Format", "SKIPPED", "START", "clock_hours", "mapped_formats", "recognise", "totals_report"]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from relhealth.columns import INVOICES, MAIN_TABLES, ROW, SOURCE, TableSpec
+from relhealth.columns import INVOICES, MAIN_TABLES, ROW, SOURCE, TIME_ENTRIES, TableSpec
 from relhealth.errors import InputError, Problem
 from relhealth.io.dataset import FileInfo
-from relhealth.io.formats import SKIPPED, Format, recognise
+from relhealth.io.formats import DETAILED_REPORT, SKIPPED, Format, recognise, totals_report
 from relhealth.io.quality import DataQuality
 from relhealth.io.starter import columns_line, looks_like
 from relhealth.io.text import RawTable, per_value, read_raw_table
@@ -84,6 +84,7 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     order = _date_order(raw, spec, file, date_order)
     context = FileContext(decimal_comma=decimal_comma, date_order=order)
     frame, problems = _parsed(raw, spec, context, file)
+    problems = _unused_values(problems, spec, file, quality)
     problems += _sign_problems(frame, raw, signs, file)
     frame = frame.assign(**{c: raw[c] for c in value_columns if c not in spec.columns})
     frame[ROW] = raw[ROW]
@@ -101,6 +102,22 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     frame[SOURCE] = file
     frame[ROW] = frame.pop(ROW)   # source, then row: the last two columns of every table
     return FileRead(spec, frame, info, duplicates.assign(**{SOURCE: file}), quality, left_out, fmt.lines)
+
+
+#: Columns no figure uses: a value that cannot be read there is left empty with a note, never a reason to
+#: refuse the file.
+UNUSED_COLUMNS = {TIME_ENTRIES.name: ("billable",)}
+
+
+def _unused_values(problems: list[Problem], spec: TableSpec, file: str, quality: DataQuality) -> list[Problem]:
+    unused = [p for p in problems if p.column in UNUSED_COLUMNS.get(spec.name, ())]
+    for column in dict.fromkeys(p.column for p in unused):
+        found = [p for p in unused if p.column == column]
+        written = ", ".join(dict.fromkeys(p.message.split("' is not")[0] + "'" for p in found))
+        quality.add(file, "unread_value", (
+            f"{column} values {written} are not yes or no: left empty. No figure uses {column}, so nothing "
+            "else changes."), rows=[p.row for p in found], column=column)
+    return [p for p in problems if p not in unused]
 
 
 def _left_out(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -146,6 +163,12 @@ def _format_of(table: RawTable, path: Path, formats: list[Format]) -> Format:
             f"the required column{'s' if len(missing) > 1 else ''} {names} "
             f"{'are' if len(missing) > 1 else 'is'} missing. Columns found: {found}. "
             "Name the columns in the header row as docs/data-format.md lists them.")))
+    tool = totals_report(header)
+    if tool is not None:
+        raise InputError(Problem(file, (
+            f"this is a {tool} Summary or Weekly report: it holds totals per project or per day, not the entries "
+            f"with their dates that relhealth counts. Export the Detailed report instead ({tool}: "
+            f"{DETAILED_REPORT[tool]}) for the same period, and put it in the folder in place of this file.")))
     spec = looks_like(table.header)
     start = f", starting from table = \"{spec.name}\", {columns_line(table.header, spec)}" if spec else ""
     raise InputError(Problem(file, (

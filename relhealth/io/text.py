@@ -173,6 +173,7 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
     file = str(path)
     head = raw[:_HEAD_BYTES].decode("utf-8", errors="ignore").splitlines()
     leading_blank = next((i for i, line in enumerate(head) if line.strip()), 0)
+    _refuse_report_title(head[leading_blank], file)
     delimiter = detect_delimiter(head[leading_blank], known_columns)
     _check_header(head[leading_blank], delimiter, file, leading_blank + 1)
     try:
@@ -202,6 +203,26 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
         frame = frame.loc[~blank & ~header].reset_index(drop=True)
     return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows,
                     header_rows=header_rows, header=[written[c] for c in columns])
+
+
+#: Where each time tracker's report of entries is, for a file that is a report of totals.
+DETAILED_REPORT = {
+    "Toggl Track": "Reports > Detailed > Export > Download as CSV",
+    "Clockify": "Reports > Detailed > Export > Save as CSV",
+}
+#: The title line a time tracker writes above a report of totals (Clockify's "Summary report").
+_TOTALS_TITLE = re.compile(r"^\W*(summary|weekly)\s+report\W*$", re.IGNORECASE)
+
+
+def _refuse_report_title(line: str, file: str) -> None:
+    """A file that opens with the title of a Summary or Weekly report holds totals, not entries."""
+    title = _TOTALS_TITLE.match(line.strip().strip(",;\t"))
+    if title:
+        where = "; ".join(f"{tool}: {menu}" for tool, menu in DETAILED_REPORT.items())
+        raise InputError(Problem(file, (
+            f"this is a {title.group(1).title()} report (its first line says so): it holds totals, not the entries "
+            f"with their dates that relhealth counts. Export the Detailed report instead ({where}) and put it in "
+            "the folder in place of this file.")))
 
 
 def _check_header(line: str, delimiter: str, file: str, row: int) -> None:

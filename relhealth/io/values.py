@@ -39,7 +39,8 @@ _SLASH_DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 _SLASHED = re.compile(rf"^{_SLASH_DATE}(?:[ T](\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?\s*([AaPp][Mm])?)?$")
 #: A value that starts like a slashed date: what decides a file's day/month order.
 _SLASH_START = rf"^\s*{_SLASH_DATE}"
-_TZ_SUFFIX = r"(?:Z|[+-]\d{2}:?\d{2})$"
+#: A time-zone suffix after a time (``18:45:00+03:00``, ``18:45:00.123Z``): never the year of ``28-Jan-2021``.
+_TZ_SUFFIX = r"(?:(?<=:\d\d)|(?<=\.\d{3})|(?<=\.\d{6}))(?:Z|[+-]\d{2}:?\d{2})$"
 
 
 def parse_datetime(values: pd.Series, context: FileContext) -> pd.Series:
@@ -66,6 +67,48 @@ def parse_datetime(values: pd.Series, context: FileContext) -> pd.Series:
         hour = hour.where(half == "", hour % 12 + (half == "pm") * 12)
         stamps = _assemble(parts[2], month, day, hour, parts[4], parts[5])
         result[slashed] = stamps.mask(bad_clock)
+    worded = result.isna() & text.str.contains(r"[^\W\d_]{3}", regex=True)
+    if worded.any():
+        result[worded] = _month_name_dates(text[worded])
+    return result
+
+
+#: A date with the month in words, day first (``3 марта 2024``, ``28-Jan-2021``, ``3. März 2024``) or month
+#: first (``Mar 3, 2024``, ``Jan 28 2021``), with an optional ``HH:MM[:SS]``.
+_TIME_PART = r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+_DAY_MONTH = re.compile(rf"^(\d{{1,2}})\.?[\s\-]+([^\W\d_]+\.?)[\s\-]+(\d{{4}})(?:\s*г\.?)?{_TIME_PART}$")
+_MONTH_DAY = re.compile(rf"^([^\W\d_]+\.?)\s+(\d{{1,2}}),?\s+(\d{{4}}){_TIME_PART}$")
+_MONTHS: dict[str, int] = {}
+
+
+def month_numbers() -> dict[str, int]:
+    """Month names and their abbreviations in English, Russian and German (every form Babel's CLDR data
+    has: ``March``, ``Mar``, ``марта``, ``март``, ``мар.``, ``März``), casefolded, without a final dot."""
+    if not _MONTHS:
+        from babel import Locale  # only when a file writes months in words
+
+        for locale in ("en", "ru", "de"):
+            months = Locale.parse(locale).months
+            for context in ("format", "stand-alone"):
+                for width in ("abbreviated", "wide"):
+                    for number, name in months[context][width].items():
+                        _MONTHS[name.casefold().rstrip(".")] = number
+        _MONTHS.update({"sept": 9, "sep": 9, "июнь": 6, "июль": 7, "сен": 9})
+    return _MONTHS
+
+
+def _month_name_dates(text: pd.Series) -> pd.Series:
+    """The dates of ``text`` written with the month in words; missing where a value is not one."""
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    for pattern, day_at, month_at in ((_DAY_MONTH, 0, 1), (_MONTH_DAY, 1, 0)):
+        parts = text.str.extract(pattern.pattern)
+        found = parts[0].notna() & result.isna()
+        if not found.any():
+            continue
+        month = parts.loc[found, month_at].str.casefold().str.rstrip(".").map(month_numbers())
+        stamps = _assemble(parts.loc[found, 2], month, parts.loc[found, day_at], parts.loc[found, 3],
+                           parts.loc[found, 4], parts.loc[found, 5])
+        result[found] = stamps.where(month.notna())
     return result
 
 
@@ -152,8 +195,11 @@ def point_in_comma_file(values: pd.Series, context: FileContext) -> pd.Series:
 
 # ---- words ----------------------------------------------------------------------------------------
 
-_TRUE = {"yes", "y", "true", "1", "billable", "да", "д"}
-_FALSE = {"no", "n", "false", "0", "non-billable", "nonbillable", "нет", "н"}
+#: Yes and no in the words of the exports: English, Russian, German, French, Spanish, Italian, Japanese.
+_TRUE = {"yes", "y", "true", "1", "billable", "да", "д", "истина", "ja", "wahr", "oui", "vrai", "sí", "si",
+         "verdadero", "vero", "はい", "✓", "x"}
+_FALSE = {"no", "n", "false", "0", "non-billable", "nonbillable", "not billable", "нет", "н", "ложь", "nein",
+          "falsch", "non", "faux", "falso", "いいえ"}
 
 
 def parse_bool(values: pd.Series, context: FileContext) -> pd.Series:
@@ -189,12 +235,42 @@ ISO_CURRENCIES = frozenset("""
 
 
 def parse_currency(values: pd.Series, context: FileContext) -> pd.Series:
-    """ISO 4217 codes in any case (``usd`` -> ``USD``); the common signs are read as their codes. Three
-    letters that are no ISO code (``UDS``) are bad values."""
+    """ISO 4217 codes in any case (``usd`` -> ``USD``); the common signs are read as their codes, and so
+    are a name with its code (``United States Dollar - USD``, ``Euro (EUR)``) and a currency's name in
+    English, Russian or German (``Российский рубль``, ``US Dollar``). Three letters that are no ISO code
+    (``UDS``) are bad values."""
     upper = values.str.upper()
     mapped = upper.map(_CURRENCY_SIGNS)
     code = upper.where(upper.isin(ISO_CURRENCIES))
-    return mapped.fillna(code).astype("str")
+    result = mapped.fillna(code)
+    words = result.isna() & (values.str.len() > 3)
+    if words.any():
+        suffix = values[words].str.extract(r"(?:\s[-–—]\s*|\()([A-Za-z]{3})\)?\s*$")[0].str.upper()
+        named = suffix.where(suffix.isin(ISO_CURRENCIES))
+        result[words] = named.fillna(values[words].str.casefold().str.strip().map(currency_names()))
+    return result.astype("str")
+
+
+_CURRENCY_NAMES: dict[str, str] = {}
+
+
+def currency_names() -> dict[str, str]:
+    """The names of the currencies, casefolded, in English, Russian and German (Babel's CLDR data, with
+    the Russian forms for 1, 2 and 5: ``российский рубль``, ``российских рубля``)."""
+    if not _CURRENCY_NAMES:
+        from babel import Locale
+        from babel.numbers import get_currency_name
+
+        for locale in ("en", "ru", "de"):
+            for code, name in Locale.parse(locale).currencies.items():
+                if code in ISO_CURRENCIES and "(" not in name:
+                    _CURRENCY_NAMES.setdefault(name.casefold(), code)
+        for code in ("RUB", "USD", "EUR", "KZT", "BYN", "UAH", "GBP", "CNY"):
+            for count in (1, 2, 5):
+                _CURRENCY_NAMES.setdefault(get_currency_name(code, count, "ru").casefold(), code)
+        _CURRENCY_NAMES.update({"рубль": "RUB", "рубли": "RUB", "рублей": "RUB", "руб": "RUB", "доллар": "USD",
+                                "евро": "EUR"})
+    return _CURRENCY_NAMES
 
 
 _MONEY = re.compile(r"^(?P<minus>[-−])?\s*(?P<before>[^\d\s.,'+\-−]{1,3})?\s*(?P<number>[-+]?\d[\d\s\u00a0\u202f'.,]*?)"

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from relhealth import __version__
+from relhealth.columns import TABLES
 from relhealth.resources import SAMPLE_DIR
 
 
@@ -56,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     notebook.add_argument("--client", required=True, metavar="NAME", help="the client (any spelling or alias)")
     notebook.add_argument("--out", type=Path, metavar="FILE.ipynb",
                           help="where to write it (default: <client>-<month>.ipynb in the current folder)")
+    mapping = commands.add_parser(
+        "mapping", help="print a starter [mapping] for an export relhealth does not know",
+        description="Print the start of a [mapping] settings section that reads FILE: the table it looks like "
+                    "and its columns guessed for the canonical columns. Check it, fill in each \"?\", and add it "
+                    "to a settings file passed with --config (relhealth mapping FILE >> my-settings.toml).")
+    mapping.add_argument("file", type=Path, metavar="FILE", help="the export (a .csv file)")
+    mapping.add_argument("--table", choices=[spec.name for spec in TABLES],
+                         help="the table the export fills (default: the one its columns look like)")
     return parser
 
 
@@ -80,7 +89,8 @@ def positive(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from relhealth.errors import InputError, UsageError
-    commands = {"validate": _validate, "score": _score, "report": _report, "notebook": _notebook}
+    commands = {"validate": _validate, "score": _score, "report": _report, "notebook": _notebook,
+                "mapping": _mapping}
     try:
         return commands[args.command](args)
     except InputError as exc:
@@ -190,5 +200,24 @@ def _notebook(args: argparse.Namespace) -> int:
     return 0
 
 
+
+def _mapping(args: argparse.Namespace) -> int:
+    from relhealth.errors import InputError, Problem
+    from relhealth.io.starter import looks_like, starter_mapping
+    from relhealth.io.text import read_raw_table
+
+    if not args.file.is_file():
+        raise InputError(Problem(str(args.file), "no such file. Give the path of the export (a .csv file)."))
+    header = read_raw_table(args.file, set()).header
+    spec = next((t for t in TABLES if t.name == args.table), None) or looks_like(header)
+    if spec is None:
+        raise InputError(Problem(str(args.file), (
+            f"its columns ({', '.join(header)}) do not tell which table it fills. Say it with --table "
+            f"({', '.join(t.name for t in TABLES)}).")))
+    print(starter_mapping(header, args.file.stem, spec), end="")
+    return 0
+
+
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -140,9 +140,10 @@ REFERENCES = {("quadrant", "high_trust_band"): ("eba", "bands"), ("quadrant", "h
 #: The table of export mappings: each entry names one, and holds these keys of these types.
 MAPPINGS = "mapping"
 MAPPING_KEYS = {"table": str, "columns": dict, "set": dict, "values": dict, "rules": list, "split": dict,
-                "lines": bool}
+                "lines": bool, "due_days": int}
 #: A mapping's keys left out: no constant, no rewrite, no rule, no list split, one row per record.
-MAPPING_DEFAULTS = {"table": "", "columns": {}, "set": {}, "values": {}, "rules": [], "split": {}, "lines": False}
+MAPPING_DEFAULTS = {"table": "", "columns": {}, "set": {}, "values": {}, "rules": [], "split": {}, "lines": False,
+                    "due_days": None}
 #: The keys of a mapping that merge with a preset's key by key; the others replace it.
 _MERGED_KEYS = ("columns", "set", "split")
 
@@ -193,18 +194,25 @@ def _check_mappings(values: dict, file: str, problems: list[Problem]) -> None:
             for column in unknown(mapping[key]):
                 problems.append(Problem(file, f"{where}.{key}.{column} is not a column of {spec.name}. Its columns "
                                               f"are: {', '.join(spec.columns)}."))
-        if not all(isinstance(v, str) and v.strip() for v in mapping["columns"].values()):
-            problems.append(Problem(file, f"{where}.columns must map each column to the name of a column in the export."))
+        if not all(isinstance(v, str) and v.strip() or isinstance(v, list) and v and all(isinstance(x, str) and x.strip()
+                                                                                   for x in v)
+                   for v in mapping["columns"].values()):
+            problems.append(Problem(file, f"{where}.columns must map each column to the name of a column in the export "
+                                          '(or a list of names, the first the export has wins: ["Organization", "Company"]).'))
         if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in mapping["set"].values()):
             problems.append(Problem(file, f"{where}.set must give each column one value in quotes, such as "
                                           'currency = "RUB".'))
         if not all(isinstance(v, str) and v for v in mapping["split"].values()):
             problems.append(Problem(file, f"{where}.split must give each column the text between its parts, such as "
                                           'client = ";".'))
-        missing = [c for c in spec.required if c not in mapping["columns"] and c not in mapping["set"]]
+        derived = {"due"} if mapping["due_days"] is not None else set()
+        missing = [c for c in spec.required if c not in mapping["columns"] and c not in mapping["set"] and c not in derived]
         if missing:
             problems.append(Problem(file, f"{where}.columns must name the export's column for {', '.join(missing)} "
                                           f"(or {where}.set one value for every row)."))
+        if mapping["due_days"] is not None and (spec.name != "invoices" or mapping["due_days"] < 0):
+            problems.append(Problem(file, f"{where}.due_days is for invoices without a due date: 0 or more days "
+                                          "after the issue date."))
         if mapping["lines"] and spec.name != "invoices":
             problems.append(Problem(file, f"{where}.lines is for invoices: a table of {spec.name} has no invoice lines."))
         for i, rule in enumerate(mapping["rules"], start=1):

@@ -120,9 +120,10 @@ def _without_status(invoices: pd.DataFrame, quality: DataQuality) -> pd.DataFram
     out = status.notna()
     for (client, meaning), rows in invoices[out].assign(_status=status[out]).groupby(["client", "_status"], sort=False):
         one = len(rows) == 1
+        written = [w for w in dict.fromkeys(rows["status"]) if w.strip().casefold() != meaning]
         quality.add(rows[SOURCE].iloc[0], f"{meaning}_invoice", (
-            f"invoice{'' if one else 's'} {', '.join(rows['invoice'])} {'is' if one else 'are'} {meaning} "
-            f"({', '.join(dict.fromkeys(rows['status']))}): left out of the invoice figures."),
+            f"invoice{'' if one else 's'} {', '.join(rows['invoice'])} {'is' if one else 'are'} {meaning}"
+            f"{' (' + ', '.join(written) + ')' if written else ''}: left out of the invoice figures."),
             rows=rows[ROW], column="status", client=client)
     return invoices[~out].reset_index(drop=True) if out.any() else invoices
 

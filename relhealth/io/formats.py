@@ -27,24 +27,32 @@ START = "start"
 SKIPPED = "skipped"
 
 
+def _names(column: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (column,) if isinstance(column, str) else column
+
+
 @dataclass(frozen=True)
 class Format:
     """One export format: the table it fills, the header columns that identify it, and its mapping."""
 
     name: str
     table: TableSpec
-    required: tuple[str, ...]
+    #: The header columns that identify the format; a tuple of names stands for any one of them.
+    required: tuple[str | tuple[str, ...], ...]
     convert: Callable[[pd.DataFrame], pd.DataFrame]
     known: tuple[str, ...] = ()
     #: Invoices only: one row per invoice line, the amounts of an invoice's rows summed.
     lines: bool = False
+    #: Invoices only: the export has no due date; an invoice is due this many days after its issue.
+    due_days: int | None = None
 
     def missing(self, header: set[str]) -> list[str]:
-        return [c for c in self.required if c not in header]
+        """The identifying columns the header lacks, as ``'a'`` or ``'a' or 'b'``."""
+        return [" or ".join(f"'{n}'" for n in _names(c)) for c in self.required if not set(_names(c)) & header]
 
     @property
     def columns(self) -> set[str]:
-        return {*self.required, *self.known}
+        return {n for c in self.required for n in _names(c)} | set(self.known)
 
     def read(self, raw: pd.DataFrame) -> pd.DataFrame:
         """The canonical frame of a raw table (:func:`~relhealth.io.text.read_raw_table`), its value columns
@@ -245,22 +253,31 @@ def _value_key(value: str) -> str:
 
 def _fits(raw: pd.DataFrame, when: dict) -> pd.Series:
     """The rows whose columns hold the values of a rule's ``when`` (a value, or a list of values any of
-    which fits), compared as :func:`_value_key` does."""
+    which fits; ``"*"`` fits any value), compared as :func:`_value_key` does."""
     fits = pd.Series(True, index=raw.index)
     for column, value in when.items():
         source = clean_header(column)
         wanted = {_value_key(v) for v in (value if isinstance(value, list) else [value])}
-        fits &= raw[source].map(_value_key).isin(wanted) if source in raw.columns else False
+        if source not in raw.columns:
+            fits &= False
+        elif "*" not in wanted:
+            fits &= raw[source].map(_value_key).isin(wanted)
     return fits
 
 
+def _sources(mapping: dict) -> dict[str, tuple[str, ...]]:
+    """Per canonical column, the export's columns that may hold it (a mapping may name several, the first
+    the file has wins), as header names."""
+    return {canon: tuple(clean_header(s) for s in ([source] if isinstance(source, str) else source))
+            for canon, source in mapping["columns"].items()}
+
+
 def _mapped(mapping: dict, spec: TableSpec) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    columns = {canon: clean_header(source) for canon, source in mapping["columns"].items()}
+    sources = _sources(mapping)
 
     def convert(raw: pd.DataFrame) -> pd.DataFrame:
         empty = pd.Series("", index=raw.index, dtype="str")
-        frame = pd.DataFrame({canon: raw[src] if src in raw.columns else empty for canon, src in columns.items()},
-                             index=raw.index)
+        frame = pd.DataFrame({canon: _col(raw, *names) for canon, names in sources.items()}, index=raw.index)
         for canon, value in mapping["set"].items():
             frame[canon] = str(value)
         if spec is TIME_ENTRIES and "hours" in frame.columns:
@@ -278,6 +295,10 @@ def _mapped(mapping: dict, spec: TableSpec) -> Callable[[pd.DataFrame], pd.DataF
                     frame[canon] = empty
                 frame.loc[fits, canon] = str(value)
             decided |= fits
+        # the export's other columns are kept beside the canonical ones (and ignored): two lines of one
+        # invoice differ there, so they are never taken for exact duplicates
+        others = [c for c in raw.columns if c not in frame.columns and c != ROW]
+        frame = pd.concat([frame, raw[others]], axis=1) if others else frame
         frame[ROW] = raw[ROW]
         for canon, separator in mapping["split"].items():
             frame = _split(frame, canon, separator)
@@ -304,11 +325,13 @@ def mapped_formats(mappings: dict) -> list[Format]:
     formats = []
     for name, mapping in mappings.items():
         spec = specs[mapping["table"]]
-        columns = {canon: clean_header(source) for canon, source in mapping["columns"].items()}
+        sources = _sources(mapping)
         when = {clean_header(c) for rule in mapping["rules"] for c in rule["when"]}
-        required = tuple(columns[c] for c in spec.required if c not in mapping["set"])
+        required = tuple(sources[c] if len(sources[c]) > 1 else sources[c][0] for c in spec.required
+                         if c in sources and c not in mapping["set"])
         formats.append(Format(f"mapping {name}", spec, required, _mapped(mapping, spec),
-                              tuple(sorted(set(columns.values()) | when)), lines=bool(mapping["lines"])))
+                              tuple(sorted({n for names in sources.values() for n in names} | when)),
+                              lines=bool(mapping["lines"]), due_days=mapping["due_days"]))
     return formats
 
 

@@ -85,6 +85,8 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     context = FileContext(decimal_comma=decimal_comma, date_order=order)
     frame, problems = _parsed(raw, spec, context, file)
     problems = _unused_values(problems, spec, file, quality)
+    if fmt.due_days is not None:
+        frame = _due_from_terms(frame, fmt, file, quality)
     problems += _sign_problems(frame, raw, signs, file)
     frame = frame.assign(**{c: raw[c] for c in value_columns if c not in spec.columns})
     frame[ROW] = raw[ROW]
@@ -118,6 +120,18 @@ def _unused_values(problems: list[Problem], spec: TableSpec, file: str, quality:
             f"{column} values {written} are not yes or no: left empty. No figure uses {column}, so nothing "
             "else changes."), rows=[p.row for p in found], column=column)
     return [p for p in problems if p not in unused]
+
+
+def _due_from_terms(frame: pd.DataFrame, fmt: Format, file: str, quality: DataQuality) -> pd.DataFrame:
+    """An export without due dates (Harvest's Invoices report, Invoice2go, FreshBooks): each invoice is
+    due the mapping's ``due_days`` after its issue, with a note saying so."""
+    missing = frame["due"].isna() & frame["issued"].notna()
+    if not missing.any():
+        return frame
+    quality.add(file, "due_from_terms", (
+        f"the file gives no due dates: each invoice is taken as due {fmt.due_days} days after its issue "
+        f"(due_days of [{fmt.name.replace('mapping ', 'mapping.')}]; set it to your payment terms)."))
+    return frame.assign(due=frame["due"].where(~missing, frame["issued"] + pd.Timedelta(days=fmt.due_days)))
 
 
 def _left_out(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -156,7 +170,7 @@ def _format_of(table: RawTable, path: Path, formats: list[Format]) -> Format:
     if fmt is not None:
         return fmt
     missing = closest.missing(set(header))
-    names = ", ".join(f"'{c}'" for c in missing)
+    names = ", ".join(missing)
     found = ", ".join(header) or "none"
     if closest.table.file == path.name.lower():
         raise InputError(Problem(file, (

@@ -364,3 +364,75 @@ def test_a_mapping_sets_a_constant_and_reads_month_names_and_durations(folder, t
     # 00:38:20 = 38 min 20 s = 0.6389 h
     assert data.time_entries[["date", "hours"]].round({"hours": 4}).values.tolist() == [
         [pd.Timestamp("2026-03-03"), 0.6389], [pd.Timestamp("2026-03-04"), 1.5]]
+
+
+# ---- one folder per language: a time tracker, a CRM, invoices and clients.csv --------------------------
+
+TOGGL_EN = """\
+    User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,End time,Duration,Tags,Amount (USD)
+    Anna Kovacs,anna@agency.test,ACME Corp,Website,,Homepage layout,Yes,2026-03-02,09:00:00,2026-03-02,11:30:00,02:30:00,,250.00
+    Anna Kovacs,anna@agency.test,Acme,Website,,Payment reminder call,No,2026-03-03,10:00:00,2026-03-03,10:45:00,00:45:00,,0.00
+    Ben Carter,ben@agency.test,Beta,App,,Sprint work,Yes,2026-03-10,09:00:00,2026-03-10,13:00:00,04:00:00,,400.00
+"""
+HARVEST_EN = """\
+    Issue Date,Last Payment Date,ID,PO Number,Client,Subject,Invoice Amount,Paid Amount,Balance,Subtotal,Discount,Tax,Tax2,Currency,Currency Symbol,Document Type
+    2026-01-15,,2026-005,,Acme,January retainer,1200.00,0.00,1200.00,1200.00,0,0,0,United States Dollar - USD,$,Standard Invoice
+    2026-02-01,2026-03-10,2026-006,,Beta,February sprint,800.00,300.00,500.00,800.00,0,0,0,Euro - EUR,€,Standard Invoice
+    2026-03-20,,2026-007,,Acme,March retainer,1200.00,0.00,1200.00,1200.00,0,0,0,United States Dollar - USD,$,Standard Invoice
+"""
+
+
+def _review(path, month="2026-03"):
+    import relhealth
+
+    return relhealth.month_review(relhealth.read_dataset(path), SETTINGS, month).set_index("client")
+
+
+def test_an_english_folder_reads_the_right_hours_meetings_and_overdue_amounts(folder, capsys):
+    from relhealth.cli import main
+
+    path = folder({"clients.csv": "client,aliases,account_manager\nAcme,ACME Corp,Oleg\nBeta,,Oleg\n",
+                   "toggl.csv": TOGGL_EN, "hubspot.csv": HUBSPOT, "harvest_invoices.csv": HARVEST_EN})
+    review = _review(path)
+    # Acme: 2.5 h of work, 0.75 h chasing payment (a payment reminder); Beta: 4 h of work
+    assert review[["work_hours", "collection_hours"]].to_dict("index") == {
+        "Acme": {"work_hours": 2.5, "collection_hours": 0.75}, "Beta": {"work_hours": 4.0, "collection_hours": 0.0}}
+    # held: Acme's kick-off and the joint workshop; Beta's joint workshop (its Planning was a no-show)
+    assert review["meetings_held_3m"].to_dict() == {"Acme": 2, "Beta": 1}
+    assert review["meetings_cancelled_3m"].to_dict() == {"Acme": 0, "Beta": 1}
+    # Acme: 2026-005 due 14 Feb (30 days after issue), unpaid, 45 days late; 2026-007 not yet due.
+    # Beta: 2026-006 due 3 March, 500 of 800 EUR still owed, 28 days late
+    assert review["overdue_USD"].to_dict() == {"Acme": 1200.0, "Beta": 0.0}
+    assert review["overdue_EUR"].to_dict() == {"Acme": 0.0, "Beta": 500.0}
+    assert review["max_days_overdue"].to_dict() == {"Acme": 45, "Beta": 28}
+    assert main(["validate", str(path)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for line in ("clients.csv 2 rows canonical clients", "harvest_invoices.csv 3 rows mapping harvest_invoices",
+                 "hubspot.csv 4 rows mapping hubspot_activities", "toggl.csv 3 rows Toggl Track detailed report"):
+        assert line in out
+
+
+KIMAI_RU_SEMICOLONS = KIMAI_RU.replace(",", ";").replace('"frontend; web"', '"frontend, web"')
+
+
+def test_a_russian_folder_reads_the_right_hours_deals_and_overdue_amounts(folder, tmp_path, capsys):
+    from relhealth.cli import main
+
+    path = folder({"clients.csv": "client;aliases;account_manager\nООО Ромашка;ООО «Ромашка»;Ольга\n",
+                   "invoice.csv": BITRIX_INVOICES}, encoding="cp1251")
+    write = folder({"kimai.csv": KIMAI_RU_SEMICOLONS, "amocrm.csv": AMOCRM_DEALS})
+    assert write == path
+    review = _review(path)
+    row = review.loc["ООО Ромашка"]
+    # Kimai: 2.25 h of layout work and 1.5 h under the tag collections; effort ratio 1.5 / 2.25
+    assert (row["work_hours"], row["collection_hours"], round(row["effort_ratio"], 3)) == (2.25, 1.5, 0.667)
+    # amoCRM: the Лендинг deal won (+3), the SEO deal lost (-1); the open deal waits
+    assert (row["eba_deposits"], row["eba_withdrawals"]) == (3.0, -1.0)
+    # Bitrix24: СЧ-0002 due 24 March, unpaid, 7 days late; СЧ-0003 rejected (void), СЧ-0001 paid
+    assert (row["overdue_RUB"], row["max_days_overdue"]) == (45000.0, 7)
+    assert list(review.index) == ["ООО Ромашка"]
+    assert main(["validate", str(path)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for line in ("amocrm.csv 2 rows mapping amocrm_deals", "invoice.csv 3 rows mapping bitrix24_invoices, Windows-1251",
+                 "kimai.csv 2 rows Kimai export (Russian)"):
+        assert line in out

@@ -436,3 +436,30 @@ def test_a_russian_folder_reads_the_right_hours_deals_and_overdue_amounts(folder
     for line in ("amocrm.csv 2 rows mapping amocrm_deals", "invoice.csv 3 rows mapping bitrix24_invoices, Windows-1251",
                  "kimai.csv 2 rows Kimai export (Russian)"):
         assert line in out
+
+
+def test_relhealth_mapping_prints_a_starter_that_reads_the_file_once_filled_in(folder, tmp_path, capsys):
+    from relhealth.cli import main
+
+    path = folder({"invoicely.csv": '"Date","Due","Details","Client","Status","Total"\n'
+                                    '"Jan 28 2026","Feb 27 2026","INV-1","Bruce Wayne","Due","1,020.00"\n'})
+    assert main(["mapping", str(path / "invoicely.csv")]) == 0
+    starter = capsys.readouterr().out
+    assert starter.splitlines()[2:] == [
+        "# The file's columns: Date, Due, Details, Client, Status, Total",
+        "[mapping.invoicely]",
+        'table = "invoices"       # one of: clients, time_entries, crm_activities, invoices',
+        'columns = { invoice = "?", client = "Client", issued = "Date", due = "Due", amount = "Total", '
+        'currency = "?", status = "Status" }',
+        '# not guessed: invoice, currency. A column the file lacks may be set to one value for every row, '
+        'e.g. set = { currency = "RUB" }',
+        "rules = []",
+    ]
+    filled = starter.replace('invoice = "?"', 'invoice = "Details"').replace(', currency = "?"', "")
+    config = tmp_path / "mine.toml"
+    config.write_text(filled + 'set = { currency = "USD" }\n', encoding="utf-8")
+    data = read_dataset(path, **load_settings(config).read_options)
+    assert data.invoices[["invoice", "client", "amount", "currency"]].values.tolist() == [
+        ["INV-1", "Bruce Wayne", 1020.0, "USD"]]
+    assert main(["mapping", str(path / "nothing.csv")]) == 1
+    assert "no such file" in capsys.readouterr().err

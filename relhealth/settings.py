@@ -198,7 +198,8 @@ def _check_mappings(values: dict, file: str, problems: list[Problem]) -> None:
                                                                                    for x in v)
                    for v in mapping["columns"].values()):
             problems.append(Problem(file, f"{where}.columns must map each column to the name of a column in the export "
-                                          '(or a list of names, the first the export has wins: ["Organization", "Company"]).'))
+                                          "(or a list of names, each row taking the first that holds a value: "
+                                          '["Organization", "Company"]).'))
         if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in mapping["set"].values()):
             problems.append(Problem(file, f"{where}.set must give each column one value in quotes, such as "
                                           'currency = "RUB".'))

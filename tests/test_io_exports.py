@@ -330,7 +330,7 @@ def test_summary_and_weekly_reports_are_refused_with_where_the_detailed_report_i
         read_dataset(folder({name: text}))
     message = str(error.value)
     assert says in message and "Export the Detailed report instead" in message
-    assert "Reports > Detailed > Export" in message
+    assert "Reports > Detailed, then Export" in message
 
 
 def test_a_folder_of_workbooks_says_which_files_it_ignored_and_why(folder):
@@ -463,3 +463,25 @@ def test_relhealth_mapping_prints_a_starter_that_reads_the_file_once_filled_in(f
         ["INV-1", "Bruce Wayne", 1020.0, "USD"]]
     assert main(["mapping", str(path / "nothing.csv")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+TEMPO = """\
+    "Issue Key","Issue summary","Hours","Work date","Username","Full name","Period","Account Key","Account Name","Account Lead","Account Category","Account Customer","Activity Name","Component","All Components","Version Name","Issue Type","Issue Status","Project Key","Project Name","Epic","Epic Link","Work Description","Parent Key","Reporter","External Hours","Billed Hours","Issue Original Estimate","Issue Remaining Estimate"
+    "WEB-12","Checkout page","2.5","2026-03-02 00:00","anna","Anna Kovacs","2026-03","ACME","Acme retainer","oleg","Billable","Acme","Development","","","","Task","Done","WEB","Website","","","Layout of the basket","","oleg","2.5","2.5","4","0"
+    "WEB-13","Invoice reminder","0.5","2026-03-03 00:00","anna","Anna Kovacs","2026-03","ACME","Acme retainer","oleg","Billable","Acme","Billing","","","","Task","Done","WEB","Website","","","","","oleg","0.5","0","1","0"
+    "INT-1","Team meeting","1","2026-03-03 00:00","anna","Anna Kovacs","2026-03","INT","Internal","oleg","Internal","","Meeting","","","","Task","Done","INT","Internal","","","Weekly sync","","oleg","0","0","1","0"
+"""
+
+
+def test_a_tempo_worklog_export_gives_the_customer_of_each_worklogs_account(folder):
+    data = read(folder, {"tempo.csv": TEMPO})
+    assert data.files[0].format == "mapping tempo_worklogs"
+    entries = data.time_entries
+    # the third worklog's account has no customer: internal time, kept without a client
+    assert entries[["client", "hours", "person", "task", "tags"]].fillna("").values.tolist() == [
+        ["Acme", 2.5, "Anna Kovacs", "Layout of the basket", "Development"],
+        ["Acme", 0.5, "Anna Kovacs", "Invoice reminder", "Billing"],
+        ["", 1.0, "Anna Kovacs", "Weekly sync", "Meeting"],
+    ]
+    assert categorise(entries, SETTINGS.values["effort"]["categories"])["category"].tolist() == [
+        "delivery", "collections", "internal"]

@@ -266,8 +266,8 @@ def _fits(raw: pd.DataFrame, when: dict) -> pd.Series:
 
 
 def _sources(mapping: dict) -> dict[str, tuple[str, ...]]:
-    """Per canonical column, the export's columns that may hold it (a mapping may name several, the first
-    the file has wins), as header names."""
+    """Per canonical column, the export's columns that may hold it (a mapping may name several: each row
+    takes the first of them that holds a value), as header names."""
     return {canon: tuple(clean_header(s) for s in ([source] if isinstance(source, str) else source))
             for canon, source in mapping["columns"].items()}
 
@@ -277,7 +277,8 @@ def _mapped(mapping: dict, spec: TableSpec) -> Callable[[pd.DataFrame], pd.DataF
 
     def convert(raw: pd.DataFrame) -> pd.DataFrame:
         empty = pd.Series("", index=raw.index, dtype="str")
-        frame = pd.DataFrame({canon: _col(raw, *names) for canon, names in sources.items()}, index=raw.index)
+        frame = pd.DataFrame({canon: _first_filled(*[raw[n] for n in names if n in raw.columns] or [empty])
+                              for canon, names in sources.items()}, index=raw.index)
         for canon, value in mapping["set"].items():
             frame[canon] = str(value)
         if spec is TIME_ENTRIES and "hours" in frame.columns:

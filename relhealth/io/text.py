@@ -207,8 +207,8 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
 
 #: Where each time tracker's report of entries is, for a file that is a report of totals.
 DETAILED_REPORT = {
-    "Toggl Track": "Reports > Detailed > Export > Download as CSV",
-    "Clockify": "Reports > Detailed > Export > Save as CSV",
+    "Toggl Track": "Reports > Detailed, then Export as CSV",
+    "Clockify": "Reports > Detailed, then Export > CSV",
 }
 #: The title line a time tracker writes above a report of totals (Clockify's "Summary report").
 _TOTALS_TITLE = re.compile(r"^\W*(summary|weekly)\s+report\W*$", re.IGNORECASE)

@@ -12,6 +12,10 @@ SKIPPED = {
     "header_row": lambda n: plural(n, "repeated header"),
     "totals_row": lambda n: plural(n, "totals row"),
     "credit_note": lambda n: plural(n, "credit note"),
+    "draft_invoice": lambda n: plural(n, "draft invoice"),
+    "void_invoice": lambda n: plural(n, "void invoice"),
+    "written_off": lambda n: plural(n, "written-off invoice"),
+    "left_out": lambda n: f"{plural(n, 'row')} a rule of the mapping leaves out",
 }
 
 

@@ -63,7 +63,9 @@ def test_harvests_invoices_report_is_read_as_invoices_never_as_a_client_list(fol
     assert march["outstanding"].to_dict() == {"2026-001": 0.0, "2026-002": 1000.0, "2026-003": 800.0}
     april = status_on(data, "2026-04-30")
     assert april["days_overdue"].to_dict() == {"2026-001": 0, "2026-002": 29, "2026-003": 26}
-    assert notes(data) == [("due_from_terms", ()), ("written_off", (5,))]
+    # a due-date note for each client, on its rows
+    assert notes(data) == [("due_from_terms", (2, 3)), ("due_from_terms", (4, 5)), ("written_off", (5,))]
+    assert [n.client for n in data.quality if n.code == "due_from_terms"] == ["Acme", "Beta"]
 
 
 def test_a_file_with_client_and_currency_among_invoice_columns_is_refused_as_invoices(folder):
@@ -269,7 +271,7 @@ def test_freshbooks_invoice_lines_are_summed_per_invoice(folder):
     invoices = data.invoices.set_index("invoice")
     assert invoices["amount"].to_dict() == {"0000001": 1140.0, "0000002": 300.0}     # 650 + 490
     assert status_on(data, "2026-04-30")["days_overdue"].to_dict() == {"0000001": 30, "0000002": 0}
-    assert notes(data) == [("due_from_terms", ()), ("draft_invoice", (5,)), ("invoice_lines", (2, 3))]
+    assert notes(data) == [("due_from_terms", (2, 3, 4, 5)), ("draft_invoice", (5,)), ("invoice_lines", (2, 3))]
 
 
 INVOICE2GO = csv_of(
@@ -294,7 +296,7 @@ def test_invoice2go_unsent_is_a_draft_and_a_paid_amount_of_0_without_date_is_unp
     april = status_on(data, "2026-04-30")
     assert april["outstanding"].to_dict() == {"2": 953.55, "3": 0.0}
     assert april["days_overdue"].to_dict() == {"2": 29, "3": 0}              # due 1 April (30 days)
-    assert notes(data) == [("due_from_terms", ()), ("draft_invoice", (2,))]
+    assert notes(data) == [("due_from_terms", (2, 3, 4)), ("draft_invoice", (2,))]
 
 
 BITRIX_INVOICES = """\

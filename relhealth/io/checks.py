@@ -44,6 +44,22 @@ def note_left_out(found: list[pd.DataFrame], directory: ClientDirectory, quality
                     rows=group[ROW], client=None if pd.isna(client) else client)
 
 
+def note_due_from_terms(found: list[pd.DataFrame], directory: ClientDirectory, quality: DataQuality) -> None:
+    """Note, per file and client, the invoices whose due day was taken ``due_days`` after their issue
+    (:attr:`~relhealth.io.read_file.FileRead.derived_due`): the overdue figures rest on that term."""
+    if not found:
+        return
+    rows = pd.concat(found, ignore_index=True)
+    rows = rows.assign(client=directory.resolve(rows["client"].replace("", pd.NA))[0])
+    for (source, client, days, mapping), group in rows.groupby([SOURCE, "client", "days", "mapping"], dropna=False,
+                                                               sort=False):
+        several = len(group) > 1
+        quality.add(source, "due_from_terms", (
+            f"the file gives no due dates: the invoice{'s' if several else ''} on {'these rows are' if several else 'this row is'} "
+            f"taken as due {days} days after issue (due_days of [{mapping}]; set it to your payment terms)."),
+            rows=group[ROW], column="due", client=None if pd.isna(client) else client)
+
+
 def drop_overlaps(frame: pd.DataFrame, spec: TableSpec, quality: DataQuality) -> pd.DataFrame:
     """The same entry in two exports (overlapping periods, or two copies of one export): rows equal in
     every canonical column (and start time, when they have one) but from different files are counted

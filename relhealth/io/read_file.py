@@ -55,6 +55,8 @@ class FileRead:
     left_out: pd.DataFrame | None = None
     #: Invoices: one row per invoice line, to be summed per invoice (the format's ``lines``).
     lines: bool = False
+    #: Invoices dated due ``due_days`` after issue, the file having no due dates (:func:`_due_from_terms`).
+    derived_due: pd.DataFrame | None = None
 
 
 def read_file(path: Path, formats: list[Format], date_order: str | None = None) -> FileRead:
@@ -85,8 +87,9 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     context = FileContext(decimal_comma=decimal_comma, date_order=order)
     frame, problems = _parsed(raw, spec, context, file)
     problems = _unused_values(problems, spec, file, quality)
+    derived_due = None
     if fmt.due_days is not None:
-        frame = _due_from_terms(frame, fmt, file, quality)
+        frame, derived_due = _due_from_terms(frame, raw, fmt, file)
     problems += _sign_problems(frame, raw, signs, file)
     frame = frame.assign(**{c: raw[c] for c in value_columns if c not in spec.columns})
     frame[ROW] = raw[ROW]
@@ -103,7 +106,7 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     frame = frame.astype({c: "str" for c in frame.columns if c not in spec.columns and c != ROW})
     frame[SOURCE] = file
     frame[ROW] = frame.pop(ROW)   # source, then row: the last two columns of every table
-    return FileRead(spec, frame, info, duplicates.assign(**{SOURCE: file}), quality, left_out, fmt.lines)
+    return FileRead(spec, frame, info, duplicates.assign(**{SOURCE: file}), quality, left_out, fmt.lines, derived_due)
 
 
 #: Columns no figure uses: a value that cannot be read there is left empty with a note, never a reason to
@@ -122,16 +125,18 @@ def _unused_values(problems: list[Problem], spec: TableSpec, file: str, quality:
     return [p for p in problems if p not in unused]
 
 
-def _due_from_terms(frame: pd.DataFrame, fmt: Format, file: str, quality: DataQuality) -> pd.DataFrame:
+def _due_from_terms(frame: pd.DataFrame, raw: pd.DataFrame, fmt: Format,
+                    file: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """An export without due dates (Harvest's Invoices report, Invoice2go, FreshBooks): each invoice is
-    due the mapping's ``due_days`` after its issue, with a note saying so."""
+    due the mapping's ``due_days`` after its issue. Returns the frame and the invoices so dated (``client``
+    as written, ``row``, ``days``, ``mapping``, ``source``), to be noted per client."""
     missing = frame["due"].isna() & frame["issued"].notna()
     if not missing.any():
-        return frame
-    quality.add(file, "due_from_terms", (
-        f"the file gives no due dates: each invoice is taken as due {fmt.due_days} days after its issue "
-        f"(due_days of [{fmt.name.replace('mapping ', 'mapping.')}]; set it to your payment terms)."))
-    return frame.assign(due=frame["due"].where(~missing, frame["issued"] + pd.Timedelta(days=fmt.due_days)))
+        return frame, None
+    derived = pd.DataFrame({"client": raw.loc[missing, "client"].astype("str"), ROW: raw.loc[missing, ROW],
+                            "days": fmt.due_days, "mapping": fmt.name.replace("mapping ", "mapping."),
+                            SOURCE: file}).reset_index(drop=True)
+    return frame.assign(due=frame["due"].where(~missing, frame["issued"] + pd.Timedelta(days=fmt.due_days))), derived
 
 
 def _left_out(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:

@@ -494,3 +494,18 @@ def test_a_tempo_worklog_export_gives_the_customer_of_each_worklogs_account(fold
     ]
     assert categorise(entries, SETTINGS.values["effort"]["categories"])["category"].tolist() == [
         "delivery", "collections", "internal"]
+
+
+def test_a_clients_payment_terms_date_the_invoices_of_an_export_without_due_dates(folder):
+    data = read(folder, {"clients.csv": "client,payment_terms_days\nAcme,14\nBeta,\n",
+                         "harvest_invoices.csv": HARVEST_INVOICES})
+    # Acme's terms are 14 days: 2026-002 (issued 2 March) was due 16 March, 15 days late on 31 March with
+    # 1000 still owed; Beta has no terms in clients.csv: 2026-003 keeps due_days, due 4 April
+    march = status_on(data, "2026-03-31")
+    assert march["days_overdue"].to_dict() == {"2026-001": 0, "2026-002": 15, "2026-003": 0}
+    assert data.invoices.set_index("invoice")["due"].to_dict() == {
+        "2026-001": pd.Timestamp("2026-02-16"), "2026-002": pd.Timestamp("2026-03-16"),
+        "2026-003": pd.Timestamp("2026-04-04")}
+    said = {n.client: n.message for n in data.quality if n.code == "due_from_terms"}
+    assert said["Acme"].endswith("taken as due 14 days after issue (the client's payment_terms_days in clients.csv).")
+    assert "30 days after issue (due_days of [mapping.harvest_invoices]" in said["Beta"]

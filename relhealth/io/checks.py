@@ -44,20 +44,34 @@ def note_left_out(found: list[pd.DataFrame], directory: ClientDirectory, quality
                     rows=group[ROW], client=None if pd.isna(client) else client)
 
 
-def note_due_from_terms(found: list[pd.DataFrame], directory: ClientDirectory, quality: DataQuality) -> None:
-    """Note, per file and client, the invoices whose due day was taken ``due_days`` after their issue
-    (:attr:`~relhealth.io.read_file.FileRead.derived_due`): the overdue figures rest on that term."""
+def due_from_terms(invoices: pd.DataFrame, found: list[pd.DataFrame], directory: ClientDirectory,
+                   terms: dict[str, float], quality: DataQuality) -> pd.DataFrame:
+    """The invoices of exports without due dates (:attr:`~relhealth.io.read_file.FileRead.derived_due`,
+    dated ``due_days`` after issue when read) due after the client's ``payment_terms_days`` of
+    clients.csv when it gives them; and a note per file and client: the overdue figures rest on that term."""
     if not found:
-        return
+        return invoices
     rows = pd.concat(found, ignore_index=True)
     rows = rows.assign(client=directory.resolve(rows["client"].replace("", pd.NA))[0])
-    for (source, client, days, mapping), group in rows.groupby([SOURCE, "client", "days", "mapping"], dropna=False,
-                                                               sort=False):
+    rows["terms"] = rows["client"].map(terms)
+    contract = rows[rows["terms"].notna()]
+    if not contract.empty:
+        days = pd.MultiIndex.from_frame(invoices[[SOURCE, ROW]]).map(
+            dict(zip(zip(contract[SOURCE], contract[ROW]), contract["terms"])))
+        days = pd.Series(days, index=invoices.index, dtype="float64")
+        due = invoices["issued"] + pd.to_timedelta(days, unit="D")
+        invoices = invoices.assign(due=due.where(days.notna(), invoices["due"]))
+    for (source, client, mapping), group in rows.groupby([SOURCE, "client", "mapping"], dropna=False, sort=False):
         several = len(group) > 1
+        term = group["terms"].iloc[0]
+        why = (f"{term:g} days after issue (the client's payment_terms_days in clients.csv)" if pd.notna(term) else
+               f"{group['days'].iloc[0]} days after issue (due_days of [{mapping}]; set it to your payment terms, or "
+               "give the client's payment_terms_days in clients.csv)")
         quality.add(source, "due_from_terms", (
-            f"the file gives no due dates: the invoice{'s' if several else ''} on {'these rows are' if several else 'this row is'} "
-            f"taken as due {days} days after issue (due_days of [{mapping}]; set it to your payment terms)."),
+            f"the file gives no due dates: the invoice{'s' if several else ''} on "
+            f"{'these rows are' if several else 'this row is'} taken as due {why}."),
             rows=group[ROW], column="due", client=None if pd.isna(client) else client)
+    return invoices
 
 
 def drop_overlaps(frame: pd.DataFrame, spec: TableSpec, quality: DataQuality) -> pd.DataFrame:

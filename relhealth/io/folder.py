@@ -21,7 +21,7 @@ from relhealth.errors import InputError, Problem
 from relhealth.io.checks import (
     check_invoices,
     drop_overlaps,
-    note_due_from_terms,
+    due_from_terms,
     note_duplicates,
     note_invoice_only_clients,
     note_left_out,
@@ -83,8 +83,10 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
         note_left_out([r.left_out for r in by_table[spec.name] if r.left_out is not None], directory, quality)
         if len(by_table[spec.name]) > 1:
             frames[spec.name] = drop_overlaps(frames[spec.name], spec, quality)
-    note_due_from_terms([r.derived_due for r in by_table[INVOICES.name] if r.derived_due is not None], directory,
-                        quality)
+    terms = clients.set_index("client")["payment_terms_days"].dropna().to_dict()
+    frames[INVOICES.name] = due_from_terms(frames[INVOICES.name], [r.derived_due for r in by_table[INVOICES.name]
+                                                                   if r.derived_due is not None],
+                                           directory, terms, quality)
     lines = {str(r.info.path) for r in by_table[INVOICES.name] if r.lines}
     frames[INVOICES.name] = check_invoices(frames[INVOICES.name], quality, lines, _latest_date(frames))
     note_time_entries(frames[TIME_ENTRIES.name], quality)

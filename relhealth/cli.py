@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     mapping.add_argument("file", type=Path, metavar="FILE", help="the export (a .csv file)")
     mapping.add_argument("--table", choices=[spec.name for spec in TABLES],
                          help="the table the export fills (default: the one its columns look like)")
+    template = commands.add_parser(
+        "template", help="write an empty file to fill in: a register for account managers",
+        description="Write an empty register (register.csv) with its header and a few example rows whose date "
+                    "starts with #: they are not counted until the # is removed. Open it in Excel, log what "
+                    "happened with each client in plain words (praise, complaint, срыв срока), save it as CSV "
+                    "into the data folder as register.csv.")
+    template.add_argument("what", choices=["register"], help="the file to write")
+    template.add_argument("--lang", choices=["en", "ru"], default="en", help="the language of its header and examples")
+    template.add_argument("--out", type=Path, metavar="FILE", help="where to write it (default: standard output)")
     return parser
 
 
@@ -90,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from relhealth.errors import InputError, UsageError
     commands = {"validate": _validate, "score": _score, "report": _report, "notebook": _notebook,
-                "mapping": _mapping}
+                "mapping": _mapping, "template": _template}
     try:
         return commands[args.command](args)
     except InputError as exc:
@@ -217,6 +226,23 @@ def _mapping(args: argparse.Namespace) -> int:
     print(starter_mapping(header, args.file.stem, spec), end="")
     return 0
 
+
+
+def _template(args: argparse.Namespace) -> int:
+    from relhealth.io.starter import register_template
+    from relhealth.render.atomic import write_text_atomic
+
+    text = register_template(args.lang)
+    if args.out is None:
+        print(text, end="")
+        return 0
+    if args.out.exists():
+        from relhealth.errors import UsageError
+        raise UsageError(f"{args.out} exists; relhealth will not overwrite it. Give another --out, or move the file.")
+    write_text_atomic(args.out, "\ufeff" + text)   # with a BOM, Excel opens the UTF-8 as such
+    print(f"wrote {args.out}: an empty register with {len(text.splitlines()) - 1} example rows (their date starts "
+          "with #). Fill it in and save it as CSV in the data folder as register.csv.")
+    return 0
 
 if __name__ == "__main__":
     sys.exit(main())

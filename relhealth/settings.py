@@ -23,6 +23,8 @@ DEFAULT_SETTINGS = Path(__file__).with_name("settings.toml")
 
 #: Tables whose keys the user names: kind = weight, band = lower bound.
 OPEN_TABLES = {"eba.weights": float, "eba.bands": float}
+#: Words people write for the rubric's kinds (word = kind): any word, each naming a kind of ``eba.weights``.
+ALIASES = "eba.aliases"
 #: Tables whose values are lists of regular expressions.
 PATTERN_TABLES = {"effort.categories"}
 
@@ -51,7 +53,8 @@ class Settings:
     @property
     def read_options(self) -> dict:
         """The arguments of :func:`relhealth.io.read_dataset` that the settings decide."""
-        return {"known_kinds": self.known_kinds, "date_order": self.values["input"]["date_order"] or None,
+        return {"known_kinds": self.known_kinds, "aliases": self.values["eba"]["aliases"],
+                "date_order": self.values["input"]["date_order"] or None,
                 "mappings": self.values[MAPPINGS]}
 
 
@@ -83,6 +86,7 @@ def load_settings(config: str | Path | None = None) -> Settings:
     merged = _merge(defaults, user, "", str(config), problems)
     if not problems:
         _check_references(merged, str(config), problems)
+        _check_aliases(merged, str(config), problems)
         _check_mappings(merged, str(config), problems)
     if problems:
         raise InputError(problems)
@@ -99,6 +103,12 @@ def _merge(default: dict, user: dict, prefix: str, file: str, problems: list[Pro
                 problems.append(Problem(file, f"{path} must be a table, not {_describe(value)}."))
             else:
                 merged[key] = _merge_mapping(default.get(key), value, path, file, problems)
+            continue
+        if table == ALIASES:
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem(file, f"{path} must name a kind of [eba.weights] in quotes, not {_describe(value)}."))
+            else:
+                merged[key] = value
             continue
         if table in OPEN_TABLES:
             if not _is_number(value):
@@ -218,6 +228,16 @@ def _check_mappings(values: dict, file: str, problems: list[Problem]) -> None:
             problems.append(Problem(file, f"{where}.lines is for invoices: a table of {spec.name} has no invoice lines."))
         for i, rule in enumerate(mapping["rules"], start=1):
             problems += _rule_problems(rule, i, where, spec, file)
+
+
+def _check_aliases(values: dict, file: str, problems: list[Problem]) -> None:
+    """Every word of ``[eba.aliases]`` names a kind the rubric weighs."""
+    kinds = values["eba"]["weights"]
+    for word, kind in values["eba"]["aliases"].items():
+        if kind not in kinds:
+            close = difflib.get_close_matches(kind, list(kinds), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else " Add it to [eba.weights] first."
+            problems.append(Problem(file, f"eba.aliases.{word} = {kind!r} is not a kind of [eba.weights].{hint}"))
 
 
 def _rule_problems(rule, i: int, where: str, spec, file: str) -> list[Problem]:

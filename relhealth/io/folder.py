@@ -30,14 +30,14 @@ from relhealth.io.checks import (
 )
 from relhealth.io.dataset import Dataset
 from relhealth.io.formats import FORMATS, mapped_formats
-from relhealth.io.names import ClientDirectory
+from relhealth.io.names import ClientDirectory, kinds_in_words
 from relhealth.io.quality import DataQuality
 from relhealth.io.read_file import FileRead, read_file
 from relhealth.io.values import PARSERS, FileContext
 
 
 def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_order: str | None = None,
-                 mappings: dict | None = None) -> Dataset:
+                 mappings: dict | None = None, aliases: dict[str, str] | None = None) -> Dataset:
     """Read every CSV export of ``folder`` into a :class:`Dataset`.
 
     Each ``.csv`` is recognised by its header, whatever its name (:mod:`relhealth.io.formats`); several
@@ -51,6 +51,8 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     date_order : ``"dmy"`` or ``"mdy"``: how to read ``03/04/2026`` in a file whose dates do not tell.
     mappings : the ``[mapping]`` settings: CRM and billing exports read through a mapping of columns and
         values.
+    aliases : the ``[eba.aliases]`` settings (word = kind): kinds written in words (``Жалоба``, ``срыв
+        срока``) read as the rubric's kinds. Used with ``known_kinds``.
 
     Raises
     ------
@@ -91,6 +93,8 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     frames[INVOICES.name] = check_invoices(frames[INVOICES.name], quality, lines, _latest_date(frames))
     note_time_entries(frames[TIME_ENTRIES.name], quality)
     if known_kinds is not None:
+        if aliases:
+            frames[CRM_ACTIVITIES.name]["kind"] = kinds_in_words(frames[CRM_ACTIVITIES.name]["kind"], aliases, known_kinds)
         note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
     elsewhere = {*clients["client"], *seen[TIME_ENTRIES.name], *seen[CRM_ACTIVITIES.name]}
     note_invoice_only_clients(frames[INVOICES.name], elsewhere, quality)

@@ -45,6 +45,8 @@ class Format:
     lines: bool = False
     #: Invoices only: the export has no due date; an invoice is due this many days after its issue.
     due_days: int | None = None
+    #: The file name (lower case) that is always read in this format, whatever its header.
+    file: str = ""
 
     def missing(self, header: set[str]) -> list[str]:
         """The identifying columns the header lacks, as ``'a'`` or ``'a' or 'b'``."""
@@ -230,9 +232,31 @@ def _kimai_formats() -> list[Format]:
             for labels in KIMAI_LABELS for duration in labels.duration]
 
 
+#: A register account managers keep by hand (``register.csv``, DESIGN section 2): CRM activities, kinds
+#: often in words. A row whose date starts with ``#`` is an example or a comment, left out with a note.
+REGISTER_FILE = "register.csv"
+#: The Russian header of a register (``relhealth template register --lang ru``): header -> canonical column.
+REGISTER_RU = {"дата": "date", "клиент": "client", "событие": "kind", "описание": "subject", "контакт": "contact",
+               "вес": "weight", "направление": "direction", "канал": "channel"}
+
+
+def _register(names: dict[str, str] | None) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def convert(raw: pd.DataFrame) -> pd.DataFrame:
+        frame = raw.rename(columns=names) if names else raw.copy()
+        comment = frame["date"].str.startswith("#")
+        frame[SKIPPED] = pd.Series("", index=frame.index, dtype="str").mask(
+            comment, "example and comment rows (their date starts with #)")
+        return frame
+    return convert
+
+
 FORMATS: list[Format] = [
-    *[Format(f"canonical {spec.name.replace('_', ' ')}", spec, tuple(spec.required), _canonical, tuple(spec.optional))
-      for spec in (CLIENTS, TIME_ENTRIES, CRM_ACTIVITIES, INVOICES)],
+    *[Format(f"canonical {spec.name.replace('_', ' ')}", spec, tuple(spec.required), _canonical, tuple(spec.optional),
+             file=spec.file) for spec in (CLIENTS, TIME_ENTRIES, CRM_ACTIVITIES, INVOICES)],
+    Format("register", CRM_ACTIVITIES, tuple(CRM_ACTIVITIES.required), _register(None), tuple(CRM_ACTIVITIES.optional),
+           file=REGISTER_FILE),
+    Format("register (Russian)", CRM_ACTIVITIES, ("дата", "клиент", "событие"), _register(REGISTER_RU),
+           tuple(n for n in REGISTER_RU if n not in ("дата", "клиент", "событие")), file=REGISTER_FILE),
     Format("Toggl Track detailed report", TIME_ENTRIES,
            ("client", "project", "description", "start date", "start time", "duration"), _toggl,
            ("user", "email", "task", "billable", "end date", "end time", "tags")),
@@ -360,7 +384,7 @@ def totals_report(header: list[str]) -> str | None:
 def recognise(header: list[str], file_name: str = "", formats: list[Format] | None = None) -> tuple[Format | None, Format]:
     """The format of a file with ``header``, or None; and the closest format, to say what is missing.
 
-    A canonical file name (``time_entries.csv``, ...) decides the table. Otherwise, of the formats whose
+    A canonical file name (``time_entries.csv``, ``register.csv``, ...) decides the format. Otherwise, of the formats whose
     identifying columns are all in the header, the one that knows most of the header's columns wins (the
     most specific on a tie). When a format that lacks some identifying columns knows more of the header
     than the winner, the file is taken for a broken export of that format: ``date, client, hrs`` is time
@@ -370,9 +394,10 @@ def recognise(header: list[str], file_name: str = "", formats: list[Format] | No
     """
     formats = formats or FORMATS
     names = set(header)
-    by_name = [f for f in formats if f.convert is _canonical and f.table.file == file_name.lower()]
+    by_name = [f for f in formats if f.file and f.file == file_name.lower()]
     if by_name:
-        return (None if by_name[0].missing(names) else by_name[0]), by_name[0]
+        fitting = [f for f in by_name if not f.missing(names)]
+        return (fitting[0] if fitting else None), (fitting or by_name)[0]
     records = looks_like(header)
     if records is not None:
         formats = [f for f in formats if f.table is not CLIENTS]

@@ -59,3 +59,18 @@ class ClientDirectory:
         shown = pd.array([*display, None], dtype="str")      # code -1 (no name) takes the last: missing
         found = list(dict.fromkeys(name for name in display if name is not None))
         return pd.Series(shown.take(codes), index=names.index), found
+
+
+def kind_key(word: str) -> str:
+    """The matching key of a kind written in words: as :func:`client_key`, with ``_`` and ``-`` read as
+    spaces, so ``Срыв срока``, ``срыв_срока`` and ``срыв-срока`` share a key."""
+    return client_key(re.sub(r"[_\-]+", " ", word))
+
+
+def kinds_in_words(kinds: pd.Series, aliases: dict[str, str], known: set[str]) -> pd.Series:
+    """The rubric kind of each kind as written: a known kind as it is, a word of ``aliases`` (word = kind)
+    as its kind, anything else as it is (to be noted as unknown). Each distinct value is looked up once."""
+    by_key = {kind_key(word): kind for word, kind in aliases.items()}
+    distinct = pd.Series(kinds.dropna().unique(), dtype="str")
+    lookup = {value: value if value in known else by_key.get(kind_key(value), value) for value in distinct}
+    return kinds.map(lookup).astype(kinds.dtype)

@@ -177,7 +177,7 @@ def _format_of(table: RawTable, path: Path, formats: list[Format]) -> Format:
     missing = closest.missing(set(header))
     names = ", ".join(missing)
     found = ", ".join(header) or "none"
-    if closest.table.file == path.name.lower():
+    if closest.file == path.name.lower():
         raise InputError(Problem(file, (
             f"the required column{'s' if len(missing) > 1 else ''} {names} "
             f"{'are' if len(missing) > 1 else 'is'} missing. Columns found: {found}. "

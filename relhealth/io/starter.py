@@ -149,4 +149,36 @@ def starter_mapping(header: list[str], name: str, spec: TableSpec | None = None)
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["NAMES", "columns_line", "guess_columns", "looks_like", "starter_mapping"]
+#: The examples of an empty register, per language: its delimiter, header and rows. Each row's date starts
+#: with ``#``, so the examples are not counted until a user removes it (or deletes the row).
+REGISTER_TEMPLATES = {
+    "en": (",", ["date", "client", "kind", "subject", "contact", "weight"], [
+        ["# 2026-03-02", "Northwind", "praise", "Thanked us for the launch", "Jane Roe", ""],
+        ["# 2026-03-05", "Northwind", "deadline missed", "Banners sent two days late", "", ""],
+        ["# 2026-03-10", "Northwind", "complaint", "Unhappy with the report format", "Jane Roe", ""],
+        ["# 2026-03-12", "Northwind", "extra sold", "The free audit, named as a bonus", "", ""],
+    ]),
+    "ru": (";", ["Дата", "Клиент", "Событие", "Описание", "Контакт", "Вес"], [
+        ["# 02.03.2026", "ООО Ромашка", "Похвала", "Поблагодарили за запуск сайта", "Иван Петров", ""],
+        ["# 05.03.2026", "ООО Ромашка", "Срыв срока", "Баннеры сдали на два дня позже", "", ""],
+        ["# 10.03.2026", "ООО Ромашка", "Жалоба", "Недовольны форматом отчёта", "Иван Петров", ""],
+        ["# 12.03.2026", "ООО Ромашка", "Бонус", "Аудит сделали бесплатно и назвали бонусом", "", ""],
+    ]),
+}
+
+
+def register_template(language: str) -> str:
+    """An empty register (``register.csv``) for account managers: the header and a few example rows,
+    each commented out with ``#`` at the start of its date. Kinds may be written in words (``Жалоба``)."""
+    import csv
+    import io
+
+    delimiter, header, rows = REGISTER_TEMPLATES[language]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows([header, *rows])
+    return out.getvalue()
+
+
+__all__ = ["NAMES", "REGISTER_TEMPLATES", "columns_line", "guess_columns", "looks_like", "register_template",
+           "starter_mapping"]

@@ -36,6 +36,7 @@ CLIENTS = TableSpec(
         "retainer_hours": "number",
         "payment_terms_days": "number",
         "currency": "currency",
+        "projects": "text",      # ;-separated projects or project keys of the task tracker
     },
 )
 
@@ -85,9 +86,18 @@ INVOICES = TableSpec(
     optional={"paid_on": "date", "paid_amount": "number", "balance": "number", "status": "text"},
 )
 
+TASKS = TableSpec(
+    name="tasks",
+    file="tasks.csv",
+    # a task's client may be empty when its project names the client (clients.csv ``projects``); a task
+    # without a due date gives no event (DESIGN section 2a)
+    required={"client": "client", "task": "text", "due": "date"},
+    optional={"done": "date", "id": "text", "status": "text", "project": "text", "created": "date"},
+)
+
 #: The three files of which at least one must be present.
 MAIN_TABLES = (TIME_ENTRIES, CRM_ACTIVITIES, INVOICES)
-TABLES = (CLIENTS, *MAIN_TABLES)
+TABLES = (CLIENTS, *MAIN_TABLES, TASKS)
 
 #: The month review table (DESIGN section 5), in order; one ``overdue_<CUR>`` column per currency follows.
 REVIEW_COLUMNS = [

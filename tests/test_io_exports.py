@@ -457,7 +457,7 @@ def test_relhealth_mapping_prints_a_starter_that_reads_the_file_once_filled_in(f
     assert starter.splitlines()[2:] == [
         "# The file's columns: Date, Due, Details, Client, Status, Total",
         "[mapping.invoicely]",
-        'table = "invoices"       # one of: clients, time_entries, crm_activities, invoices',
+        'table = "invoices"       # one of: clients, time_entries, crm_activities, invoices, tasks',
         'columns = { invoice = "?", client = "Client", issued = "Date", due = "Due", amount = "Total", '
         'currency = "?", status = "Status" }',
         '# not guessed: invoice, currency. A column the file lacks may be set to one value for every row, '

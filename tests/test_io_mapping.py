@@ -97,7 +97,7 @@ def test_a_users_mapping_adds_an_export_and_changes_a_preset_key_by_key(folder, 
         [mapping.mycrm]
         table = "crm"
         columns = { date = "When" }
-     """, "mapping.mycrm.table = 'crm' is not a table. Use one of: clients, time_entries, crm_activities, invoices."),
+     """, "mapping.mycrm.table = 'crm' is not a table. Use one of: clients, time_entries, crm_activities, invoices, tasks."),
     ("""
         [mapping.invoice_list.columns]
         paid = "Paid date"

@@ -92,11 +92,15 @@ def test_read_raw_table_names_the_row_of_an_unclosed_quote(tmp_path):
     assert "never closed" in error.problems[0].message
 
 
-def test_read_raw_table_refuses_a_header_that_names_a_column_twice(tmp_path):
-    path, error = refused(tmp_path, "date,client,Hours,hours\n2026-03-01,A,1,2\n")
-    assert str(error) == (
-        f"{path}: 1 problem\n  row 1, column hours: the header names column 'hours' twice. "
-        "Rename or remove one of them.")
+def test_read_raw_table_numbers_a_repeated_column_and_says_it_repeats(tmp_path):
+    # Jira repeats a multi-value column (Labels, Labels); whether a repeat is allowed is the format's to
+    # say (the catalogue's "a header that names a column twice" is refused)
+    path = tmp_path / "export.csv"
+    path.write_text("date,client,Hours,hours\n2026-03-01,A,1,2\n", encoding="utf-8")
+    table = read_raw_table(path, set())
+    assert [c for c in table.frame.columns if c != "row"] == ["date", "client", "hours", "hours (2)"]
+    assert table.frame[["hours", "hours (2)"]].astype(str).values.tolist() == [["1", "2"]]
+    assert (table.repeated, table.header) == (["hours"], ["date", "client", "Hours", "hours"])
 
 
 @pytest.mark.parametrize("body, row", [

@@ -9,7 +9,7 @@ import pandas as pd
 from relhealth.columns import ROW, SOURCE, TableSpec
 from relhealth.errors import InputError, Problem
 from relhealth.io.formats import START
-from relhealth.io.names import ClientDirectory
+from relhealth.io.names import ClientDirectory, client_key
 from relhealth.io.quality import DataQuality
 from relhealth.io.read_file import DUPLICATE_OF
 
@@ -271,3 +271,31 @@ def note_invoice_only_clients(invoices: pd.DataFrame, elsewhere: set[str], quali
             f"client '{client}' has invoices but no other record (not in clients.csv, no time entries, "
             "no CRM activity). Check the spelling, or add the client to clients.csv with its aliases."),
             rows=rows[ROW], column="client", client=client)
+
+
+def tasks_with_clients(tasks: pd.DataFrame, clients: pd.DataFrame, directory: ClientDirectory,
+                       quality: DataQuality) -> pd.DataFrame:
+    """The tasks that can give an event: each with its client (its own ``client``, else the client whose
+    ``projects`` in clients.csv lists the task's project or project key) and a due date. The others are
+    left out with a note: a task without a client names its project, one without a due date its client."""
+    if tasks.empty:
+        return tasks.assign(client=pd.Series([], dtype="str"))
+    tasks = tasks.assign(client=directory.resolve(tasks["client"])[0])
+    by_project = {client_key(project): client for client, listed in zip(clients["client"], clients["projects"])
+                  if pd.notna(listed) for project in str(listed).split(";") if project.strip()}
+    for column in [c for c in ("project", "project_key") if c in tasks.columns]:
+        found = tasks[column].map(lambda p: by_project.get(client_key(p)) if isinstance(p, str) else None)
+        tasks["client"] = tasks["client"].fillna(found.astype("str"))
+    no_client = tasks["client"].isna()
+    for source, rows in tasks[no_client].groupby(SOURCE, sort=False):
+        projects = ", ".join(dict.fromkeys(rows["project"].dropna().astype("str"))) or "none"
+        quality.add(source, "task_without_client", (
+            f"{len(rows)} task{'s' if len(rows) > 1 else ''} without a client, of the project{'s' if ',' in projects else ''} "
+            f"{projects}: left out. Add each project to its client's projects in clients.csv (projects = "
+            "\"WEB;Website\")."), rows=rows[ROW])
+    no_due = ~no_client & tasks["due"].isna()
+    for (source, client), rows in tasks[no_due].groupby([SOURCE, "client"], sort=False):
+        quality.add(source, "task_without_due", (
+            f"{len(rows)} task{'s' if len(rows) > 1 else ''} without a due date: no deadline event."),
+            rows=rows[ROW], column="due", client=client)
+    return tasks[~no_client & ~no_due].reset_index(drop=True)

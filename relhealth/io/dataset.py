@@ -42,6 +42,9 @@ class Dataset:
     time_entries: pd.DataFrame
     crm_activities: pd.DataFrame
     invoices: pd.DataFrame
+    #: Tasks of the task trackers with a client and a due date (DESIGN section 2a): the source of the
+    #: derived deadline events (:mod:`relhealth.metrics.tasks`).
+    tasks: pd.DataFrame
     quality: DataQuality = field(default_factory=DataQuality)
     files: list[FileInfo] = field(default_factory=list)
 
@@ -68,7 +71,7 @@ class Dataset:
         def own(frame: pd.DataFrame) -> pd.DataFrame:
             return frame[frame["client"] == client].reset_index(drop=True)
         return Dataset(folder=self.folder, clients=own(self.clients), time_entries=own(self.time_entries),
-                       crm_activities=own(self.crm_activities), invoices=own(self.invoices),
+                       crm_activities=own(self.crm_activities), invoices=own(self.invoices), tasks=own(self.tasks),
                        quality=DataQuality(self.quality.for_client(client)), files=list(self.files))
 
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:

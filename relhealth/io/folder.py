@@ -14,6 +14,7 @@ from relhealth.columns import (
     ROW,
     SOURCE,
     TABLES,
+    TASKS,
     TIME_ENTRIES,
     TableSpec,
 )
@@ -27,6 +28,7 @@ from relhealth.io.checks import (
     note_left_out,
     note_time_entries,
     note_unknown_kinds,
+    tasks_with_clients,
 )
 from relhealth.io.dataset import Dataset
 from relhealth.io.formats import FORMATS, mapped_formats
@@ -98,9 +100,10 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
         note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
     elsewhere = {*clients["client"], *seen[TIME_ENTRIES.name], *seen[CRM_ACTIVITIES.name]}
     note_invoice_only_clients(frames[INVOICES.name], elsewhere, quality)
+    tasks = tasks_with_clients(frames[TASKS.name], clients, directory, quality)
     return Dataset(folder=folder, clients=_all_clients(clients, seen), time_entries=frames[TIME_ENTRIES.name],
-                   crm_activities=frames[CRM_ACTIVITIES.name], invoices=frames[INVOICES.name], quality=quality,
-                   files=[read.info for read in reads])
+                   crm_activities=frames[CRM_ACTIVITIES.name], invoices=frames[INVOICES.name], tasks=tasks,
+                   quality=quality, files=[read.info for read in reads])
 
 
 #: Files of the folder that are not CSV: why each kind is not read.

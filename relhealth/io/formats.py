@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TABLES, TIME_ENTRIES, TableSpec
+from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TABLES, TASKS, TIME_ENTRIES, TableSpec
 from relhealth.io.starter import looks_like
 from relhealth.io.text import DETAILED_REPORT, as_categories, as_text, clean_header
 
@@ -47,6 +47,9 @@ class Format:
     due_days: int | None = None
     #: The file name (lower case) that is always read in this format, whatever its header.
     file: str = ""
+    #: Columns the export may repeat (Jira's ``Labels, Labels``): their values are joined. Any other
+    #: column the format reads must appear once.
+    repeated: tuple[str, ...] = ()
 
     def missing(self, header: set[str]) -> list[str]:
         """The identifying columns the header lacks, as ``'a'`` or ``'a' or 'b'``."""
@@ -232,6 +235,48 @@ def _kimai_formats() -> list[Format]:
             for labels in KIMAI_LABELS for duration in labels.duration]
 
 
+# ----- task trackers: tasks with due dates (DESIGN section 2a)
+
+#: The columns a task tracker may give the client in (a custom field): the first that holds a value wins.
+_TASK_CLIENT = ("client", "customer", "клиент", "заказчик", "custom field (client)", "custom field (customer)",
+                "custom field (клиент)")
+
+
+def _task_frame(raw: pd.DataFrame, **columns: pd.Series) -> pd.DataFrame:
+    client = _first_filled(*[raw[c] for c in _TASK_CLIENT if c in raw.columns] or [_col(raw)])
+    return _frame(raw, client=client, **columns)
+
+
+def _jira(raw: pd.DataFrame) -> pd.DataFrame:
+    return _task_frame(raw, task=raw["summary"], id=raw["issue key"], status=raw["status"],
+                       project=_col(raw, "project name"), project_key=_col(raw, "project key"),
+                       created=raw["created"], done=_col(raw, "resolved"), due=_col(raw, "due date"))
+
+
+def _asana(raw: pd.DataFrame) -> pd.DataFrame:
+    # a task in several projects lists them with commas: the first is its project
+    project = raw["projects"].str.split(",").str[0].fillna("").str.strip()
+    return _task_frame(raw, task=raw["name"], id=raw["task id"], project=project, created=raw["created at"],
+                       done=raw["completed at"], due=raw["due date"])
+
+
+def _bitrix_tasks(raw: pd.DataFrame) -> pd.DataFrame:
+    return _task_frame(raw, task=raw["название"], id=_col(raw, "id"), status=raw["статус"], project=_col(raw, "проект"),
+                       created=_col(raw, "дата создания"), done=_col(raw, "дата закрытия"), due=raw["крайний срок"])
+
+
+TASK_FORMATS = [
+    Format("Jira issues", TASKS, ("summary", "issue key", "status", "created"), _jira,
+           ("issue id", "issue type", "project key", "project name", "resolved", "due date", "labels", *_TASK_CLIENT),
+           repeated=("labels", "watchers", "sprint", "component/s", "fix version/s", "affects version/s",
+                     "attachment", "comment", "log work", "outward issue link (blocks)", "inward issue link (blocks)")),
+    Format("Asana tasks", TASKS, ("task id", "created at", "completed at", "name", "due date", "projects"), _asana,
+           ("last modified", "section/column", "assignee", "assignee email", "start date", "tags", "notes",
+            "parent task", *_TASK_CLIENT)),
+    Format("Bitrix24 tasks", TASKS, ("название", "статус", "крайний срок"), _bitrix_tasks,
+           ("id", "проект", "дата создания", "дата закрытия", "постановщик", "ответственный", *_TASK_CLIENT)),
+]
+
 #: A register account managers keep by hand (``register.csv``, DESIGN section 2): CRM activities, kinds
 #: often in words. A row whose date starts with ``#`` is an example or a comment, left out with a note.
 REGISTER_FILE = "register.csv"
@@ -252,7 +297,8 @@ def _register(names: dict[str, str] | None) -> Callable[[pd.DataFrame], pd.DataF
 
 FORMATS: list[Format] = [
     *[Format(f"canonical {spec.name.replace('_', ' ')}", spec, tuple(spec.required), _canonical, tuple(spec.optional),
-             file=spec.file) for spec in (CLIENTS, TIME_ENTRIES, CRM_ACTIVITIES, INVOICES)],
+             file=spec.file) for spec in (CLIENTS, TIME_ENTRIES, CRM_ACTIVITIES, INVOICES, TASKS)],
+    *TASK_FORMATS,
     Format("register", CRM_ACTIVITIES, tuple(CRM_ACTIVITIES.required), _register(None), tuple(CRM_ACTIVITIES.optional),
            file=REGISTER_FILE),
     Format("register (Russian)", CRM_ACTIVITIES, ("дата", "клиент", "событие"), _register(REGISTER_RU),
@@ -396,7 +442,9 @@ def recognise(header: list[str], file_name: str = "", formats: list[Format] | No
     names = set(header)
     by_name = [f for f in formats if f.file and f.file == file_name.lower()]
     if by_name:
-        fitting = [f for f in by_name if not f.missing(names)]
+        # a canonical name decides the table; an export of that table under that name reads too
+        same_table = [f for f in formats if f.table is by_name[0].table and not f.missing(names)]
+        fitting = [f for f in by_name if not f.missing(names)] or sorted(same_table, key=lambda f: -len(names & f.columns))
         return (fitting[0] if fitting else None), (fitting or by_name)[0]
     records = looks_like(header)
     if records is not None:

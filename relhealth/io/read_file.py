@@ -70,6 +70,10 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     file, quality = str(path), DataQuality()
     table = read_raw_table(path, set().union(*(f.columns for f in formats)))
     fmt = _format_of(table, path, formats)
+    twice = [name for name in table.repeated if name in fmt.columns and name not in fmt.repeated]
+    if twice:
+        raise InputError([Problem(file, f"the header names column '{name}' twice. Rename or remove one of them.",
+                                  row=table.header_row, column=name) for name in twice])
     spec = fmt.table
     raw, left_out = _left_out(fmt.read(table.frame), file)
     _note_splits(raw, file, quality)

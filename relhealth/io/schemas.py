@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TIME_ENTRIES, TableSpec
+from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TASKS, TIME_ENTRIES, TableSpec
 from relhealth.errors import Problem
 
 _CORRECT = "Correct the value"
@@ -52,6 +52,9 @@ RULES: dict[str, dict[str, Rule]] = {
         "amount": Rule("an amount"),
         "currency": Rule("a currency"),
         "paid_amount": Rule(minimum=0, noun="paid amounts", fix="Write what the client paid on this invoice"),
+    },
+    TASKS.name: {
+        "task": Rule("a task name"),
     },
 }
 

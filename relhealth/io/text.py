@@ -49,6 +49,10 @@ class RawTable:
     header_rows: list[int] = field(default_factory=list)
     #: The header as written (white space and quotes trimmed), one name per column of ``frame``.
     header: list[str] = field(default_factory=list)
+    #: The column names the header repeats; the repeats are in ``frame`` as ``name (2)``, ``name (3)``.
+    repeated: list[str] = field(default_factory=list)
+    #: The header's line in the file.
+    header_row: int = 1
 
     @property
     def name(self) -> str:
@@ -175,7 +179,7 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
     leading_blank = next((i for i, line in enumerate(head) if line.strip()), 0)
     _refuse_report_title(head[leading_blank], file)
     delimiter = detect_delimiter(head[leading_blank], known_columns)
-    _check_header(head[leading_blank], delimiter, file, leading_blank + 1)
+    names, repeated = _header_names(head[leading_blank], delimiter)
     try:
         frame = pd.read_csv(
             io.BytesIO(raw), encoding="utf-8", sep=delimiter, dtype="category", keep_default_na=False,
@@ -191,6 +195,9 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
         message = f"Expected {expected} fields in line {leading_blank + 2}, saw {expected + frame.index.nlevels}"
         raise InputError(_parser_problem(file, message, delimiter))
     written = {clean_header(str(c)): " ".join(str(c).strip(_HEADER_STRIP).split()) for c in frame.columns}
+    if len(names) == len(frame.columns):
+        frame.columns = names      # pandas would write a repeated name as 'Labels.1'
+        written = dict(zip(names, _written_names(head[leading_blank], delimiter)))
     frame = _named_columns(frame, file, raw, delimiter, leading_blank)
     columns = [c for c in frame.columns if c != ROW]
     blank = pd.Series(True, index=frame.index)
@@ -202,7 +209,8 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
     if blank_rows or header_rows:
         frame = frame.loc[~blank & ~header].reset_index(drop=True)
     return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows,
-                    header_rows=header_rows, header=[written[c] for c in columns])
+                    header_rows=header_rows, header=[written[c] for c in columns], repeated=repeated,
+                    header_row=leading_blank + 1)
 
 
 #: Where each time tracker's report of entries is, for a file that is a report of totals.
@@ -225,15 +233,23 @@ def _refuse_report_title(line: str, file: str) -> None:
             "the folder in place of this file.")))
 
 
-def _check_header(line: str, delimiter: str, file: str, row: int) -> None:
-    """Refuse a header that names a column twice."""
-    seen: set[str] = set()
+def _header_names(line: str, delimiter: str) -> tuple[list[str], list[str]]:
+    """The header's column names (cleaned), a repeated name numbered (``labels``, ``labels (2)``, as Jira
+    repeats a multi-value column), and the names that repeat. Whether a repeat is allowed depends on the
+    format (:attr:`~relhealth.io.formats.Format.repeated`)."""
+    names, repeated, count = [], [], {}
     for name in (clean_header(f) for f in next(csv.reader([line], delimiter=delimiter), [])):
-        if name in seen:
-            raise InputError(Problem(file, f"the header names column '{name}' twice. Rename or remove one of them.",
-                                     row=row, column=name))
-        if name:
-            seen.add(name)
+        count[name] = count.get(name, 0) + 1
+        if name and count[name] > 1:
+            repeated.append(name)
+            name = f"{name} ({count[name]})"
+        names.append(name)
+    return names, list(dict.fromkeys(repeated))
+
+
+def _written_names(line: str, delimiter: str) -> list[str]:
+    """The header's names as written: white space and quotes trimmed."""
+    return [" ".join(f.strip(_HEADER_STRIP).split()) for f in next(csv.reader([line], delimiter=delimiter), [])]
 
 
 def _named_columns(frame: pd.DataFrame, file: str, raw: bytes, delimiter: str, leading_blank: int) -> pd.DataFrame:
@@ -251,8 +267,24 @@ def _named_columns(frame: pd.DataFrame, file: str, raw: bytes, delimiter: str, l
     frame = frame.drop(columns=frame.columns[unnamed])
     frame.columns = [c for i, c in enumerate(columns) if i not in set(unnamed)]
     frame = pd.DataFrame({name: _stripped(frame[name]) for name in frame.columns}, index=frame.index)
-    frame[ROW] = frame.index + leading_blank + 2
+    frame[ROW] = _record_lines(raw, delimiter, leading_blank, len(frame))
     return frame
+
+
+def _record_lines(raw: bytes, delimiter: str, leading_blank: int, records: int) -> pd.Series | pd.Index:
+    """The line on which each record starts, as a text editor numbers them (the header is line
+    ``leading_blank + 1``). One record a line, unless a quoted value holds line breaks (Jira's
+    descriptions): then the lines are counted record by record."""
+    first = leading_blank + 2
+    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+    if lines <= leading_blank + 1 + records:
+        return pd.RangeIndex(first, first + records)
+    reader = csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"), newline=""), delimiter=delimiter)
+    starts, line = [], 0
+    for _ in reader:
+        starts.append(line + 1)
+        line = reader.line_num
+    return pd.Index(starts[-records:] if records else [], dtype="int64")
 
 
 def _header_copies(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

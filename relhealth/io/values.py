@@ -78,6 +78,8 @@ def parse_datetime(values: pd.Series, context: FileContext) -> pd.Series:
 _TIME_PART = r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
 _DAY_MONTH = re.compile(rf"^(\d{{1,2}})\.?[\s\-]+([^\W\d_]+\.?)[\s\-]+(\d{{4}})(?:\s*г\.?)?{_TIME_PART}$")
 _MONTH_DAY = re.compile(rf"^([^\W\d_]+\.?)\s+(\d{{1,2}}),?\s+(\d{{4}}){_TIME_PART}$")
+#: Jira's ``12/Mar/24 9:41 AM`` (day, month in words, a two- or four-digit year, a 12- or 24-hour time).
+_JIRA = re.compile(r"^(\d{1,2})/([^\W\d_]+\.?)/(\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
 _MONTHS: dict[str, int] = {}
 
 
@@ -109,6 +111,16 @@ def _month_name_dates(text: pd.Series) -> pd.Series:
         stamps = _assemble(parts.loc[found, 2], month, parts.loc[found, day_at], parts.loc[found, 3],
                            parts.loc[found, 4], parts.loc[found, 5])
         result[found] = stamps.where(month.notna())
+    jira = text.str.extract(_JIRA.pattern)
+    found = jira[0].notna() & result.isna()
+    if found.any():
+        parts = jira[found]
+        month = parts[1].str.casefold().str.rstrip(".").map(month_numbers())
+        year = parts[2].astype(int).where(parts[2].str.len() == 4, 2000 + parts[2].astype(int))
+        hour = parts[3].fillna("0").astype(int)
+        half = parts[6].fillna("").str.lower()
+        hour = hour.where(half == "", hour % 12 + (half == "pm") * 12)
+        result[found] = _assemble(year, month, parts[0], hour, parts[4], parts[5]).where(month.notna())
     return result
 
 

@@ -27,10 +27,12 @@ def ledger_from_activities(activities: pd.DataFrame, weights: dict[str, float]) 
 
     Returns
     -------
-    DataFrame of ``client, date, day, kind, weight, weight_from, derived, subject, reply_hours, source, row``,
+    DataFrame of ``client, date, day, kind, weight, weight_from, derived, subject, reply_hours, task_due,
+    task_done, source, row``,
     ordered by client and date. ``weight_from`` is ``rubric``, ``row`` (the row's own ``weight`` overrides
     the rubric) or ``unknown kind`` (weight 0); ``derived`` tells a derived event from a logged one;
-    ``reply_hours`` is, for a derived slow reply, the hours until our answer (missing when none came).
+    ``reply_hours`` is, for a derived slow reply, the hours until our answer (missing when none came);
+    ``task_due`` and ``task_done``, for a derived deadline event, its task's due and done days.
     """
     codes, kinds = pd.factorize(activities["kind"])
     per_kind = np.array([weights.get(kind, np.nan) for kind in kinds] + [np.nan], dtype="float64")
@@ -49,6 +51,8 @@ def ledger_from_activities(activities: pd.DataFrame, weights: dict[str, float]) 
         "derived": activities["derived"].astype("bool") if "derived" in activities else False,
         "subject": activities["subject"],
         "reply_hours": activities["reply_hours"] if "reply_hours" in activities else np.nan,
+        "task_due": activities["task_due"] if "task_due" in activities else pd.NaT,
+        "task_done": activities["task_done"] if "task_done" in activities else pd.NaT,
         "source": activities["source"],
         "row": activities["row"],
     })

@@ -110,8 +110,9 @@ def _subjects(events, report: ClientReport):
 
 def month_ledger(report: ClientReport) -> Fragment:
     ledger = _subjects(report.ledger, report)
-    ledger = ledger.assign(kind=ledger["kind"].where(~ledger["derived"], ledger["kind"] + " (derived)"))
-    return table(ledger[["date", "kind", "weight", "weight_from", "subject", "row"]],
+    ledger = ledger.assign(kind=ledger["kind"].where(~ledger["derived"], ledger["kind"] + " (derived)"),
+                           file=ledger["source"].map(lambda source: Path(str(source)).name))
+    return table(ledger[["date", "kind", "weight", "weight_from", "subject", "file", "row"]],
                  {"date": when, "weight": weight_text}, empty=f"No CRM activity logged in {report.month}.")
 
 

@@ -80,12 +80,24 @@ def attention_reasons(row, settings: Settings, assessment: pd.DataFrame | None =
 
 def event_subject(event, sla_hours: float) -> str:
     """The subject of a ledger event as a page shows it: a derived slow reply says what it was about and
-    how late the answer came."""
+    how late the answer came; a derived deadline event names its task, its due day and when it was done."""
     subject = "" if event.subject is None or pd.isna(event.subject) else str(event.subject)
+    if event.derived and pd.notna(getattr(event, "task_due", pd.NaT)):
+        return f"{subject or '(no name)'}: {deadline_words(event.task_due, event.task_done)}"
     if event.kind != SLOW_REPLY or not event.derived:
         return subject
     how = "no reply" if pd.isna(event.reply_hours) else f"replied after {event.reply_hours:.2f} h"
     return f"No reply within {sla_hours:g} h: {subject or '(no subject)'} ({how})"
+
+
+def deadline_words(due: pd.Timestamp, done: pd.Timestamp) -> str:
+    """``due 2026-03-14, done 2026-03-12, 2 days early``; ``due 2026-03-05, not done``."""
+    if pd.isna(done):
+        return f"due {due:%Y-%m-%d}, not done"
+    days = (done - due).days
+    when = "on the due day" if days == 0 else f"{abs(days)} day{'s' if abs(days) > 1 else ''} " + (
+        "late" if days > 0 else "early")
+    return f"due {due:%Y-%m-%d}, done {done:%Y-%m-%d}, {when}"
 
 
 def evidence_words(rows: pd.DataFrame) -> pd.DataFrame:

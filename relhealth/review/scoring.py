@@ -14,6 +14,7 @@ from relhealth.metrics.invoices import invoice_status
 from relhealth.metrics.months import WINDOW, as_month, month_end
 from relhealth.metrics.replies import our_replies, with_derived
 from relhealth.metrics.signals import signal_figures
+from relhealth.metrics.tasks import task_events
 from relhealth.review.clients import first_months, history_months, review_clients
 from relhealth.review.table import month_table
 from relhealth.settings import Settings
@@ -73,6 +74,10 @@ def score(dataset: Dataset, settings: Settings, month: str | pd.Period, history:
     activities = dataset.crm_activities
     ours = our_replies(activities)
     events = with_derived(activities, settings["signals"]["reply_sla_hours"], ours)
+    if not dataset.tasks.empty:
+        deadlines = task_events(dataset.tasks, activities.columns, **settings["tasks"])
+        events = pd.concat([events, deadlines.astype({c: activities[c].dtype for c in activities.columns})],
+                           ignore_index=True)
     ledger = ledger_from_activities(events, settings["eba"]["weights"])
     eba = monthly_eba(ledger, clients, months, settings["eba"])
     times = dataset.time_entries

@@ -37,6 +37,7 @@ CLIENTS = TableSpec(
         "payment_terms_days": "number",
         "currency": "currency",
         "projects": "text",      # ;-separated projects or project keys of the task tracker
+        "domains": "text",       # ;-separated mail domains of the client's people (calendar attendees)
     },
 )
 

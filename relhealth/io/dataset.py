@@ -25,7 +25,8 @@ class FileInfo:
 
     @property
     def delimiter_name(self) -> str:
-        return DELIMITER_NAMES[self.delimiter]
+        """``comma``, ``semicolon``, ``tab``; empty for a file that is no table (a calendar)."""
+        return DELIMITER_NAMES.get(self.delimiter, "")
 
 
 @dataclass

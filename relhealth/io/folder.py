@@ -1,5 +1,6 @@
 """Reading a data folder into a :class:`~relhealth.io.dataset.Dataset`: every CSV export in it, one after
-another, combined per canonical table, client spellings resolved to one name."""
+another, combined per canonical table, client spellings resolved to one name, and the meetings of its
+calendars (``.ics``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,6 +20,7 @@ from relhealth.columns import (
     TableSpec,
 )
 from relhealth.errors import InputError, Problem
+from relhealth.io.calendar import calendar_meetings
 from relhealth.io.checks import (
     check_invoices,
     drop_overlaps,
@@ -98,12 +100,40 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
         if aliases:
             frames[CRM_ACTIVITIES.name]["kind"] = kinds_in_words(frames[CRM_ACTIVITIES.name]["kind"], aliases, known_kinds)
         note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
+    infos = [read.info for read in reads] + _with_calendars(folder, frames, clients, seen, quality)
     elsewhere = {*clients["client"], *seen[TIME_ENTRIES.name], *seen[CRM_ACTIVITIES.name]}
     note_invoice_only_clients(frames[INVOICES.name], elsewhere, quality)
     tasks = tasks_with_clients(frames[TASKS.name], clients, directory, quality)
     return Dataset(folder=folder, clients=_all_clients(clients, seen), time_entries=frames[TIME_ENTRIES.name],
                    crm_activities=frames[CRM_ACTIVITIES.name], invoices=frames[INVOICES.name], tasks=tasks,
-                   quality=quality, files=[read.info for read in reads])
+                   quality=quality, files=sorted(infos, key=lambda info: info.path.name))
+
+
+def _with_calendars(folder: Path, frames: dict[str, pd.DataFrame], clients: pd.DataFrame, seen: dict[str, list[str]],
+                    quality: DataQuality) -> list:
+    """The meetings of the folder's calendars (``.ics``) added to the CRM activities of ``frames`` (their
+    clients to ``seen``); how each calendar was read."""
+    calendars = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".ics")
+    if not calendars:
+        return []
+    domains, names = _client_domains_and_names(clients, seen)
+    frames[CRM_ACTIVITIES.name], infos = calendar_meetings(calendars, frames[CRM_ACTIVITIES.name], domains, names,
+                                                           quality)
+    seen[CRM_ACTIVITIES.name] = list(dict.fromkeys([*seen[CRM_ACTIVITIES.name],
+                                                    *frames[CRM_ACTIVITIES.name]["client"].dropna()]))
+    return infos
+
+
+def _client_domains_and_names(clients: pd.DataFrame, seen: dict[str, list[str]]) -> tuple[dict, dict]:
+    """Mail domain -> client (the ``domains`` of clients.csv), and each client's name and aliases -> the
+    client, for the events of a calendar."""
+    domains = {domain.strip().casefold().lstrip("@"): client for client, listed in zip(clients["client"], clients["domains"])
+               if pd.notna(listed) for domain in str(listed).split(";") if domain.strip()}
+    names = {name: name for table in seen.values() for name in table}
+    for client, aliases in zip(clients["client"], clients["aliases"]):
+        names[client] = client
+        names.update({a.strip(): client for a in str(aliases).split(";") if pd.notna(aliases) and a.strip()})
+    return domains, names
 
 
 #: Files of the folder that are not CSV: why each kind is not read.
@@ -115,14 +145,17 @@ IGNORED_SUFFIXES = {
     ".numbers": "a Numbers spreadsheet; export it as CSV to have it read",
     ".tsv": "tab-separated text; rename it to .csv to have it read",
 }
+#: Files read beside the CSVs: calendars.
+READ_SUFFIXES = {".csv", ".ics"}
 OTHER_FILE = "not a .csv file"
 
 
 def _ignored_files(folder: Path) -> list[tuple[Path, str]]:
-    """The files of the folder that are not read, and why: spreadsheets to save as CSV, and other files."""
+    """The files of the folder that are not read (not CSV, not a calendar), and why: spreadsheets to save
+    as CSV, and other files."""
     return [(path, IGNORED_SUFFIXES.get(path.suffix.lower(), OTHER_FILE))
             for path in sorted(folder.iterdir())
-            if path.is_file() and path.suffix.lower() != ".csv" and not path.name.startswith(".")]
+            if path.is_file() and path.suffix.lower() not in READ_SUFFIXES and not path.name.startswith(".")]
 
 
 def _latest_date(frames: dict[str, pd.DataFrame]) -> pd.Timestamp:

@@ -118,7 +118,9 @@ def slow_replies(activities: pd.DataFrame, sla_hours: float, ours: pd.DataFrame 
 def with_derived(activities: pd.DataFrame, sla_hours: float, ours: pd.DataFrame | None = None) -> pd.DataFrame:
     """The logged activities (``derived`` = False), then the derived ``slow_reply`` events (the ledger puts
     them in order)."""
-    logged = activities.assign(derived=False, reply_hours=float("nan"))
+    # a calendar's meetings are in the activities already, marked derived (relhealth.io.calendar)
+    logged = activities.assign(derived=activities["derived"].fillna(False).astype("bool") if "derived" in activities
+                               else False, reply_hours=float("nan"))
     derived = slow_replies(activities, sla_hours, ours)
     if derived.empty:
         return logged

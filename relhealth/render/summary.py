@@ -16,6 +16,8 @@ SKIPPED = {
     "void_invoice": lambda n: plural(n, "void invoice"),
     "written_off": lambda n: plural(n, "written-off invoice"),
     "left_out": lambda n: f"{plural(n, 'row')} a rule of the mapping leaves out",
+    "meeting_without_client": lambda n: plural(n, "event without a client", "events without a client"),
+    "meeting_in_crm": lambda n: f"{plural(n, 'meeting')} also in the CRM",
 }
 
 
@@ -26,7 +28,7 @@ def describe_dataset(dataset: Dataset) -> str:
     width = max(len(info.path.name) for info in dataset.files)
     orders = {"dmy": "dates day first", "mdy": "dates month first"}
     for info in dataset.files:
-        details = [info.format, info.encoding, f"{info.delimiter_name}-separated"]
+        details = [info.format, info.encoding] + ([f"{info.delimiter_name}-separated"] if info.delimiter_name else [])
         details += ["decimal comma"] if info.decimal_comma else []
         details += [orders[info.date_order]] if info.date_order else []
         lines.append(f"  {info.path.name:<{width}}  {plural(info.rows, 'row'):>11}  {', '.join(details)}")

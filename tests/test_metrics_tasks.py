@@ -103,3 +103,17 @@ def test_a_canonical_tasks_file_names_its_client(folder):
     # Acme's report is late from 11 March (-5); Beta's audit came 5 days early (+3)
     assert review[["eba_deposits", "eba_withdrawals"]].to_dict("index") == {
         "Acme": {"eba_deposits": 0.0, "eba_withdrawals": -5.0}, "Beta": {"eba_deposits": 3.0, "eba_withdrawals": 0.0}}
+
+
+def test_a_jira_export_without_its_due_date_column_is_refused_naming_it(folder):
+    import pytest
+
+    from relhealth.errors import InputError
+
+    lines = JIRA.split("\r\n")
+    header, checkout = lines[0], lines[3]          # lines 1 and 2 are WEB-1's, its description over two
+    no_due = header.replace(",Due date", "") + "\r\n" + checkout.replace(",16/Mar/26 12:00 AM,", ",") + "\r\n"
+    path = folder({"time_entries.csv": TIME, "jira.csv": no_due})
+    with pytest.raises(InputError) as error:
+        relhealth.read_dataset(path)
+    assert "The closest format, Jira issues, also needs 'due date'." in str(error.value)

@@ -266,8 +266,9 @@ def _bitrix_tasks(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 TASK_FORMATS = [
-    Format("Jira issues", TASKS, ("summary", "issue key", "status", "created"), _jira,
-           ("issue id", "issue type", "project key", "project name", "resolved", "due date", "labels", *_TASK_CLIENT),
+    # without its Due date column, a Jira export gives no deadline: refused, naming the column to export
+    Format("Jira issues", TASKS, ("summary", "issue key", "status", "created", "due date"), _jira,
+           ("issue id", "issue type", "project key", "project name", "resolved", "labels", *_TASK_CLIENT),
            repeated=("labels", "watchers", "sprint", "component/s", "fix version/s", "affects version/s",
                      "attachment", "comment", "log work", "outward issue link (blocks)", "inward issue link (blocks)")),
     Format("Asana tasks", TASKS, ("task id", "created at", "completed at", "name", "due date", "projects"), _asana,

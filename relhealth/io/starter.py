@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, TABLES, TIME_ENTRIES, TableSpec
+from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, TABLES, TASKS, TIME_ENTRIES, TableSpec
 from relhealth.io.text import clean_header
 
 #: Per table, per canonical column: the names the exports of other tools give it (compared after
@@ -62,6 +62,17 @@ NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "contact": ("contact", "person", "contact name", "person name", "контакт", "kontakt"),
         "direction": ("direction", "направление", "richtung"),
     },
+    TASKS.name: {
+        "client": ("client", "customer", "клиент", "заказчик", "kunde"),
+        "task": ("summary", "name", "task", "title", "task name", "название", "задача", "тема"),
+        "due": ("due date", "due", "deadline", "due on", "крайний срок", "срок", "fällig"),
+        "done": ("resolved", "completed at", "completed", "done", "date done", "closed", "дата закрытия",
+                 "завершена"),
+        "id": ("issue key", "task id", "id", "key", "ключ"),
+        "status": ("status", "state", "статус"),
+        "project": ("project name", "project", "projects", "проект"),
+        "created": ("created", "created at", "дата создания"),
+    },
 }
 
 #: Words in a column name that only a table of records has: a file whose header holds them is an export
@@ -73,6 +84,7 @@ _RECORD_WORDS = {
                        r"продолжительн|stunden|dauer",
     CRM_ACTIVITIES.name: r"activit|\btype\b|subject|meeting|outcome|\bdeal|\bcall\b|дело|дела\b|тип|"
                          r"тема|событ|сделк|встреч|звонок|aktivität|betreff",
+    TASKS.name: r"\bissue|\btask|summary|resolved|deadline|completed|крайний срок|задач",
 }
 
 

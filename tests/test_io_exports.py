@@ -339,13 +339,14 @@ def test_summary_and_weekly_reports_are_refused_with_where_the_detailed_report_i
     assert "Reports > Detailed, then Export" in message
 
 
-def test_a_folder_of_workbooks_says_which_files_it_ignored_and_why(folder):
-    path = folder({"time.xlsx": b"PK\x03\x04 workbook", "notes.txt": "hello"})
+def test_a_folder_of_files_not_read_says_which_and_why(folder):
+    path = folder({"time.xls": b"\xd0\xcf\x11\xe0 workbook", "notes.txt": "hello", "sheet.ods": b"PK"})
     with pytest.raises(InputError) as error:
         read_dataset(path)
     assert str(error.value).endswith(
-        "Files not read: notes.txt (not a .csv file); time.xlsx (an Excel workbook; open it and save it as CSV "
-        "UTF-8 to have it read).")
+        "Files not read: notes.txt (not a .csv file); sheet.ods (a spreadsheet; open it and save it as CSV UTF-8 "
+        "to have it read); time.xls (an Excel 97-2003 workbook; open it and save it as .xlsx or CSV UTF-8 to have "
+        "it read).")
 
 
 # ---- a mapping of one's own: constants, month names, durations ----------------------------------

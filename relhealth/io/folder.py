@@ -38,6 +38,7 @@ from relhealth.io.names import ClientDirectory, kinds_in_words
 from relhealth.io.quality import DataQuality
 from relhealth.io.read_file import FileRead, read_file
 from relhealth.io.values import PARSERS, FileContext
+from relhealth.io.workbook import WORKBOOK_SUFFIXES
 
 
 def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_order: str | None = None,
@@ -138,15 +139,14 @@ def _client_domains_and_names(clients: pd.DataFrame, seen: dict[str, list[str]])
 
 #: Files of the folder that are not CSV: why each kind is not read.
 IGNORED_SUFFIXES = {
-    ".xlsx": "an Excel workbook; open it and save it as CSV UTF-8 to have it read",
-    ".xls": "an Excel workbook; open it and save it as CSV UTF-8 to have it read",
-    ".xlsm": "an Excel workbook; open it and save it as CSV UTF-8 to have it read",
+    ".xls": "an Excel 97-2003 workbook; open it and save it as .xlsx or CSV UTF-8 to have it read",
     ".ods": "a spreadsheet; open it and save it as CSV UTF-8 to have it read",
     ".numbers": "a Numbers spreadsheet; export it as CSV to have it read",
     ".tsv": "tab-separated text; rename it to .csv to have it read",
 }
-#: Files read beside the CSVs: calendars.
-READ_SUFFIXES = {".csv", ".ics"}
+#: Files read as tables (CSV exports, Excel workbooks), and every file read.
+TABLE_SUFFIXES = {".csv", *WORKBOOK_SUFFIXES}
+READ_SUFFIXES = {*TABLE_SUFFIXES, ".ics"}
 OTHER_FILE = "not a .csv file"
 
 
@@ -172,7 +172,8 @@ def _latest_date(frames: dict[str, pd.DataFrame]) -> pd.Timestamp:
 def _read_files(folder: Path, date_order: str | None, formats) -> list[FileRead]:
     """Every ``.csv`` of the folder read, in the order of their names; every problem of every file at once."""
     reads, problems = [], []
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"):
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
+                       and not p.name.startswith("~$")):      # ~$name.xlsx: Excel's lock of an open workbook
         try:
             reads.append(read_file(path, formats, date_order))
         except InputError as exc:

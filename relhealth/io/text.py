@@ -15,6 +15,8 @@ from relhealth.columns import ROW
 from relhealth.errors import InputError, Problem
 
 DELIMITERS = (",", ";", "\t")
+#: The workbook files read (:mod:`relhealth.io.workbook`); ``.xls`` (Excel 97-2003) is not among them.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
@@ -130,12 +132,17 @@ def clean_header(name: str) -> str:
 
 
 def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
-    """Read a CSV file into a :class:`RawTable` of strings.
+    """Read a CSV file (or an Excel workbook's sheet, :mod:`relhealth.io.workbook`) into a :class:`RawTable`
+    of strings.
 
     Raises :class:`InputError` for an empty or binary file, an unknown encoding, a row with more
     fields than the header, an unclosed quote, or a header naming a column twice.
     """
     file = str(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from relhealth.io.workbook import workbook_as_csv
+
+        return _read_utf8(path, *workbook_as_csv(path, known_columns), known_columns)
     raw = path.read_bytes()
     if not raw[:_HEAD_BYTES].strip(_EMPTY) and not raw.strip(_EMPTY):
         raise InputError(Problem(file, (

@@ -117,3 +117,56 @@ def test_a_jira_export_without_its_due_date_column_is_refused_naming_it(folder):
     with pytest.raises(InputError) as error:
         relhealth.read_dataset(path)
     assert "The closest format, Jira issues, also needs 'due date'." in str(error.value)
+
+
+TRELLO = {
+    "id": "5f1", "name": "Acme website", "closed": False,
+    "lists": [{"id": "l1", "name": "Doing"}, {"id": "l2", "name": "Done"}],
+    "labels": [{"id": "b1", "name": "design", "color": "green"}],
+    "cards": [
+        {"id": "c1", "shortLink": "AbC1", "name": "Wireframes", "idList": "l2", "due": "2026-03-10T12:00:00.000Z",
+         "dueComplete": True, "dateLastActivity": "2026-03-20T09:00:00.000Z", "closed": False},
+        {"id": "c2", "shortLink": "AbC2", "name": "Copy", "idList": "l2", "due": "2026-03-05T12:00:00.000Z",
+         "dueComplete": True, "dateLastActivity": "2026-03-09T16:00:00.000Z", "closed": True},
+        {"id": "c3", "shortLink": "AbC3", "name": "Launch", "idList": "l1", "due": "2026-03-20T12:00:00.000Z",
+         "dueComplete": False, "dateLastActivity": "2026-03-15T10:00:00.000Z", "closed": False},
+        {"id": "c4", "shortLink": "AbC4", "name": "Ideas", "idList": "l1", "due": None, "dueComplete": False,
+         "dateLastActivity": "2026-03-01T10:00:00.000Z", "closed": False},
+    ],
+    "actions": [
+        {"type": "updateCard", "date": "2026-03-07T15:30:00.000Z",
+         "data": {"card": {"id": "c1", "dueComplete": True}, "old": {"dueComplete": False}}},
+        {"type": "commentCard", "date": "2026-03-08T10:00:00.000Z", "data": {"card": {"id": "c1"}, "text": "ok"}},
+    ],
+}
+
+
+def test_a_trello_board_gives_deadlines_from_its_cards(folder):
+    import json
+
+    path = folder({"clients.csv": "client,projects\nAcme,Acme website\n", "time_entries.csv": TIME,
+                   "board.json": json.dumps(TRELLO)})
+    data = relhealth.read_dataset(path)
+    assert data.tasks[["id", "task", "client", "status"]].values.tolist() == [
+        ["AbC1", "Wireframes", "Acme", "Done"], ["AbC2", "Copy", "Acme", "Done"], ["AbC3", "Launch", "Acme", "Doing"]]
+    ledger = client_report(data, SETTINGS, "Acme", "2026-03").ledger
+    # Wireframes marked complete on 7 March (its action), 3 days before its due day: early; Copy completed
+    # before the actions the export holds: done on its last activity, 9 March, 4 days late: missed on the
+    # 6th; Launch, due 20 March, still open: missed on the 21st
+    assert ledger.loc[ledger["derived"], ["date", "kind"]].values.tolist() == [
+        [pd.Timestamp("2026-03-06"), "deadline_missed"], [pd.Timestamp("2026-03-07"), "delivered_early"],
+        [pd.Timestamp("2026-03-21"), "deadline_missed"]]
+    assert [(n.code, n.rows) for n in data.quality] == [("done_from_activity", (3,)), ("task_without_due", (5,))]
+
+
+def test_json_that_is_no_trello_board_is_named(folder):
+    import pytest
+
+    from relhealth.errors import InputError
+
+    path = folder({"time_entries.csv": TIME, "other.json": '{"messages": []}'})
+    with pytest.raises(InputError) as error:
+        relhealth.read_dataset(path)
+    assert str(error.value) == (
+        f"{path / 'other.json'}: is JSON but not a Trello board export (it has no cards and lists). relhealth reads "
+        "a board's Menu > Print, export and share > Export as JSON; move any other .json out of the folder.")

@@ -145,7 +145,7 @@ IGNORED_SUFFIXES = {
     ".tsv": "tab-separated text; rename it to .csv to have it read",
 }
 #: Files read as tables (CSV exports, Excel workbooks), and every file read.
-TABLE_SUFFIXES = {".csv", *WORKBOOK_SUFFIXES}
+TABLE_SUFFIXES = {".csv", *WORKBOOK_SUFFIXES, ".json"}     # .json: Trello boards
 READ_SUFFIXES = {*TABLE_SUFFIXES, ".ics"}
 OTHER_FILE = "not a .csv file"
 

@@ -78,6 +78,8 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     raw, left_out = _left_out(fmt.read(table.frame), file)
     _note_splits(raw, file, quality)
     value_columns = [c for c in raw.columns if c != ROW]
+    for code, message, rows in table.notes:
+        quality.add(file, code, message, rows=rows)
     if table.blank_rows:
         quality.add(file, "blank_rows", "blank lines skipped.", rows=table.blank_rows)
     if table.header_rows:

@@ -55,6 +55,8 @@ class RawTable:
     repeated: list[str] = field(default_factory=list)
     #: The header's line in the file.
     header_row: int = 1
+    #: What the reading of a file that is no CSV decided, for the data-quality notes: (code, message, rows).
+    notes: list = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -132,8 +134,8 @@ def clean_header(name: str) -> str:
 
 
 def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
-    """Read a CSV file (or an Excel workbook's sheet, :mod:`relhealth.io.workbook`) into a :class:`RawTable`
-    of strings.
+    """Read a CSV file (or an Excel workbook's sheet, :mod:`relhealth.io.workbook`, or a Trello board,
+    :mod:`relhealth.io.trello`) into a :class:`RawTable` of strings.
 
     Raises :class:`InputError` for an empty or binary file, an unknown encoding, a row with more
     fields than the header, an unclosed quote, or a header naming a column twice.
@@ -143,6 +145,13 @@ def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
         from relhealth.io.workbook import workbook_as_csv
 
         return _read_utf8(path, *workbook_as_csv(path, known_columns), known_columns)
+    if path.suffix.lower() == ".json":
+        from relhealth.io.trello import trello_as_csv
+
+        raw, label, notes = trello_as_csv(path)
+        table = _read_utf8(path, raw, label, known_columns)
+        table.notes = notes
+        return table
     raw = path.read_bytes()
     if not raw[:_HEAD_BYTES].strip(_EMPTY) and not raw.strip(_EMPTY):
         raise InputError(Problem(file, (

@@ -113,7 +113,7 @@ def month_ledger(report: ClientReport) -> Fragment:
     ledger = ledger.assign(kind=ledger["kind"].where(~ledger["derived"], ledger["kind"] + " (derived)"),
                            file=ledger["source"].map(lambda source: Path(str(source)).name))
     return table(ledger[["date", "kind", "weight", "weight_from", "subject", "file", "row"]],
-                 {"date": when, "weight": weight_text}, empty=f"No CRM activity logged in {report.month}.")
+                 {"date": when, "weight": weight_text}, empty=f"No event in {report.month}.")
 
 
 def effort(report: ClientReport) -> Fragment:

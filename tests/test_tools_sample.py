@@ -17,6 +17,9 @@ from tools.sample import DEFAULT_SEED, write_sample
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 FILES = ("clients.csv", "time_entries.csv", "crm_activities.csv", "invoices.csv")
+#: The evidence where it lives: Jira's export (a BOM and CRLF, as Jira writes it), the calendar (CRLF, as
+#: RFC 5545 asks) and the Russian register.
+EVIDENCE = ("jira.csv", "calendar.ics", "register.csv")
 
 
 def read(name: str, folder: Path = SAMPLE) -> list[dict[str, str]]:
@@ -46,7 +49,7 @@ def regenerated(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", FILES)
+@pytest.mark.parametrize("name", FILES + EVIDENCE)
 def test_the_committed_sample_is_exactly_what_the_generator_writes(regenerated, name):
     assert (regenerated / name).read_bytes() == (SAMPLE / name).read_bytes(), (
         f"data/sample/{name} differs from the generator's output: run `make sample` and commit the result")
@@ -132,3 +135,18 @@ def test_crm_kinds_come_from_the_rubric_and_danetor_answers_only_from_scope_requ
         assert r["kind"] in rubric, r
         answers = (r["benefits_client"], r["benefits_us"], r["covers_cost"])
         assert answers == ("", "", "") or (r["kind"] == "scope_request" and set(answers) <= {"yes", "no"}), r
+
+
+def test_the_evidence_files_are_shaped_as_their_tools_write_them():
+    jira = (SAMPLE / "jira.csv").read_bytes()
+    assert jira.startswith(b"\xef\xbb\xbfSummary,Issue key,") and b"\r\n" in jira
+    calendar = (SAMPLE / "calendar.ics").read_bytes()
+    assert calendar.startswith(b"BEGIN:VCALENDAR\r\n") and b"RRULE:FREQ=MONTHLY" in calendar
+    assert b"STATUS:CANCELLED" in calendar and b"RECURRENCE-ID" in calendar
+    register = (SAMPLE / "register.csv").read_text(encoding="utf-8").splitlines()
+    assert register[0] == "Дата;Клиент;Событие;Описание;Контакт;Вес;Направление;Канал"
+    # every client's story keeps its CRM events where no other tool holds them
+    spellings = client_of()
+    kinds = Counter(row["kind"] for row in read("crm_activities.csv")
+                    if spellings.get(key(row["client"])) == "Pinecrest Logistics")
+    assert kinds["deadline_met"] == kinds["deadline_missed"] == 0

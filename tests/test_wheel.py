@@ -39,8 +39,9 @@ def test_the_wheel_carries_the_notebooks_and_the_sample(installed):
     env = str(base / "env")
     assert all(path.startswith(env) for path in (package, sample, client, portfolio))    # not the checkout
     assert Path(client).is_file() and Path(portfolio).is_file()
-    assert sorted(p.name for p in Path(sample).glob("*.csv")) == [
-        "clients.csv", "crm_activities.csv", "invoices.csv", "time_entries.csv"]
+    assert sorted(p.name for p in Path(sample).glob("*.*") if p.suffix in (".csv", ".ics")) == [
+        "calendar.ics", "clients.csv", "crm_activities.csv", "invoices.csv", "jira.csv", "register.csv",
+        "time_entries.csv"]
 
 
 def test_the_installed_commands_validate_score_and_render_the_sample(installed):

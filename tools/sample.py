@@ -2,7 +2,8 @@
 
 Ten clients of a small agency, September 2025 to October 2026, each living one story that the reports must
 make visible (see ``data/sample/README.md``). The generator uses only the standard library and writes the four
-canonical CSVs of DESIGN section 2. The same seed gives byte-identical files.
+canonical CSVs of DESIGN section 2, and some of the events where an agency keeps them (DESIGN section 2a): a
+Jira export, a calendar and a register in Russian words. The same seed gives byte-identical files.
 
 Run it with ``python -m tools.sample OUT_DIR [--seed N]`` (``make sample`` regenerates ``data/sample``).
 """
@@ -272,6 +273,7 @@ class Book:
         if when > END_OF_DATA:
             return  # not happened yet when the data was exported
         self.agency.crm.append({
+            "key": self.client.key,
             "date": when, "client": self.spelling(), "kind": kind, "weight": weight, "direction": direction,
             "channel": channel, "subject": subject, "contact": contact, "thread": thread,
             "benefits_client": danetor[0], "benefits_us": danetor[1], "covers_cost": danetor[2],
@@ -908,8 +910,111 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+# --------------------------------------------------------------------------------------------------------------
+# The evidence where it lives (DESIGN section 2a): some of the events above are written into the files an agency
+# keeps them in, not into the CRM export. They are the same events (same day, kind and weight), so every figure
+# stays what the stories call for; they are derived when read.
+# --------------------------------------------------------------------------------------------------------------
+
+#: Pinecrest's sprints and releases are Jira issues of the project PIN.
+JIRA_CLIENT, JIRA_KINDS = "pinecrest", ("deadline_met", "deadline_missed")
+JIRA_HEADER = ["Summary", "Issue key", "Issue id", "Issue Type", "Status", "Project key", "Project name", "Priority",
+               "Resolution", "Assignee", "Reporter", "Created", "Updated", "Resolved", "Due date", "Labels", "Labels"]
+#: Alpenrose's monthly marketing meeting is a recurring event of the agency's calendar.
+CALENDAR_CLIENT, CALENDAR_KINDS, CALENDAR_DOMAIN = "alpenrose", ("meeting_held", "meeting_cancelled"), "alpenrose-hotels.at"
+#: Северный ветер's account manager keeps a register in Russian words.
+REGISTER_CLIENT = "veter"
+REGISTER_WORDS = {"deadline_met": "Сдали в срок", "delivered_early": "Досрочно", "praise": "Похвала",
+                  "error_found": "Ошибка", "issue_resolved": "Исправили", "meeting_held": "Встреча",
+                  "proactive_report": "Отчёт", "payment_reminder": "Напоминание об оплате", "call": "Звонок"}
+DIRECTION_RU = {"in": "вх", "out": "исх", "": ""}
+
+
+def _jira_time(when: datetime) -> str:
+    """Jira's own date format: ``12/Mar/26 9:41 AM``."""
+    return f"{when.day:02d}/{when:%b}/{when:%y} {when.hour % 12 or 12}:{when:%M} {'AM' if when.hour < 12 else 'PM'}"
+
+
+def _jira_rows(events: list[dict]) -> list[list[str]]:
+    """One issue per deadline event: a met one resolved that day and due the next; a missed one due the day
+    before the event and still open (the work is paused)."""
+    rows = []
+    for number, event in enumerate(events, start=1):
+        when = event["date"]
+        met = event["kind"] == "deadline_met"
+        due = datetime.combine(when.date() + timedelta(days=1 if met else -1), time())
+        created = when - timedelta(days=14)
+        rows.append([event["subject"], f"PIN-{number}", str(10100 + number), "Task", "Done" if met else "In Progress",
+                     "PIN", "Digital platform", "Medium", "Done" if met else "", BEN, BEN, _jira_time(created),
+                     _jira_time(when), _jira_time(when) if met else "", _jira_time(due), "sprint", ""])
+    return rows
+
+
+def _ics_time(when: datetime) -> str:
+    return when.strftime("%Y%m%dT%H%M%S")
+
+
+def _calendar(events: list[dict]) -> str:
+    """The meetings as one monthly series (10:00 on the 15th, in Vienna's time zone), each month's occurrence
+    moved to when it took place, or cancelled; a month without one is excluded, another meeting is its own."""
+    series = [e for e in events if e["subject"].startswith("Monthly marketing meeting")]
+    others = [e for e in events if e not in series]
+    first, last = series[0]["date"], series[-1]["date"]
+    months_between = (last.year - first.year) * 12 + last.month - first.month + 1
+    slot = {(e["date"].year, e["date"].month): e for e in series}
+    nominal = [datetime(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 15, 10)
+               for i in range(months_between)]
+    attendee = f"ATTENDEE;CN=Katrin Huber;PARTSTAT=ACCEPTED:mailto:katrin.huber@{CALENDAR_DOMAIN}"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+             "X-WR-CALNAME:Accounts", "BEGIN:VTIMEZONE", "TZID:Europe/Vienna", "BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100",
+             "TZOFFSETTO:+0200", "TZNAME:CEST", "DTSTART:19700329T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+             "END:DAYLIGHT", "BEGIN:STANDARD", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "TZNAME:CET",
+             "DTSTART:19701025T030000", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD", "END:VTIMEZONE"]
+
+    def block(uid: str, start: datetime, summary: str, *extra: str) -> list[str]:
+        return ["BEGIN:VEVENT", f"DTSTART;TZID=Europe/Vienna:{_ics_time(start)}",
+                f"DTEND;TZID=Europe/Vienna:{_ics_time(start + timedelta(hours=1))}", f"UID:{uid}",
+                f"SUMMARY:{summary}", "ORGANIZER;CN=Ben Carter:mailto:ben.carter@agency.example", attendee, *extra,
+                "END:VEVENT"]
+    skipped = [n for n in nominal if (n.year, n.month) not in slot]
+    lines += block("alpenrose-monthly@agency.example", nominal[0], "Monthly marketing meeting",
+                   f"RRULE:FREQ=MONTHLY;COUNT={months_between}",
+                   *([f"EXDATE;TZID=Europe/Vienna:{','.join(_ics_time(n) for n in skipped)}"] if skipped else []))
+    for n in nominal:
+        event = slot.get((n.year, n.month))
+        if event is not None:
+            status = "CANCELLED" if event["kind"] == "meeting_cancelled" else "CONFIRMED"
+            lines += block("alpenrose-monthly@agency.example", event["date"], event["subject"],
+                           f"RECURRENCE-ID;TZID=Europe/Vienna:{_ics_time(n)}", f"STATUS:{status}")
+    for i, event in enumerate(others, start=1):
+        status = "CANCELLED" if event["kind"] == "meeting_cancelled" else "CONFIRMED"
+        lines += block(f"alpenrose-{i}@agency.example", event["date"], event["subject"], f"STATUS:{status}")
+    return "\r\n".join([*lines, "END:VCALENDAR", ""])
+
+
+def _register_rows(events: list[dict]) -> list[list[str]]:
+    return [[e["date"].strftime("%d.%m.%Y %H:%M"), e["client"], REGISTER_WORDS[e["kind"]], e["subject"], e["contact"],
+             e["weight"], DIRECTION_RU[e["direction"]], e["channel"]] for e in events]
+
+
+def _routed(agency: Agency) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """The CRM rows that stay in the CRM export, and those of Jira, the calendar and the register."""
+    jira, calendar, register, crm = [], [], [], []
+    for row in agency.crm:
+        if row["key"] == JIRA_CLIENT and row["kind"] in JIRA_KINDS:
+            jira.append(row)
+        elif row["key"] == CALENDAR_CLIENT and row["kind"] in CALENDAR_KINDS:
+            calendar.append(row)
+        elif row["key"] == REGISTER_CLIENT and row["kind"] in REGISTER_WORDS and not row["thread"]:
+            register.append(row)
+        else:
+            crm.append(row)
+    return crm, jira, calendar, register
+
+
 def write_sample(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the sample agency's four canonical CSV files.
+    """Write the sample agency's files: the four canonical CSVs, and the evidence where it lives (a Jira
+    export, a calendar, a register in Russian words).
 
     Parameters
     ----------
@@ -921,7 +1026,8 @@ def write_sample(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
     Returns
     -------
     list of pathlib.Path
-        The files written: ``clients.csv``, ``time_entries.csv``, ``crm_activities.csv``, ``invoices.csv``.
+        The files written: ``clients.csv``, ``time_entries.csv``, ``crm_activities.csv``, ``invoices.csv``,
+        ``jira.csv``, ``calendar.ics``, ``register.csv``.
 
     Examples
     --------
@@ -930,36 +1036,47 @@ def write_sample(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     agency = build(seed)
-    paths = [out / name for name in ("clients.csv", "time_entries.csv", "crm_activities.csv", "invoices.csv")]
-
-    _write(paths[0], ["client", "aliases", "account_manager", "retainer_hours", "payment_terms_days", "currency"],
+    crm, jira, calendar, register = _routed(agency)
+    paths = [out / name for name in ("clients.csv", "time_entries.csv", "crm_activities.csv", "invoices.csv",
+                                     "jira.csv", "calendar.ics", "register.csv")]
+    projects = {JIRA_CLIENT: "PIN"}
+    domains = {CALENDAR_CLIENT: CALENDAR_DOMAIN}
+    _write(paths[0], ["client", "aliases", "account_manager", "retainer_hours", "payment_terms_days", "currency",
+                      "projects", "domains"],
            [[c.name, ";".join(c.aliases), c.account_manager, "" if c.retainer_hours is None else str(c.retainer_hours),
-             str(c.payment_terms_days), c.currency] for c in CLIENTS])
+             str(c.payment_terms_days), c.currency, projects.get(c.key, ""), domains.get(c.key, "")] for c in CLIENTS])
 
     _write(paths[1], ["date", "client", "project", "person", "task", "tags", "hours", "billable", "category"],
            [[r["date"].isoformat(), r["client"], r["project"], r["person"], r["task"], r["tags"],
              f"{r['hours']:.2f}", _yes(r["billable"]), r["category"]] for r in agency.time_entries])
 
-    threads = _thread_ids(agency.crm)
+    threads = _thread_ids(crm)
     _write(paths[2], ["date", "client", "kind", "weight", "direction", "channel", "subject", "contact", "thread",
                       "benefits_client", "benefits_us", "covers_cost"],
            [[r["date"].strftime("%Y-%m-%d %H:%M"), r["client"], r["kind"], r["weight"], r["direction"],
              r["channel"], r["subject"], r["contact"], threads.get(r["thread"], ""), r["benefits_client"],
-             r["benefits_us"], r["covers_cost"]] for r in agency.crm])
+             r["benefits_us"], r["covers_cost"]] for r in crm])
 
     _write(paths[3], ["invoice", "client", "issued", "due", "amount", "currency", "paid_on", "paid_amount"],
            [[inv.number, inv.client.billing_name or inv.client.name, inv.issued.isoformat(), inv.due.isoformat(),
              f"{inv.amount:.2f}", inv.client.currency, inv.paid_on.isoformat() if inv.paid_on else "",
              "" if inv.paid_amount is None else f"{inv.paid_amount:.2f}"] for inv in agency.invoices])
+    with paths[4].open("w", encoding="utf-8-sig", newline="") as f:      # Jira writes a BOM and CRLF
+        csv.writer(f, lineterminator="\r\n").writerows([JIRA_HEADER, *_jira_rows(jira)])
+    paths[5].write_bytes(_calendar(calendar).encode("utf-8"))
+    with paths[6].open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=";", lineterminator="\n").writerows(
+            [["Дата", "Клиент", "Событие", "Описание", "Контакт", "Вес", "Направление", "Канал"],
+             *_register_rows(register)])
     return paths
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m tools.sample OUT_DIR [--seed N]``."""
     parser = argparse.ArgumentParser(prog="python -m tools.sample",
-                                     description="Write the seeded sample agency's canonical CSV files.")
+                                     description="Write the seeded sample agency's files.")
     parser.add_argument("out_dir", help="folder to write clients.csv, time_entries.csv, crm_activities.csv, "
-                                        "invoices.csv into")
+                                        "invoices.csv, jira.csv, calendar.ics and register.csv into")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     args = parser.parse_args(argv)
     for path in write_sample(args.out_dir, args.seed):

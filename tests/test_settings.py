@@ -113,3 +113,9 @@ def test_the_quadrant_must_name_a_band_and_a_flag_that_exist(tmp_path):
         high_trust_band = "trusted"
     """)
     assert load_settings(renamed)["quadrant"] == {"high_trust_band": "trusted", "high_cost_flag": "amber"}
+
+
+def test_an_alias_that_names_no_kind_is_an_error_naming_it(tmp_path):
+    path = config(tmp_path, '[eba.aliases]\n"наш термин" = "complain"\n')
+    assert error_of(path) == (f"{path}: eba.aliases.наш термин = 'complain' is not a kind of [eba.weights]. "
+                              "Did you mean 'complaint'?")

@@ -67,9 +67,11 @@ def parse_datetime(values: pd.Series, context: FileContext) -> pd.Series:
         hour = hour.where(half == "", hour % 12 + (half == "pm") * 12)
         stamps = _assemble(parts[2], month, day, hour, parts[4], parts[5])
         result[slashed] = stamps.mask(bad_clock)
-    worded = result.isna() & text.str.contains(r"[^\W\d_]{3}", regex=True)
-    if worded.any():
-        result[worded] = _month_name_dates(text[worded])
+    unread = result.isna() & (text != "")
+    if unread.any():     # only the values no other form read: a file of ISO dates costs nothing here
+        worded = text[unread][text[unread].str.contains(r"[^\W\d_]{3}", regex=True)]
+        if not worded.empty:
+            result[worded.index] = _month_name_dates(worded)
     return result
 
 

@@ -37,7 +37,8 @@ CLIENTS = TableSpec(
         "payment_terms_days": "number",
         "currency": "currency",
         "projects": "text",      # ;-separated projects or project keys of the task tracker
-        "domains": "text",       # ;-separated mail domains of the client's people (calendar attendees)
+        "domains": "text",       # ;-separated mail domains of the client's people (calendar attendees, mail)
+        "chats": "text",         # ;-separated titles of the client's chats (Telegram)
     },
 )
 
@@ -70,6 +71,7 @@ CRM_ACTIVITIES = TableSpec(
         "benefits_client": "bool",   # DANETOR answers of a scope_request (DESIGN section 4b)
         "benefits_us": "bool",
         "covers_cost": "bool",
+        "length": "number",          # a message's characters, quoted replies removed (chats and mail)
     },
 )
 

@@ -164,9 +164,10 @@ def test_json_that_is_no_trello_board_is_named(folder):
 
     from relhealth.errors import InputError
 
-    path = folder({"time_entries.csv": TIME, "other.json": '{"messages": []}'})
+    path = folder({"time_entries.csv": TIME, "other.json": '{"cards": 3}'})
     with pytest.raises(InputError) as error:
         relhealth.read_dataset(path)
     assert str(error.value) == (
-        f"{path / 'other.json'}: is JSON but not a Trello board export (it has no cards and lists). relhealth reads "
-        "a board's Menu > Print, export and share > Export as JSON; move any other .json out of the folder.")
+        f"{path / 'other.json'}: is JSON but neither a Trello board export (cards and lists) nor a Telegram Desktop "
+        "chat export (messages). relhealth reads a board's Menu > Print, export and share > Export as JSON, and "
+        "Telegram Desktop's Export chat history in JSON; move any other .json out of the folder.")

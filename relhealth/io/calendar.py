@@ -10,7 +10,6 @@ event's own time zone, as the CSV exports are. Each event is traced to its file 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pandas as pd
 from relhealth.columns import CRM_ACTIVITIES, ROW, SOURCE
 from relhealth.errors import InputError, Problem
 from relhealth.io.dataset import FileInfo
-from relhealth.io.names import client_key
+from relhealth.io.names import client_key, named_client
 
 MEETING_HELD, MEETING_CANCELLED = "meeting_held", "meeting_cancelled"
 #: How far apart a calendar meeting and a CRM meeting of one client may start and still be one meeting.
@@ -128,7 +127,7 @@ def meeting_rows(meetings: list[Meeting], source: str, domains: dict[str, str], 
     rows = []
     for meeting in meetings:
         theirs = [d for d in meeting.domains if d in domains]
-        client = domains[theirs[0]] if theirs else _named(meeting.summary, names)
+        client = domains[theirs[0]] if theirs else named_client(meeting.summary, names)
         declined = bool(theirs) and all(d in meeting.declined for d in theirs)
         if not (meeting.end_passed or meeting.cancelled or declined):
             continue
@@ -137,13 +136,6 @@ def meeting_rows(meetings: list[Meeting], source: str, domains: dict[str, str], 
                      "subject": meeting.summary, "channel": "calendar", "thread": meeting.uid, SOURCE: source,
                      ROW: meeting.line})
     return pd.DataFrame(rows, columns=["date", "client", "kind", "subject", "channel", "thread", SOURCE, ROW])
-
-
-def _named(summary: str, names: dict[str, str]) -> str | None:
-    """The one client whose name (or alias) the summary holds as whole words; None for none or several."""
-    words = " " + client_key(re.sub(r"[^\w«»\"']+", " ", summary)) + " "
-    found = {client for name, client in names.items() if name and f" {name} " in words}
-    return found.pop() if len(found) == 1 else None
 
 
 def calendar_meetings(paths: list[Path], crm: pd.DataFrame, domains: dict[str, str], names: dict[str, str],

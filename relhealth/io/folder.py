@@ -3,6 +3,7 @@ another, combined per canonical table, client spellings resolved to one name, an
 calendars (``.ics``)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -32,9 +33,10 @@ from relhealth.io.checks import (
     note_unknown_kinds,
     tasks_with_clients,
 )
-from relhealth.io.dataset import Dataset
+from relhealth.io.conversations import People, mail_rows, read_letters, telegram_chats, telegram_rows
+from relhealth.io.dataset import Dataset, FileInfo
 from relhealth.io.formats import FORMATS, mapped_formats
-from relhealth.io.names import ClientDirectory, kinds_in_words
+from relhealth.io.names import ClientDirectory, client_key, kinds_in_words, named_client
 from relhealth.io.quality import DataQuality
 from relhealth.io.read_file import FileRead, read_file
 from relhealth.io.values import PARSERS, FileContext
@@ -42,7 +44,8 @@ from relhealth.io.workbook import WORKBOOK_SUFFIXES
 
 
 def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_order: str | None = None,
-                 mappings: dict | None = None, aliases: dict[str, str] | None = None) -> Dataset:
+                 mappings: dict | None = None, aliases: dict[str, str] | None = None,
+                 people: dict | None = None) -> Dataset:
     """Read every CSV export of ``folder`` into a :class:`Dataset`.
 
     Each ``.csv`` is recognised by its header, whatever its name (:mod:`relhealth.io.formats`); several
@@ -58,6 +61,7 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
         values.
     aliases : the ``[eba.aliases]`` settings (word = kind): kinds written in words (``Жалоба``, ``срыв
         срока``) read as the rubric's kinds. Used with ``known_kinds``.
+    people : the ``[people]`` settings (``staff``, ``domains``): who is ours in chats and mail.
 
     Raises
     ------
@@ -102,6 +106,7 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
             frames[CRM_ACTIVITIES.name]["kind"] = kinds_in_words(frames[CRM_ACTIVITIES.name]["kind"], aliases, known_kinds)
         note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
     infos = [read.info for read in reads] + _with_calendars(folder, frames, clients, seen, quality)
+    infos += _with_conversations(folder, frames, clients, seen, people or {}, quality)
     elsewhere = {*clients["client"], *seen[TIME_ENTRIES.name], *seen[CRM_ACTIVITIES.name]}
     note_invoice_only_clients(frames[INVOICES.name], elsewhere, quality)
     tasks = tasks_with_clients(frames[TASKS.name], clients, directory, quality)
@@ -125,6 +130,56 @@ def _with_calendars(folder: Path, frames: dict[str, pd.DataFrame], clients: pd.D
     return infos
 
 
+def _with_conversations(folder: Path, frames: dict[str, pd.DataFrame], clients: pd.DataFrame,
+                        seen: dict[str, list[str]], people: dict, quality: DataQuality) -> list[FileInfo]:
+    """The messages of the folder's Telegram exports (``.json``) and mail (``.mbox``, ``.eml``) added to the
+    CRM activities of ``frames`` as derived events; how each file was read."""
+    chats = [(path, data) for path, data in _json_files(folder) if telegram_chats(data) is not None]
+    letters = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in MAIL_SUFFIXES)
+    if not chats and not letters:
+        return []
+    domains, names = _client_domains_and_names(clients, seen)
+    staff = {*people.get("staff", []), *frames[TIME_ENTRIES.name]["person"].dropna()}
+    ours = People(frozenset(client_key(n) for n in staff),
+                  frozenset(d.strip().casefold().lstrip("@") for d in people.get("domains", [])))
+    by_title = {client_key(t): client for client, listed in zip(clients["client"], clients["chats"])
+                if pd.notna(listed) for t in str(listed).split(";") if t.strip()}
+    keys = {client_key(n): c for n, c in names.items()}
+
+    def client_of_chat(title: str) -> str | None:
+        return by_title.get(client_key(title)) or named_client(title, keys)
+    found, infos = [], []
+    for path, data in chats:
+        rows = telegram_rows(telegram_chats(data), str(path), client_of_chat, ours, quality)
+        found.append(rows)
+        infos.append(FileInfo(CRM_ACTIVITIES.name, path, len(rows), "UTF-8", "", False, format="Telegram chat export"))
+    for path in letters:
+        rows = mail_rows(read_letters(path), str(path), domains, ours, quality)
+        found.append(rows)
+        infos.append(FileInfo(CRM_ACTIVITIES.name, path, len(rows), "mail", "", False, format="mail (.mbox, .eml)"))
+    crm = frames[CRM_ACTIVITIES.name]
+    messages = pd.concat(found, ignore_index=True).reindex(columns=crm.columns)
+    messages = messages.astype({c: crm[c].dtype for c in crm.columns})
+    logged = crm.assign(derived=False) if "derived" not in crm.columns else crm
+    frames[CRM_ACTIVITIES.name] = pd.concat([logged, messages.assign(derived=True)], ignore_index=True)
+    seen[CRM_ACTIVITIES.name] = list(dict.fromkeys([*seen[CRM_ACTIVITIES.name], *messages["client"].dropna()]))
+    return infos
+
+
+def _json_files(folder: Path) -> list[tuple[Path, dict]]:
+    """The ``.json`` files of the folder that parse as a JSON object, with their data (the others are read
+    as Trello boards, whose reader names what is wrong with them)."""
+    found = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".json"):
+        try:
+            data = json.loads(path.read_bytes())
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(data, dict):
+            found.append((path, data))
+    return found
+
+
 def _client_domains_and_names(clients: pd.DataFrame, seen: dict[str, list[str]]) -> tuple[dict, dict]:
     """Mail domain -> client (the ``domains`` of clients.csv), and each client's name and aliases -> the
     client, for the events of a calendar."""
@@ -146,7 +201,8 @@ IGNORED_SUFFIXES = {
 }
 #: Files read as tables (CSV exports, Excel workbooks), and every file read.
 TABLE_SUFFIXES = {".csv", *WORKBOOK_SUFFIXES, ".json"}     # .json: Trello boards
-READ_SUFFIXES = {*TABLE_SUFFIXES, ".ics"}
+MAIL_SUFFIXES = {".mbox", ".eml"}
+READ_SUFFIXES = {*TABLE_SUFFIXES, ".ics", *MAIL_SUFFIXES}
 OTHER_FILE = "not a .csv file"
 
 
@@ -172,8 +228,9 @@ def _latest_date(frames: dict[str, pd.DataFrame]) -> pd.Timestamp:
 def _read_files(folder: Path, date_order: str | None, formats) -> list[FileRead]:
     """Every ``.csv`` of the folder read, in the order of their names; every problem of every file at once."""
     reads, problems = [], []
+    chats = {path for path, data in _json_files(folder) if telegram_chats(data) is not None}
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
-                       and not p.name.startswith("~$")):      # ~$name.xlsx: Excel's lock of an open workbook
+                       and not p.name.startswith("~$") and p not in chats):   # ~$name.xlsx: Excel's lock file
         try:
             reads.append(read_file(path, formats, date_order))
         except InputError as exc:

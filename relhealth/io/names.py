@@ -74,3 +74,11 @@ def kinds_in_words(kinds: pd.Series, aliases: dict[str, str], known: set[str]) -
     distinct = pd.Series(kinds.dropna().unique(), dtype="str")
     lookup = {value: value if value in known else by_key.get(kind_key(value), value) for value in distinct}
     return kinds.map(lookup).astype(kinds.dtype)
+
+
+def named_client(text: str, names: dict[str, str]) -> str | None:
+    """The one client whose name or alias (``names``: matching key -> client) ``text`` holds as whole
+    words, as a calendar event's summary or a chat's title names its client; None for none or several."""
+    words = " " + client_key(re.sub(r"[^\w«»\"']+", " ", text)) + " "
+    found = {client for name, client in names.items() if name and f" {name} " in words}
+    return found.pop() if len(found) == 1 else None

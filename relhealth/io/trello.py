@@ -45,8 +45,9 @@ def trello_as_csv(path: Path) -> tuple[bytes, str, list[tuple[str, str, list[int
         raise InputError(Problem(str(path), f"is not JSON ({exc}). Export the board again as JSON.")) from None
     if not (isinstance(board, dict) and isinstance(board.get("cards"), list) and isinstance(board.get("lists"), list)):
         raise InputError(Problem(str(path), (
-            "is JSON but not a Trello board export (it has no cards and lists). relhealth reads a board's "
-            "Menu > Print, export and share > Export as JSON; move any other .json out of the folder.")))
+            "is JSON but neither a Trello board export (cards and lists) nor a Telegram Desktop chat export "
+            "(messages). relhealth reads a board's Menu > Print, export and share > Export as JSON, and Telegram "
+            "Desktop's Export chat history in JSON; move any other .json out of the folder.")))
     lists = {item.get("id"): item.get("name", "") for item in board["lists"] if isinstance(item, dict)}
     completed = _completed_on(board)
     out = io.StringIO()

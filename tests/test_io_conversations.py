@@ -1,0 +1,139 @@
+"""Chats and mail as the client's and our messages (DESIGN section 2a): a Telegram Desktop export and an
+mbox, each message a derived CRM activity, worked out by hand beside the fixtures."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+import relhealth
+from relhealth.metrics.replies import our_replies
+
+CHAT = {
+    "name": "Acme × Agency", "type": "private_supergroup", "id": 1001,
+    "messages": [
+        {"id": 1, "type": "service", "date": "2026-03-02T09:00:00", "date_unixtime": "1772442000",
+         "actor": "Anna Kovacs", "actor_id": "user22", "action": "create_group", "title": "Acme × Agency", "text": ""},
+        {"id": 2, "type": "message", "date": "2026-03-02T10:00:00", "date_unixtime": "1772445600", "from": "Jane Roe",
+         "from_id": "user11", "text": "Hi, can we move the launch?", "text_entities": []},
+        {"id": 3, "type": "message", "date": "2026-03-02T11:30:00", "date_unixtime": "1772451000",
+         "from": "Anna Kovacs", "from_id": "user22", "reply_to_message_id": 2,
+         "text": ["Yes, ", {"type": "bold", "text": "Friday"}, " works"]},
+        {"id": 4, "type": "message", "date": "2026-03-03T09:00:00", "date_unixtime": "1772528400", "from": "Jane Roe",
+         "from_id": "user11", "reply_to_message_id": 3, "photo": "photos/photo_1@03-03-2026_09-00-00.jpg",
+         "width": 1280, "height": 960, "text": ""},
+        {"id": 5, "type": "message", "date": "2026-03-03T09:05:00", "date_unixtime": "1772528700", "from": "DeployBot",
+         "from_id": "user99", "text": "build ok"},
+    ],
+}
+ACCOUNT = {"about": "Here is the data you requested.",
+           "chats": {"about": "This page lists all chats from this export.", "list": [
+               CHAT,
+               {"name": "Beta team", "type": "private_group", "id": 1002, "messages": [
+                   {"id": 7, "type": "message", "date": "2026-03-04T12:00:00", "from": "John Doe", "from_id": "user33",
+                    "text": "Thanks!", "edited": "2026-03-04T12:01:00"}]},
+               {"name": "Family", "type": "personal_chat", "id": 1003, "messages": [
+                   {"id": 9, "type": "message", "date": "2026-03-05T20:00:00", "from": "Mum", "from_id": "user44",
+                    "text": "Dinner?"}]},
+           ]}}
+CLIENTS = "client,chats,domains\nAcme,Acme × Agency,acme.test\nBeta,,beta.test\n"
+TIME = "date,client,person,hours\n2026-03-02,Acme,Anna Kovacs,1\n"
+
+
+def test_a_telegram_export_gives_each_persons_message_with_its_length_and_thread(folder):
+    data = relhealth.read_dataset(folder({"clients.csv": CLIENTS, "time_entries.csv": TIME,
+                                          "result.json": json.dumps(ACCOUNT, ensure_ascii=False)}))
+    chat = data.crm_activities.sort_values("date")
+    # Anna is ours (she logs time); the bot, the service message and the family chat are left out
+    assert chat[["client", "kind", "contact", "length", "thread", "row"]].fillna("").values.tolist() == [
+        ["Acme", "message_in", "Jane Roe", 27.0, "", 2],
+        ["Acme", "message_out", "Anna Kovacs", 17.0, "telegram:1001:2", 3],    # "Yes, Friday works"
+        ["Acme", "message_in", "Jane Roe", 0.0, "telegram:1001:2", 4],          # a photo: no text
+        ["Beta", "message_in", "John Doe", 7.0, "", 7],
+    ]
+    assert [(n.code, n.message) for n in data.quality] == [
+        ("chat_without_client", "the chat 'Family' (1 message) names no client: left out. List its title in the "
+                                "client's chats in clients.csv."),
+        ("chat_left_out", "1 service message and 1 message of a bot: left out, not messages of a person.")]
+    replies = our_replies(data.crm_activities).set_index("row")
+    assert replies.loc[2, "hours"] == 1.5                     # Jane at 10:00, Anna at 11:30
+    assert pd.isna(replies.loc[4, "hours"])                   # the photo is not answered
+
+
+MBOX = """\
+From jane@acme.test Mon Mar  2 07:00:00 2026
+From: Jane Roe <jane@acme.test>
+To: Anna Kovacs <anna@agency.test>
+Subject: =?utf-8?b?0KHRh9GR0YIg0LfQsCDQvNCw0YDRgg==?=
+Date: Mon, 02 Mar 2026 10:00:00 +0300
+Message-ID: <m1@acme.test>
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+Пришлите, пожалуйста, счёт.
+--b1
+Content-Type: text/html; charset=utf-8
+
+<p>Пришлите, пожалуйста, <b>счёт</b>.</p>
+--b1--
+
+From anna@agency.test Mon Mar  2 09:30:00 2026
+From: Anna Kovacs <anna@agency.test>
+To: Jane Roe <jane@acme.test>
+Subject: Re: =?utf-8?b?0KHRh9GR0YIg0LfQsCDQvNCw0YDRgg==?=
+Date: Mon, 02 Mar 2026 09:30:00 +0000
+Message-ID: <m2@agency.test>
+In-Reply-To: <m1@acme.test>
+References: <m1@acme.test>
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+Отправила.
+
+On Mon, 2 Mar 2026 at 10:00, Jane Roe wrote:
+> Пришлите, пожалуйста, счёт.
+
+From jane@acme.test Mon Mar  2 09:31:00 2026
+From: Jane Roe <jane@acme.test>
+To: anna@agency.test
+Subject: Out of office
+Auto-Submitted: auto-replied
+Date: Mon, 02 Mar 2026 12:31:00 +0300
+Content-Type: text/plain
+
+I am away until Friday.
+
+From news@shop.test Mon Mar  2 10:00:00 2026
+From: Shop <news@shop.test>
+To: anna@agency.test
+Subject: Our spring sale
+Date: Mon, 02 Mar 2026 10:00:00 +0000
+Content-Type: text/plain
+
+Sale!
+"""
+
+
+def test_an_mbox_gives_letters_each_side_quoted_replies_removed(folder, tmp_path):
+    config = tmp_path / "people.toml"
+    config.write_text('[people]\ndomains = ["agency.test"]\n', encoding="utf-8")
+    settings = relhealth.load_settings(config)
+    data = relhealth.read_dataset(folder({"clients.csv": CLIENTS, "time_entries.csv": TIME, "inbox.mbox": MBOX}),
+                                  settings)
+    mail = data.crm_activities
+    # the dates in UTC: Jane wrote at 07:00 UTC (10:00 +0300), Anna answered at 09:30 UTC
+    assert mail[["date", "client", "kind", "subject", "length", "thread", "row"]].values.tolist() == [
+        [pd.Timestamp("2026-03-02 07:00"), "Acme", "email_in", "Счёт за март", 27.0, "<m1@acme.test>", 1],
+        [pd.Timestamp("2026-03-02 09:30"), "Acme", "email_out", "Re: Счёт за март", 10.0, "<m1@acme.test>", 2],
+    ]
+    assert our_replies(mail)["hours"].tolist() == [2.5]
+    assert [(n.code, n.message) for n in data.quality] == [
+        ("mail_automatic", "1 automatic letter (auto-replies, bulk mail): left out."),
+        ("mail_stranger", "1 letter of news@shop.test, neither one of ours ([people] domains) nor of a client's "
+                          "domains in clients.csv: left out.")]
+    files = {f.path.name: f.format for f in data.files}
+    assert files["inbox.mbox"] == "mail (.mbox, .eml)"

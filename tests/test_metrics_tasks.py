@@ -171,3 +171,23 @@ def test_json_that_is_no_trello_board_is_named(folder):
         f"{path / 'other.json'}: is JSON but neither a Trello board export (cards and lists) nor a Telegram Desktop "
         "chat export (messages). relhealth reads a board's Menu > Print, export and share > Export as JSON, and "
         "Telegram Desktop's Export chat history in JSON; move any other .json out of the folder.")
+
+
+# YouTrack's CSV export: the columns as JetBrains' own mapping of it names them (youtrack-python-scripts,
+# youtrackutils/csvClient/youtrackMapping.py), in an order assumed; its long dates; a placeholder assignee
+YOUTRACK = """\
+    Issue Id,Project,Summary,Reporter,Created,Updated,Resolved,Priority,Type,State,Assignee,Subsystem,Due Date
+    WEB-21,Website,Pricing page,oleg,"Monday, March 2, 2026 09:00:00 AM +0300","Thursday, March 12, 2026 05:00:00 PM +0300","Thursday, March 12, 2026 05:00:00 PM +0300",Normal,Task,Fixed,anna,No subsystem,"Friday, March 13, 2026 12:00:00 AM +0300"
+    WEB-22,Website,Contact form,oleg,"Monday, March 2, 2026 09:00:00 AM +0300","Monday, March 16, 2026 10:00:00 AM +0300",,Normal,Task,In Progress,<no user>,No subsystem,"Tuesday, March 10, 2026 12:00:00 AM +0300"
+"""
+
+
+def test_youtrack_issues_with_their_long_dates_become_deadline_events(folder):
+    data = relhealth.read_dataset(folder({"clients.csv": "client,projects\nAcme,Website\n", "time_entries.csv": TIME,
+                                          "youtrack.csv": YOUTRACK}))
+    assert {f.path.name: f.format for f in data.files}["youtrack.csv"] == "YouTrack issues"
+    ledger = client_report(data, SETTINGS, "Acme", "2026-03").ledger
+    # WEB-21 resolved 12 March, due the 13th: met (one day early is not two); WEB-22 due 10 March, open:
+    # missed on the 11th
+    assert ledger.loc[ledger["derived"], ["date", "kind"]].values.tolist() == [
+        [pd.Timestamp("2026-03-11"), "deadline_missed"], [pd.Timestamp("2026-03-12"), "deadline_met"]]

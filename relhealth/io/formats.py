@@ -265,6 +265,11 @@ def _bitrix_tasks(raw: pd.DataFrame) -> pd.DataFrame:
                        created=_col(raw, "дата создания"), done=_col(raw, "дата закрытия"), due=raw["крайний срок"])
 
 
+def _youtrack(raw: pd.DataFrame) -> pd.DataFrame:
+    return _task_frame(raw, task=raw["summary"], id=raw["issue id"], status=_col(raw, "state"), project=raw["project"],
+                       created=raw["created"], done=_col(raw, "resolved"), due=_col(raw, "due date"))
+
+
 TASK_FORMATS = [
     # without its Due date column, a Jira export gives no deadline: refused, naming the column to export
     Format("Jira issues", TASKS, ("summary", "issue key", "status", "created", "due date"), _jira,
@@ -274,6 +279,11 @@ TASK_FORMATS = [
     Format("Asana tasks", TASKS, ("task id", "created at", "completed at", "name", "due date", "projects"), _asana,
            ("last modified", "section/column", "assignee", "assignee email", "start date", "tags", "notes",
             "parent task", *_TASK_CLIENT)),
+    # the columns as YouTrack names them (JetBrains' own mapping of its CSV export): custom fields under
+    # their plain names, so the due date is the project's "Due Date" field
+    Format("YouTrack issues", TASKS, ("issue id", "project", "summary", "created", "due date"), _youtrack,
+           ("project id", "reporter", "updated", "resolved", "priority", "type", "state", "assignee", "subsystem",
+            "fix versions", "tags", "description", *_TASK_CLIENT)),
     Format("Bitrix24 tasks", TASKS, ("название", "статус", "крайний срок"), _bitrix_tasks,
            ("id", "проект", "дата создания", "дата закрытия", "постановщик", "ответственный", *_TASK_CLIENT)),
 ]

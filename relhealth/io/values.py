@@ -77,9 +77,12 @@ def parse_datetime(values: pd.Series, context: FileContext) -> pd.Series:
 
 #: A date with the month in words, day first (``3 марта 2024``, ``28-Jan-2021``, ``3. März 2024``) or month
 #: first (``Mar 3, 2024``, ``Jan 28 2021``), with an optional ``HH:MM[:SS]``.
-_TIME_PART = r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+#: The time after a date in words: ``14:05``, ``09:41:00 AM``, with a time-zone offset (``+0400``) dropped.
+_TIME_PART = r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?(?:\s*(?:[+-]\d{2}:?\d{2}|UTC|GMT))?"
 _DAY_MONTH = re.compile(rf"^(\d{{1,2}})\.?[\s\-]+([^\W\d_]+\.?)[\s\-]+(\d{{4}})(?:\s*г\.?)?{_TIME_PART}$")
-_MONTH_DAY = re.compile(rf"^([^\W\d_]+\.?)\s+(\d{{1,2}}),?\s+(\d{{4}}){_TIME_PART}$")
+#: Month first, after an optional weekday: ``Mar 3, 2024``, ``Monday, March 12, 2012 09:41:00 AM +0400``
+#: (YouTrack).
+_MONTH_DAY = re.compile(rf"^(?:[^\W\d_]+,\s+)?([^\W\d_]+\.?)\s+(\d{{1,2}}),?\s+(\d{{4}}){_TIME_PART}$")
 #: Jira's ``12/Mar/24 9:41 AM`` (day, month in words, a two- or four-digit year, a 12- or 24-hour time).
 _JIRA = re.compile(r"^(\d{1,2})/([^\W\d_]+\.?)/(\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
 _MONTHS: dict[str, int] = {}
@@ -110,8 +113,9 @@ def _month_name_dates(text: pd.Series) -> pd.Series:
         if not found.any():
             continue
         month = parts.loc[found, month_at].str.casefold().str.rstrip(".").map(month_numbers())
-        stamps = _assemble(parts.loc[found, 2], month, parts.loc[found, day_at], parts.loc[found, 3],
-                           parts.loc[found, 4], parts.loc[found, 5])
+        stamps = _assemble(parts.loc[found, 2], month, parts.loc[found, day_at],
+                           _clock_hour(parts.loc[found, 3], parts.loc[found, 6]), parts.loc[found, 4],
+                           parts.loc[found, 5])
         result[found] = stamps.where(month.notna())
     jira = text.str.extract(_JIRA.pattern)
     found = jira[0].notna() & result.isna()
@@ -119,11 +123,16 @@ def _month_name_dates(text: pd.Series) -> pd.Series:
         parts = jira[found]
         month = parts[1].str.casefold().str.rstrip(".").map(month_numbers())
         year = parts[2].astype(int).where(parts[2].str.len() == 4, 2000 + parts[2].astype(int))
-        hour = parts[3].fillna("0").astype(int)
-        half = parts[6].fillna("").str.lower()
-        hour = hour.where(half == "", hour % 12 + (half == "pm") * 12)
-        result[found] = _assemble(year, month, parts[0], hour, parts[4], parts[5]).where(month.notna())
+        result[found] = _assemble(year, month, parts[0], _clock_hour(parts[3], parts[6]), parts[4],
+                                  parts[5]).where(month.notna())
     return result
+
+
+def _clock_hour(hours: pd.Series, half: pd.Series) -> pd.Series:
+    """Hours of a 24-hour clock from hours written with an optional ``AM``/``PM``."""
+    hour = hours.fillna("0").astype(int)
+    half = half.fillna("").str.lower()
+    return hour.where(half == "", hour % 12 + (half == "pm") * 12)
 
 
 def _assemble(year, month, day, hour, minute, second) -> pd.Series:

@@ -72,6 +72,7 @@ CRM_ACTIVITIES = TableSpec(
         "benefits_us": "bool",
         "covers_cost": "bool",
         "length": "number",          # a message's characters, quoted replies removed (chats and mail)
+        "text": "text",              # a message's own text, for the tone patterns; never shown but on its client's page
     },
 )
 
@@ -116,4 +117,9 @@ SIGNAL_COLUMNS = [
     "client_silence_days", "meetings_held_3m", "meetings_cancelled_3m", "extra_share_3m", "retainer_use",
     "extras_gifted_3m", "extras_sold_3m", "scope_requests_3m", "advice_rejected_3m", "complaints_3m", "rude_3m",
     "part_signals", "part_flags",
+]
+#: The conversation figures (DESIGN section 4b, from chats and mail) that follow the early warnings, in order.
+CONVERSATION_COLUMNS = [
+    "client_reply_length_trend", "client_contacts_3m", "new_client_contacts_3m", "unrecapped_meetings_3m",
+    "deadlines_missed_3m", "irritated_3m",
 ]

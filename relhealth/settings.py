@@ -26,7 +26,7 @@ OPEN_TABLES = {"eba.weights": float, "eba.bands": float}
 #: Words people write for the rubric's kinds (word = kind): any word, each naming a kind of ``eba.weights``.
 ALIASES = "eba.aliases"
 #: Tables whose values are lists of regular expressions.
-PATTERN_TABLES = {"effort.categories"}
+PATTERN_TABLES = {"effort.categories", "tone"}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 import relhealth
 from relhealth.metrics.replies import our_replies
@@ -137,3 +138,33 @@ def test_an_mbox_gives_letters_each_side_quoted_replies_removed(folder, tmp_path
                           "domains in clients.csv: left out.")]
     files = {f.path.name: f.format for f in data.files}
     assert files["inbox.mbox"] == "mail (.mbox, .eml)"
+
+
+def _message(number, when, sender, text):
+    return {"id": number, "type": "message", "date": when, "from": sender, "from_id": f"user{len(sender)}",
+            "text": text}
+
+
+def test_the_conversation_figures_of_a_month_worked_out_by_hand(folder):
+    chat = {"name": "Acme × Agency", "type": "private_supergroup", "id": 1001, "messages": [
+        _message(1, "2025-12-03T10:00:00", "Jane Roe", "x" * 40),
+        _message(2, "2025-12-10T10:00:00", "Jane Roe", "x" * 60),
+        _message(3, "2026-02-11T10:00:00", "Jane Roe", "x" * 50),
+        _message(4, "2026-03-10T15:00:00", "Anna Kovacs", "Recap: launch moved to Friday."),
+        _message(5, "2026-03-12T09:00:00", "Jane Roe", "Опять задержка?!"),
+        _message(6, "2026-03-12T09:05:00", "Jane Roe", "ok"),
+        _message(7, "2026-03-13T11:00:00", "Bob Stone", "Hello"),
+    ]}
+    path = folder({"clients.csv": CLIENTS, "time_entries.csv": TIME, "result.json": json.dumps(chat, ensure_ascii=False),
+                   "crm_activities.csv": "date,client,kind\n2026-03-10 10:00,Acme,meeting_held\n2026-03-20 11:00,Acme,call\n",
+                   "tasks.csv": "client,task,due,done\nAcme,Banners,2026-03-05,\n"})
+    row = relhealth.month_review(relhealth.read_dataset(path), relhealth.load_settings(), "2026-03").set_index(
+        "client").loc["Acme"]
+    # lengths in March: 16 ("Опять задержка?!"), 2, 5: median 5; Dec-Feb: 40, 60, 50: median 50; 5 / 50
+    assert row["client_reply_length_trend"] == pytest.approx(0.1)
+    # Jane and Bob wrote in Jan-Mar; Jane wrote in December too, Bob never before
+    assert (row["client_contacts_3m"], row["new_client_contacts_3m"]) == (2, 1)
+    # the meeting of 10 March has Anna's recap five hours later; the call of 20 March has none
+    assert row["unrecapped_meetings_3m"] == 1
+    # the banners were due on 5 March and are not done; "Опять ...?!" is irritated
+    assert (row["deadlines_missed_3m"], row["irritated_3m"]) == (1, 1)

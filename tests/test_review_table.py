@@ -41,16 +41,19 @@ def test_the_review_csv_has_the_design_columns_and_two_decimals(folder):
     # no client time and no invoice: the ratios and the flag are empty, nothing is overdue
     # no message, no contact from a client, no time: reply times, silence, shares and retainer use are
     # empty, every count 0, no signal fires
+    # no chat or mail: no length trend, no contacts; Acme's deadline missed at 23:30 on 31 March counts
     quiet = ",,0,,,,0,0,,,0,0,0,0,0,0,0,"
     assert review_to_csv(table).splitlines() == [
         "client,month,account_manager,eba_balance,eba_band,eba_change,eba_deposits,eba_withdrawals,"
         "work_hours,collection_hours,effort_ratio,effort_ratio_3m,effort_flag,max_days_overdue,"
         "reply_hours_median,unanswered_in,client_reply_hours_median,client_reply_trend,client_silence_days,"
         "meetings_held_3m,meetings_cancelled_3m,extra_share_3m,retainer_use,extras_gifted_3m,extras_sold_3m,"
-        "scope_requests_3m,advice_rejected_3m,complaints_3m,rude_3m,part_signals,part_flags",
-        "Listed Only,2026-03,Maria,0.00,watch,0.00,0.00,0.00,0.00,0.00,,,,0" + quiet,
-        "Acme,2026-03,Oleg,-2.45,overdrawn,-2.45,3.00,-5.00,0.00,0.00,,,,0" + quiet,
-        "Year Ago,2026-03,,0.18,watch,-0.05,0.00,0.00,0.00,0.00,,,,0" + quiet,
+        "scope_requests_3m,advice_rejected_3m,complaints_3m,rude_3m,part_signals,part_flags,"
+        "client_reply_length_trend,client_contacts_3m,new_client_contacts_3m,unrecapped_meetings_3m,"
+        "deadlines_missed_3m,irritated_3m",
+        "Listed Only,2026-03,Maria,0.00,watch,0.00,0.00,0.00,0.00,0.00,,,,0" + quiet + ",,0,0,0,0,0",
+        "Acme,2026-03,Oleg,-2.45,overdrawn,-2.45,3.00,-5.00,0.00,0.00,,,,0" + quiet + ",,0,0,0,1,0",
+        "Year Ago,2026-03,,0.18,watch,-0.05,0.00,0.00,0.00,0.00,,,,0" + quiet + ",,0,0,0,0,0",
     ]
 
 

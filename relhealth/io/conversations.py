@@ -6,9 +6,10 @@ time entries; ``[people] domains``, the agency's mail domains), else the client'
 ``message_in`` for chats, ``email_out`` and ``email_in`` for mail. A chat's client is the client whose
 ``chats`` in clients.csv lists its title, else the one its title names; a letter's, the client of the other
 side's domain (``domains`` in clients.csv). The ``thread`` is the root of a message's reply chain. Each
-message keeps its sender (``contact``) and ``length``: the characters of its own text, quoted replies
-removed. Its text is not kept: no page shows it. Service messages, bots, automatic mail and people who are
-neither ours nor a client's are left out, each with a note that counts them.
+message keeps its sender (``contact``), ``length`` (the characters of its own text, quoted replies
+removed) and that ``text``, for the tone patterns: it is shown on its client's own page only. Service
+messages, bots, automatic mail and people who are neither ours nor a client's are left out, each with a
+note that counts them.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ from relhealth.errors import InputError, Problem
 from relhealth.io.names import client_key
 
 #: The columns of the CRM activities a conversation gives.
-COLUMNS = ["date", "client", "kind", "direction", "channel", "subject", "contact", "thread", "length", SOURCE, ROW]
+COLUMNS = ["date", "client", "kind", "direction", "channel", "subject", "contact", "thread", "length", "text", SOURCE,
+           ROW]
 #: A quoted reply's start: "> ..." lines, "On ... wrote:", "... пишет:", an Outlook header block.
 _QUOTE_START = re.compile(r"^(>|On .{4,200} wrote:\s*$|.{0,200}(пишет|написал|написала)\s*:\s*$|-{2,}\s*Original Message"
                           r"|-{2,}\s*Исходное сообщение|From:\s)", re.IGNORECASE)
@@ -55,6 +57,12 @@ def own_text(text: str) -> str:
             break
         lines.append(line)
     return "\n".join(lines).strip()
+
+
+def _own(text: str) -> dict:
+    """A message's ``length`` and ``text``: its own, quoted replies removed."""
+    own = own_text(text)
+    return {"length": len(own), "text": own}
 
 
 # ---- Telegram ---------------------------------------------------------------------------------------------
@@ -108,8 +116,7 @@ def telegram_rows(chats: list[dict], source: str, client_of_chat, people: People
                          "kind": "message_out" if ours else "message_in", "direction": "out" if ours else "in",
                          "channel": "telegram", "subject": "", "contact": sender,
                          "thread": _telegram_thread(message, by_id, chat.get("id")),
-                         "length": len(own_text(_telegram_text(message.get("text")))), SOURCE: source,
-                         ROW: int(message.get("id", 0))})
+                         **_own(_telegram_text(message.get("text"))), SOURCE: source, ROW: int(message.get("id", 0))})
     if service or bots:
         what = " and ".join(part for part in (_count(service, "service message"), _count(bots, "message of a bot",
                                                                                           "messages of bots")) if part)
@@ -211,8 +218,8 @@ def mail_rows(letters: list, source: str, domains: dict[str, str], people: Peopl
         when = when.astimezone(dt.UTC).replace(tzinfo=None) if when.tzinfo else when
         rows.append({"date": pd.Timestamp(when), "client": clients[0], "kind": "email_out" if ours else "email_in",
                      "direction": "out" if ours else "in", "channel": "email", "subject": str(letter.get("Subject", "")),
-                     "contact": name or address, "thread": _thread(letter), "length": len(own_text(_body(letter))),
-                     SOURCE: source, ROW: number})
+                     "contact": name or address, "thread": _thread(letter), **_own(_body(letter)), SOURCE: source,
+                     ROW: number})
     if automatic:
         quality.add(source, "mail_automatic", f"{_count(automatic, 'automatic letter')} (auto-replies, bulk mail): "
                                               "left out.")

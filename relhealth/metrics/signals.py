@@ -32,7 +32,7 @@ FIGURES = [c for c in SIGNAL_COLUMNS if c not in ("part_signals", "part_flags")]
 #: Figures in hours and figures that are ratios (the review table writes them to 2 and 3 decimals); the
 #: others are whole numbers.
 HOURS = ["reply_hours_median", "client_reply_hours_median"]
-RATIOS = ["client_reply_trend", "extra_share_3m", "retainer_use"]
+RATIOS = ["client_reply_trend", "extra_share_3m", "retainer_use", "client_reply_length_trend"]
 
 
 def signal_figures(activities: pd.DataFrame, effort: pd.DataFrame, retainers: pd.Series, clients: list[str],

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from relhealth.io import Dataset
+from relhealth.metrics.conversation import conversation_figures
 from relhealth.metrics.eba import ledger_from_activities, monthly_eba
 from relhealth.metrics.effort import categorise, monthly_effort
 from relhealth.metrics.invoices import invoice_status
@@ -86,6 +87,9 @@ def score(dataset: Dataset, settings: Settings, month: str | pd.Period, history:
     effort = monthly_effort(entries, clients, months, settings["effort"]["flags"])
     retainers = dataset.clients.set_index("client")["retainer_hours"]
     signals = signal_figures(activities, effort, retainers, clients, months, ours)
+    talk = conversation_figures(activities, ledger, clients, months, settings["signals"]["recap_hours"],
+                                settings["tone"]["irritation"])
+    signals = signals.join(talk, on=["client", "month"])
     status = invoice_status(dataset.invoices, month_end(month))
     review = month_table(dataset, settings, month, clients, eba, effort, signals, status)
     return Scored(dataset=dataset, settings=settings, month=month, months=months, clients=clients, ledger=ledger,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from relhealth.columns import OVERDUE_PREFIX, REVIEW_COLUMNS, SIGNAL_COLUMNS
+from relhealth.columns import CONVERSATION_COLUMNS, OVERDUE_PREFIX, REVIEW_COLUMNS, SIGNAL_COLUMNS
 from relhealth.io import Dataset
 from relhealth.metrics.checklist import with_checklist
 from relhealth.metrics.invoices import overdue_by_currency
@@ -15,7 +15,7 @@ def month_table(dataset: Dataset, settings: Settings, month: pd.Period, clients:
                 effort: pd.DataFrame, signals: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     """The review of ``month`` from the scored frames (each with a row per client and month, ``clients``
     in order): ``REVIEW_COLUMNS``, one ``overdue_<CUR>`` column per currency of the invoices, then the
-    early-warning ``SIGNAL_COLUMNS``."""
+    early-warning ``SIGNAL_COLUMNS`` and the ``CONVERSATION_COLUMNS``."""
     def of_month(frame: pd.DataFrame) -> pd.DataFrame:
         rows = frame[frame["month"] == month].set_index("client").reindex(clients)
         return rows.reset_index()
@@ -43,6 +43,7 @@ def month_table(dataset: Dataset, settings: Settings, month: pd.Period, clients:
     for column in currencies:
         amounts = overdue[overdue["currency"] == column.removeprefix(OVERDUE_PREFIX)].set_index("client")["overdue"]
         table[column] = table["client"].map(amounts).fillna(0.0)
-    for column in FIGURES:
+    for column in [*FIGURES, *CONVERSATION_COLUMNS]:
         table[column] = signals[column]
-    return with_checklist(table, settings["signals"])[[*REVIEW_COLUMNS, *currencies, *SIGNAL_COLUMNS]]
+    return with_checklist(table, settings["signals"])[[*REVIEW_COLUMNS, *currencies, *SIGNAL_COLUMNS,
+                                                      *CONVERSATION_COLUMNS]]

@@ -32,22 +32,28 @@ def irritated(texts: pd.Series, patterns: list[str]) -> pd.Series:
     if not patterns or texts.empty:
         return pd.Series(False, index=texts.index)
     joined = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-    return texts.fillna("").astype("str").map(lambda t: bool(joined.search(t)))
+    codes, distinct = pd.factorize(texts.fillna("").astype("str"))     # each distinct text searched once
+    found = np.array([bool(joined.search(t)) for t in distinct] + [False])
+    return pd.Series(found[codes], index=texts.index)
 
 
 def conversation_figures(activities: pd.DataFrame, ledger: pd.DataFrame, clients: list[str], months: pd.PeriodIndex,
                          recap_hours: float, patterns: list[str]) -> pd.DataFrame:
     """The ``CONVERSATION_COLUMNS`` for each client and month, indexed by (client, month)."""
     months = pd.PeriodIndex(months, freq="M")
+    # the figures look back 3 months, and 12 more for the contacts known before: nothing older counts
+    activities = activities[activities["date"] >= (months.min() - (2 + KNOWN_MONTHS)).start_time]
+    ledger = ledger[ledger["date"] >= (months.min() - 2).start_time]
     way = direction(activities)
     theirs = activities[activities["kind"].isin(IN_MESSAGES) & (way == "in") & activities["client"].isin(clients)]
     ours = activities[activities["kind"].isin(OUT_MESSAGES) & (way == "out")]
     spoken = activities[activities["kind"].isin(["meeting_held", "call"]) & activities["client"].isin(clients)]
     text = theirs["text"] if "text" in theirs.columns else pd.Series(np.nan, index=theirs.index)
+    recent = theirs[theirs["date"] >= (months.min() - 2).start_time]
     counted = {
         "unrecapped_meetings_3m": spoken[~_recapped(spoken, ours, recap_hours)],
         "deadlines_missed_3m": ledger[(ledger["kind"] == "deadline_missed") & ledger["client"].isin(clients)],
-        "irritated_3m": theirs[irritated(text.fillna(theirs["subject"]), patterns)],
+        "irritated_3m": recent[irritated(text[recent.index].fillna(recent["subject"]), patterns)],
     }
     per_month = pd.DataFrame({name: rows.groupby([rows["client"], rows["date"].dt.to_period("M").rename("month")]).size()
                               for name, rows in counted.items()}).astype("float64")

@@ -168,3 +168,31 @@ def test_the_conversation_figures_of_a_month_worked_out_by_hand(folder):
     assert row["unrecapped_meetings_3m"] == 1
     # the banners were due on 5 March and are not done; "Опять ...?!" is irritated
     assert (row["deadlines_missed_3m"], row["irritated_3m"]) == (1, 1)
+
+
+def test_a_canary_phrase_of_one_clients_chat_shows_on_no_other_page_nor_the_portfolio(folder):
+    from test_render_sections import CLIENT_SECTIONS, PORTFOLIO_SECTIONS
+
+    from relhealth.render import client_page, portfolio_page
+    from relhealth.review import client_report, portfolio_report
+
+    canary = "Canary-7f3a: our secret tender price"
+    chat = {"name": "Acme × Agency", "type": "private_supergroup", "id": 1001, "messages": [
+        _message(1, "2026-03-02T10:00:00", "Jane Roe", canary),
+        _message(2, "2026-03-02T11:00:00", "Anna Kovacs", f"Re: {canary}")]}
+    beta = {"name": "Beta team", "type": "private_group", "id": 1002, "messages": [
+        _message(3, "2026-03-03T10:00:00", "John Doe", "Hello")]}
+    path = folder({"clients.csv": CLIENTS, "time_entries.csv": TIME,
+                   "acme.json": json.dumps(chat, ensure_ascii=False), "beta.json": json.dumps(beta)})
+    settings = relhealth.load_settings()
+    data = relhealth.read_dataset(path, settings)
+    beta_page = client_report(data, settings, "Beta", "2026-03")
+    for name in CLIENT_SECTIONS:
+        assert "Canary-7f3a" not in str(getattr(client_page, name)(beta_page)), name
+    portfolio = portfolio_report(data, settings, "2026-03")
+    for name in PORTFOLIO_SECTIONS:
+        section = getattr(portfolio_page, name)
+        html = str(section(portfolio, {}, {}) if name == "attention_table" else section(portfolio))
+        assert "Canary-7f3a" not in html, name
+    # and the score's table carries figures, never text
+    assert "Canary-7f3a" not in relhealth.month_review(data, settings, "2026-03").to_csv()

@@ -159,7 +159,8 @@ def plot_hours(hours: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_xticks(x, _month_labels(hours.index))
     ax.set_ylabel("hours")
     ax.set_title("Hours by category")
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=len(order))
+    if order:                            # a client without time entries has no category to name
+        ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=len(order))
     ax.set_ylim(0, max(bottom.max(), 1.0) * 1.18)
     return ax
 

@@ -19,6 +19,7 @@ from relhealth.columns import CRM_ACTIVITIES, ROW, SOURCE
 from relhealth.errors import InputError, Problem
 from relhealth.io.dataset import FileInfo
 from relhealth.io.names import client_key, named_client
+from relhealth.io.quality import counted
 
 MEETING_HELD, MEETING_CANCELLED = "meeting_held", "meeting_cancelled"
 #: How far apart a calendar meeting and a CRM meeting of one client may start and still be one meeting.
@@ -155,10 +156,10 @@ def calendar_meetings(paths: list[Path], crm: pd.DataFrame, domains: dict[str, s
         nobody = rows["client"].isna()
         if nobody.any():
             quality.add(str(path), "meeting_without_client", (
-                f"{_plural(nobody.sum(), 'event')} with no client attendee (no attendee of a client's domains in "
+                f"{counted(nobody.sum(), 'event')} with no client attendee (no attendee of a client's domains in "
                 "clients.csv, no client named in the summary): left out."), rows=sorted(set(rows.loc[nobody, ROW])))
         if later:
-            quality.add(str(path), "meeting_later", f"{_plural(later, 'event')} after today: not held yet, not counted.")
+            quality.add(str(path), "meeting_later", f"{counted(later, 'event')} after today: not held yet, not counted.")
         found.append(rows[~nobody])
         infos.append(FileInfo(CRM_ACTIVITIES.name, path, len(rows), "iCalendar", "", False, format="calendar (.ics)"))
     if problems:
@@ -180,13 +181,10 @@ def _not_in_crm(meetings: pd.DataFrame, crm: pd.DataFrame, quality) -> pd.DataFr
     same = pairs[(pairs["date"] - pairs["date_crm"]).abs() <= SAME_MEETING]
     for (source, client), rows in same.groupby([SOURCE, "client"], sort=False):
         quality.add(source, "meeting_in_crm", (
-            f"{_plural(len(rows), 'meeting')} also in the CRM ({', '.join(f'row {r}' for r in rows[ROW + '_crm'])} of "
+            f"{counted(len(rows), 'meeting')} also in the CRM ({', '.join(f'row {r}' for r in rows[ROW + '_crm'])} of "
             f"{Path(str(rows[SOURCE + '_crm'].iloc[0])).name}): counted once."), rows=sorted(set(rows[ROW])), client=client)
     return meetings.drop(index=same["index"].unique()).reset_index(drop=True)
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 __all__ = ["MEETING_CANCELLED", "MEETING_HELD", "SAME_MEETING", "Meeting", "calendar_meetings", "meeting_rows",

@@ -27,6 +27,7 @@ import pandas as pd
 from relhealth.columns import ROW, SOURCE
 from relhealth.errors import InputError, Problem
 from relhealth.io.names import client_key
+from relhealth.io.quality import counted
 
 #: The columns of the CRM activities a conversation gives.
 COLUMNS = ["date", "client", "kind", "direction", "channel", "subject", "contact", "thread", "length", "text", SOURCE,
@@ -99,7 +100,7 @@ def telegram_rows(chats: list[dict], source: str, client_of_chat, people: People
             people_messages = sum(1 for m in messages if m.get("type") == "message")
             if people_messages:
                 quality.add(source, "chat_without_client", (
-                    f"the chat '{title}' ({_count(people_messages, 'message')}) names no client: left out. List its title in "
+                    f"the chat '{title}' ({counted(people_messages, 'message')}) names no client: left out. List its title in "
                     "the client's chats in clients.csv."))
             continue
         by_id = {m.get("id"): m for m in messages}
@@ -118,7 +119,7 @@ def telegram_rows(chats: list[dict], source: str, client_of_chat, people: People
                          "thread": _telegram_thread(message, by_id, chat.get("id")),
                          **_own(_telegram_text(message.get("text"))), SOURCE: source, ROW: int(message.get("id", 0))})
     if service or bots:
-        what = " and ".join(part for part in (_count(service, "service message"), _count(bots, "message of a bot",
+        what = " and ".join(part for part in (counted(service, "service message"), counted(bots, "message of a bot",
                                                                                           "messages of bots")) if part)
         quality.add(source, "chat_left_out", f"{what}: left out, not messages of a person.")
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -221,7 +222,7 @@ def mail_rows(letters: list, source: str, domains: dict[str, str], people: Peopl
                      "contact": name or address, "thread": _thread(letter), **_own(_body(letter)), SOURCE: source,
                      ROW: number})
     if automatic:
-        quality.add(source, "mail_automatic", f"{_count(automatic, 'automatic letter')} (auto-replies, bulk mail): "
+        quality.add(source, "mail_automatic", f"{counted(automatic, 'automatic letter')} (auto-replies, bulk mail): "
                                               "left out.")
     for who, count in strangers.items():
         quality.add(source, "mail_stranger", (
@@ -229,9 +230,6 @@ def mail_rows(letters: list, source: str, domains: dict[str, str], people: Peopl
             "domains in clients.csv: left out."))
     return pd.DataFrame(rows, columns=COLUMNS)
 
-
-def _count(count: int, one: str, many: str = "") -> str:
-    return "" if not count else f"{count} {one if count == 1 else many or one + 's'}"
 
 
 __all__ = ["COLUMNS", "People", "mail_rows", "own_text", "read_letters", "telegram_chats", "telegram_rows"]

@@ -70,7 +70,8 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(Problem(str(folder), "no such data folder. Give the folder that holds the CSV exports."))
-    reads = _read_files(folder, date_order, [*FORMATS, *mapped_formats(mappings or {})])
+    chats = [(path, data) for path, data in _json_files(folder) if telegram_chats(data) is not None]
+    reads = _read_files(folder, date_order, [*FORMATS, *mapped_formats(mappings or {})], {path for path, _ in chats})
     ignored = _ignored_files(folder)
     if not any(read.spec in MAIN_TABLES for read in reads):
         listed = "; ".join(f"{path.name} ({why})" for path, why in ignored)
@@ -106,7 +107,7 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
             frames[CRM_ACTIVITIES.name]["kind"] = kinds_in_words(frames[CRM_ACTIVITIES.name]["kind"], aliases, known_kinds)
         note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
     infos = [read.info for read in reads] + _with_calendars(folder, frames, clients, seen, quality)
-    infos += _with_conversations(folder, frames, clients, seen, people or {}, quality)
+    infos += _with_conversations(folder, chats, frames, clients, seen, people or {}, quality)
     elsewhere = {*clients["client"], *seen[TIME_ENTRIES.name], *seen[CRM_ACTIVITIES.name]}
     note_invoice_only_clients(frames[INVOICES.name], elsewhere, quality)
     tasks = tasks_with_clients(frames[TASKS.name], clients, directory, quality)
@@ -130,11 +131,11 @@ def _with_calendars(folder: Path, frames: dict[str, pd.DataFrame], clients: pd.D
     return infos
 
 
-def _with_conversations(folder: Path, frames: dict[str, pd.DataFrame], clients: pd.DataFrame,
-                        seen: dict[str, list[str]], people: dict, quality: DataQuality) -> list[FileInfo]:
-    """The messages of the folder's Telegram exports (``.json``) and mail (``.mbox``, ``.eml``) added to the
-    CRM activities of ``frames`` as derived events; how each file was read."""
-    chats = [(path, data) for path, data in _json_files(folder) if telegram_chats(data) is not None]
+def _with_conversations(folder: Path, chats: list[tuple[Path, dict]], frames: dict[str, pd.DataFrame],
+                        clients: pd.DataFrame, seen: dict[str, list[str]], people: dict,
+                        quality: DataQuality) -> list[FileInfo]:
+    """The messages of the folder's Telegram exports (``chats``: each file with its JSON) and mail (``.mbox``,
+    ``.eml``) added to the CRM activities of ``frames`` as derived events; how each file was read."""
     letters = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in MAIL_SUFFIXES)
     if not chats and not letters:
         return []
@@ -225,10 +226,10 @@ def _latest_date(frames: dict[str, pd.DataFrame]) -> pd.Timestamp:
     return today if pd.isna(latest) else latest
 
 
-def _read_files(folder: Path, date_order: str | None, formats) -> list[FileRead]:
-    """Every ``.csv`` of the folder read, in the order of their names; every problem of every file at once."""
+def _read_files(folder: Path, date_order: str | None, formats, chats: set[Path]) -> list[FileRead]:
+    """Every table of the folder (CSV, workbook, Trello board; not the Telegram exports ``chats``) read, in
+    the order of their names; every problem of every file at once."""
     reads, problems = [], []
-    chats = {path for path, data in _json_files(folder) if telegram_chats(data) is not None}
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
                        and not p.name.startswith("~$") and p not in chats):   # ~$name.xlsx: Excel's lock file
         try:

@@ -53,3 +53,9 @@ class DataQuality:
 
     def for_client(self, client: str) -> list[QualityNote]:
         return [note for note in self.notes if note.client == client]
+
+
+def counted(count: int, one: str, many: str = "") -> str:
+    """``counted(1, "event")`` is ``1 event``, ``counted(3, "event")`` ``3 events``; empty for 0 (the
+    wording of the notes that count what was left out)."""
+    return "" if not count else f"{count} {one if count == 1 else many or one + 's'}"

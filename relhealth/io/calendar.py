@@ -17,7 +17,7 @@ import pandas as pd
 
 from relhealth.columns import CRM_ACTIVITIES, ROW, SOURCE
 from relhealth.errors import InputError, Problem
-from relhealth.io.dataset import FileInfo
+from relhealth.io.dataset import FileInfo, add_derived
 from relhealth.io.names import client_key, named_client
 from relhealth.io.quality import counted
 
@@ -167,9 +167,7 @@ def calendar_meetings(paths: list[Path], crm: pd.DataFrame, domains: dict[str, s
     if not found or all(f.empty for f in found):
         return crm, infos
     meetings = _not_in_crm(pd.concat(found, ignore_index=True), crm, quality)
-    meetings = meetings.reindex(columns=crm.columns).astype({c: crm[c].dtype for c in crm.columns})
-    logged = crm.assign(derived=False) if "derived" not in crm.columns else crm
-    return pd.concat([logged, meetings.assign(derived=True)], ignore_index=True), infos
+    return add_derived(crm, meetings), infos
 
 
 def _not_in_crm(meetings: pd.DataFrame, crm: pd.DataFrame, quality) -> pd.DataFrame:

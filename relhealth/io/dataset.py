@@ -82,3 +82,11 @@ class Dataset:
         if not spans:
             return None
         return min(low for low, _ in spans).normalize(), max(high for _, high in spans).normalize()
+
+
+def add_derived(crm: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The CRM activities with ``rows`` (meetings of a calendar, messages of chats and mail) added as
+    derived events: ``derived`` is True for them and False for the rows logged, each column of its type."""
+    rows = rows.reindex(columns=crm.columns).astype({c: crm[c].dtype for c in crm.columns})
+    logged = crm if "derived" in crm.columns else crm.assign(derived=False)
+    return pd.concat([logged, rows.assign(derived=True)], ignore_index=True)

@@ -34,7 +34,7 @@ from relhealth.io.checks import (
     tasks_with_clients,
 )
 from relhealth.io.conversations import People, mail_rows, read_letters, telegram_chats, telegram_rows
-from relhealth.io.dataset import Dataset, FileInfo
+from relhealth.io.dataset import Dataset, FileInfo, add_derived
 from relhealth.io.formats import FORMATS, mapped_formats
 from relhealth.io.names import ClientDirectory, client_key, kinds_in_words, named_client
 from relhealth.io.quality import DataQuality
@@ -158,11 +158,8 @@ def _with_conversations(folder: Path, chats: list[tuple[Path, dict]], frames: di
         rows = mail_rows(read_letters(path), str(path), domains, ours, quality)
         found.append(rows)
         infos.append(FileInfo(CRM_ACTIVITIES.name, path, len(rows), "mail", "", False, format="mail (.mbox, .eml)"))
-    crm = frames[CRM_ACTIVITIES.name]
-    messages = pd.concat(found, ignore_index=True).reindex(columns=crm.columns)
-    messages = messages.astype({c: crm[c].dtype for c in crm.columns})
-    logged = crm.assign(derived=False) if "derived" not in crm.columns else crm
-    frames[CRM_ACTIVITIES.name] = pd.concat([logged, messages.assign(derived=True)], ignore_index=True)
+    messages = pd.concat(found, ignore_index=True)
+    frames[CRM_ACTIVITIES.name] = add_derived(frames[CRM_ACTIVITIES.name], messages)
     seen[CRM_ACTIVITIES.name] = list(dict.fromkeys([*seen[CRM_ACTIVITIES.name], *messages["client"].dropna()]))
     return infos
 

@@ -47,10 +47,10 @@ def test_a_telegram_export_gives_each_persons_message_with_its_length_and_thread
     chat = data.crm_activities.sort_values("date")
     # Anna is ours (she logs time); the bot, the service message and the family chat are left out
     assert chat[["client", "kind", "contact", "length", "thread", "row"]].fillna("").values.tolist() == [
-        ["Acme", "message_in", "Jane Roe", 27.0, "", 2],
+        ["Acme", "message_in", "Jane Roe", 27.0, "telegram:1001:2", 2],       # the root of a reply chain
         ["Acme", "message_out", "Anna Kovacs", 17.0, "telegram:1001:2", 3],    # "Yes, Friday works"
         ["Acme", "message_in", "Jane Roe", 0.0, "telegram:1001:2", 4],          # a photo: no text
-        ["Beta", "message_in", "John Doe", 7.0, "", 7],
+        ["Beta", "message_in", "John Doe", 7.0, "", 7],                         # replies to nothing, no reply
     ]
     assert [(n.code, n.message) for n in data.quality] == [
         ("chat_without_client", "the chat 'Family' (1 message) names no client: left out. List its title in the "
@@ -145,19 +145,29 @@ def _message(number, when, sender, text):
             "text": text}
 
 
-def test_the_conversation_figures_of_a_month_worked_out_by_hand(folder):
-    chat = {"name": "Acme × Agency", "type": "private_supergroup", "id": 1001, "messages": [
-        _message(1, "2025-12-03T10:00:00", "Jane Roe", "x" * 40),
-        _message(2, "2025-12-10T10:00:00", "Jane Roe", "x" * 60),
-        _message(3, "2026-02-11T10:00:00", "Jane Roe", "x" * 50),
-        _message(4, "2026-03-10T15:00:00", "Anna Kovacs", "Recap: launch moved to Friday."),
-        _message(5, "2026-03-12T09:00:00", "Jane Roe", "Опять задержка?!"),
-        _message(6, "2026-03-12T09:05:00", "Jane Roe", "ok"),
-        _message(7, "2026-03-13T11:00:00", "Bob Stone", "Hello"),
-    ]}
-    path = folder({"clients.csv": CLIENTS, "time_entries.csv": TIME, "result.json": json.dumps(chat, ensure_ascii=False),
-                   "crm_activities.csv": "date,client,kind\n2026-03-10 10:00,Acme,meeting_held\n2026-03-20 11:00,Acme,call\n",
+MONTH_CHAT = {"name": "Acme × Agency", "type": "private_supergroup", "id": 1001, "messages": [
+    _message(1, "2025-12-03T10:00:00", "Jane Roe", "x" * 40),
+    _message(2, "2025-12-10T10:00:00", "Jane Roe", "x" * 60),
+    _message(3, "2026-02-11T10:00:00", "Jane Roe", "x" * 50),
+    _message(4, "2026-03-10T15:00:00", "Anna Kovacs", "Recap: launch moved to Friday."),
+    _message(5, "2026-03-12T09:00:00", "Jane Roe", "Опять задержка?!"),
+    _message(6, "2026-03-12T09:05:00", "Jane Roe", "ok"),
+    _message(7, "2026-03-13T11:00:00", "Bob Stone", "Hello"),
+    _message(8, "2026-04-02T09:00:00", "Bob Stone", "WHERE IS IT?! Canary-after-March"),
+]}
+
+
+@pytest.fixture
+def month_folder(folder):
+    return folder({"clients.csv": CLIENTS, "time_entries.csv": TIME,
+                   "result.json": json.dumps(MONTH_CHAT, ensure_ascii=False),
+                   "crm_activities.csv": "date,client,kind,subject\n2026-03-10 10:00,Acme,meeting_held,Launch review\n"
+                                         "2026-03-20 11:00,Acme,call,Budget call\n",
                    "tasks.csv": "client,task,due,done\nAcme,Banners,2026-03-05,\n"})
+
+
+def test_the_conversation_figures_of_a_month_worked_out_by_hand(month_folder):
+    path = month_folder
     row = relhealth.month_review(relhealth.read_dataset(path), relhealth.load_settings(), "2026-03").set_index(
         "client").loc["Acme"]
     # lengths in March: 16 ("Опять задержка?!"), 2, 5: median 5; Dec-Feb: 40, 60, 50: median 50; 5 / 50
@@ -166,8 +176,29 @@ def test_the_conversation_figures_of_a_month_worked_out_by_hand(folder):
     assert (row["client_contacts_3m"], row["new_client_contacts_3m"]) == (2, 1)
     # the meeting of 10 March has Anna's recap five hours later; the call of 20 March has none
     assert row["unrecapped_meetings_3m"] == 1
-    # the banners were due on 5 March and are not done; "Опять ...?!" is irritated
+    # the banners were due on 5 March and are not done; "Опять ...?!" is irritated (April's message is later)
     assert (row["deadlines_missed_3m"], row["irritated_3m"]) == (1, 1)
+
+
+def test_the_client_page_shows_the_conversation_behind_the_figures(month_folder):
+    from relhealth.render import client_page
+    from relhealth.review import client_report
+
+    settings = relhealth.load_settings()
+    report = client_report(relhealth.read_dataset(month_folder, settings), settings, "Acme", "2026-03")
+    march = report.talk_history.set_index("month").loc[pd.Period("2026-03")]
+    # March: Jane's 16 and 2 characters, Bob's 5: median 5; December to February: 40, 60, 50: median 50
+    assert (march["client_messages"], march["length"], march["length_baseline"]) == (3, 5, 50)
+    # Jane wrote three times in January to March (once in February, twice in March), Bob once and never before
+    assert report.writers[["contact", "messages_3m", "new"]].values.tolist() == [["Jane Roe", 3, False],
+                                                                              ["Bob Stone", 1, True]]
+    assert report.unrecapped[["kind", "subject"]].values.tolist() == [["call", "Budget call"]]
+    assert report.tone[["contact", "matched", "text"]].values.tolist() == [["Jane Roe", "Опять, ?!", "Опять задержка?!"]]
+    html = str(client_page.conversation(report))
+    for shown in ("3 messages: a median of 5 characters against 50", "2 people of the client", "1 of them new",
+                  "<td>Bob Stone</td><td>new</td>", "<td>Budget call</td>", "<td>Опять, ?!</td>"):
+        assert shown in html, shown
+    assert "Canary-after-March" not in html                     # nothing dated after the month shows
 
 
 def test_a_canary_phrase_of_one_clients_chat_shows_on_no_other_page_nor_the_portfolio(folder):

@@ -1,5 +1,6 @@
 """The sections of both pages (relhealth.render.client_page, .portfolio_page): Jinja2 templates that escape
 every value, so text from the inputs stays text in every section."""
+import json
 import re
 
 import pytest
@@ -35,9 +36,12 @@ FILES = {
         invoice,client,issued,due,amount,currency
         <i>INV-1</i>,"{NAME}",2026-01-01,2026-01-15,500,USD
     """,
+    "chat.json": json.dumps({"name": NAME, "type": "private_group", "id": 5, "messages": [
+        {"id": 1, "type": "message", "date": "2026-03-04T10:00:00", "from": "<b>Jane</b>", "from_id": "user1",
+         "text": ["Unacceptable ", {"type": "bold", "text": "<script>alert('chat')</script>"}]}]}),
 }
 CLIENT_SECTIONS = ["title", "headline", "checklist", "eba_history", "what_moved", "month_ledger", "effort", "invoices",
-                   "reply_times", "meetings_and_extras", "scope_requests", "footer"]
+                   "reply_times", "conversation", "meetings_and_extras", "scope_requests", "footer"]
 PORTFOLIO_SECTIONS = ["title", "attention_table", "quadrant", "band_heatmap", "overdue_totals", "footer"]
 
 
@@ -70,6 +74,9 @@ def test_the_client_sections_show_the_escaped_texts_where_they_belong(data):
     assert "No reply within 24 h: &lt;img src=x" in ledger                  # the derived slow reply's subject
     assert "&lt;i&gt;more pages&lt;/i&gt;" in str(client_page.scope_requests(report))
     assert "&lt;i&gt;INV-1&lt;/i&gt;" in str(client_page.invoices(report))
+    talk = str(client_page.conversation(report))                      # the tone match: who, the words, the text
+    assert "&lt;b&gt;Jane&lt;/b&gt;" in talk and "<td>Unacceptable</td>" in talk
+    assert "Unacceptable &lt;script&gt;alert(&#39;chat&#39;)&lt;/script&gt;" in talk
     checklist = str(client_page.checklist(report))
     assert "second &lt;u&gt;complaint&lt;/u&gt;" in checklist              # the rows behind friction
     assert re.search(r"✔ complaints_3m = 2 \(≥ 2\)", checklist)

@@ -104,6 +104,7 @@ def telegram_rows(chats: list[dict], source: str, client_of_chat, people: People
                     "the client's chats in clients.csv."))
             continue
         by_id = {m.get("id"): m for m in messages}
+        answered = {m.get("reply_to_message_id") for m in messages} - {None}
         for message in messages:
             if message.get("type") != "message":
                 service += 1
@@ -116,7 +117,7 @@ def telegram_rows(chats: list[dict], source: str, client_of_chat, people: People
             rows.append({"date": pd.Timestamp(message["date"]), "client": client,
                          "kind": "message_out" if ours else "message_in", "direction": "out" if ours else "in",
                          "channel": "telegram", "subject": "", "contact": sender,
-                         "thread": _telegram_thread(message, by_id, chat.get("id")),
+                         "thread": _telegram_thread(message, by_id, answered, chat.get("id")),
                          **_own(_telegram_text(message.get("text"))), SOURCE: source, ROW: int(message.get("id", 0))})
     if service or bots:
         what = " and ".join(part for part in (counted(service, "service message"), counted(bots, "message of a bot",
@@ -125,10 +126,12 @@ def telegram_rows(chats: list[dict], source: str, client_of_chat, people: People
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _telegram_thread(message: dict, by_id: dict, chat_id) -> str | None:
-    """The first message reached by following ``reply_to_message_id``; None for one that replies to nothing."""
+def _telegram_thread(message: dict, by_id: dict, answered: set, chat_id) -> str | None:
+    """The first message reached by following ``reply_to_message_id``: a reply chain's root and every
+    reply in it share the root's thread (as a letter and its replies share the first Message-ID); a
+    message that replies to nothing and that nothing replies to has none."""
     if message.get("reply_to_message_id") is None:
-        return None
+        return f"telegram:{chat_id}:{message.get('id')}" if message.get("id") in answered else None
     root, seen = message, set()
     while root.get("reply_to_message_id") in by_id and root.get("id") not in seen:
         seen.add(root.get("id"))

@@ -147,8 +147,9 @@ def _with_conversations(folder: Path, chats: list[tuple[Path, dict]], frames: di
                 if pd.notna(listed) for t in str(listed).split(";") if t.strip()}
     keys = {client_key(n): c for n, c in names.items()}
 
-    def client_of_chat(title: str) -> str | None:
-        return by_title.get(client_key(title)) or named_client(title, keys)
+    def client_of_chat(title: str) -> str | None:       # listed, else titled as a client, else naming one
+        key = client_key(title)
+        return by_title.get(key) or keys.get(key) or named_client(title, keys)
     found, infos = [], []
     for path, data in chats:
         rows = telegram_rows(telegram_chats(data), str(path), client_of_chat, ours, quality)
@@ -157,7 +158,7 @@ def _with_conversations(folder: Path, chats: list[tuple[Path, dict]], frames: di
     for path in letters:
         rows = mail_rows(read_letters(path), str(path), domains, ours, quality)
         found.append(rows)
-        infos.append(FileInfo(CRM_ACTIVITIES.name, path, len(rows), "mail", "", False, format="mail (.mbox, .eml)"))
+        infos.append(FileInfo(CRM_ACTIVITIES.name, path, len(rows), "", "", False, format="mail (.mbox, .eml)"))
     messages = pd.concat(found, ignore_index=True)
     frames[CRM_ACTIVITIES.name] = add_derived(frames[CRM_ACTIVITIES.name], messages)
     seen[CRM_ACTIVITIES.name] = list(dict.fromkeys([*seen[CRM_ACTIVITIES.name], *messages["client"].dropna()]))

@@ -11,8 +11,8 @@ from relhealth import read_dataset
 from relhealth.errors import UsageError
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
+from relhealth.render.format import DASH, hours_text, money, month_name, plural, points, ratio_text, weight_text, when
 from relhealth.render.format import day as day_text
-from relhealth.render.format import hours_text, money, month_name, plural, points, ratio_text, weight_text, when
 from relhealth.render.html import Fragment, figure, section, table
 from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
 from relhealth.render.words import attention_reasons, event_subject, evidence_words, signal_lines
@@ -168,6 +168,58 @@ def _hours_or_none(value) -> str:
 
 def _days_or_none(value) -> str:
     return "never" if pd.isna(value) else f"{plural(int(value), 'day')} before the month's end"
+
+
+#: The characters of a message a tone match shows; the rest is cut with "…".
+SHOWN_TEXT = 300
+
+
+def conversation(report: ClientReport) -> Fragment:
+    """What the client's own voice says: message lengths against the client's baseline, who wrote (new
+    people marked), meetings and calls with no written recap, and the messages that matched a tone
+    pattern, with the words that matched (their text on this page only)."""
+    h, month = report.headline, report.month
+    recap = report.settings["signals"]["recap_hours"]
+    history = report.talk_history.merge(report.signal_history, on="month", how="left")
+    now = history.iloc[-1]
+    length = ("no chat or mail text" if pd.isna(now["length"]) else
+              f"a median of {now['length']:g} characters against {_or_dash(now['length_baseline'])} in the three "
+              f"months before ({ratio_text(h['client_reply_length_trend'])} times)")
+    facts = (f"In {month_name(month)} the client wrote {plural(int(now['client_messages']), 'message')}: {length}. "
+             f"{plural(int(h['client_contacts_3m']), 'person', 'people')} of the client wrote to us in the last three "
+             f"months, {int(h['new_client_contacts_3m'])} of them new; "
+             f"{plural(int(h['unrecapped_meetings_3m']), 'meeting or call', 'meetings and calls')} had no message of "
+             f"ours within {recap:g} h after; {plural(int(h['deadlines_missed_3m']), 'deadline')} missed; "
+             f"{plural(int(h['irritated_3m']), 'message')} of the client matched a tone pattern.")
+    parts = section("paragraph.html.j2", text=facts, css="")
+    if history["length"].notna().any():
+        parts += figure(plotting.plot_message_lengths(history), f"Length of the messages of {report.client}")
+    shown = history.assign(month=history["month"].astype(str))[
+        ["month", "client_messages", "length", "length_baseline", "client_reply_length_trend", "client_contacts_3m",
+         "new_client_contacts_3m", "unrecapped_meetings_3m", "deadlines_missed_3m", "irritated_3m"]]
+    parts += table(shown, {"length": _or_dash, "length_baseline": _or_dash, "client_reply_length_trend": ratio_text})
+    people = report.writers.assign(new=report.writers["new"].map({True: "new", False: ""}))
+    parts += section("subheading.html.j2", text="Who of the client wrote in the last three months") + table(
+        people[["contact", "new", "channel", "messages_3m", "last"]], {"last": when},
+        empty="Nobody of the client wrote in the last three months.")
+    spoken = report.unrecapped.assign(file=report.unrecapped["source"].map(lambda s: Path(str(s)).name))
+    parts += section("subheading.html.j2", text=f"Meetings and calls with no written recap within {recap:g} h")
+    parts += table(spoken[["date", "kind", "subject", "contact", "file", "row"]], {"date": when},
+                   empty="Every meeting and call had a written recap.")
+    tone = report.tone.assign(file=report.tone["source"].map(lambda s: Path(str(s)).name),
+                              text=report.tone["text"].map(_shortened))
+    return parts + section("subheading.html.j2", text="Messages that matched a tone pattern") + table(
+        tone[["date", "contact", "channel", "matched", "text", "file", "row"]], {"date": when},
+        empty="No message of the client matched a tone pattern.")
+
+
+def _or_dash(value) -> str:
+    return DASH if pd.isna(value) else f"{value:g}"
+
+
+def _shortened(text) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= SHOWN_TEXT else text[:SHOWN_TEXT - 1] + "…"
 
 
 def meetings_and_extras(report: ClientReport) -> Fragment:

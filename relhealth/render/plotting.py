@@ -215,6 +215,32 @@ def plot_reply_times(history: pd.DataFrame, sla_hours: float, ax: Axes | None = 
     return ax
 
 
+def plot_message_lengths(history: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """The median length of the client's messages each month against its own baseline (the median of the
+    three months before), over bars of how many messages the client wrote. A month without a text is a gap.
+    ``history``: ``month, client_messages, length, length_baseline``."""
+    ax = ax or new_axes(height=3.2)
+    x = np.arange(len(history))
+    counts = ax.twinx()
+    counts.bar(x, history["client_messages"].to_numpy(dtype="float64"), width=0.6, color="#d9dee7", zorder=0)
+    counts.set_ylabel("messages of the client", fontsize=8, color="#6b7280")
+    counts.yaxis.get_major_locator().set_params(integer=True)
+    counts.set_ylim(0, max(float(history["client_messages"].max()), 1) * 2.2)
+    ax.set_zorder(counts.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    length = history["length"].to_numpy(dtype="float64")
+    baseline = history["length_baseline"].to_numpy(dtype="float64")
+    ax.plot(x, length, "-o", color=WITHDRAWAL, lw=1.8, ms=4, label="median length of the client's messages")
+    ax.plot(x, baseline, "--", color="#e8a33d", lw=1.4, label="the client's baseline (3 months before)")
+    top = np.nanmax(np.concatenate([length, baseline, [1.0]]))
+    ax.set_ylim(0, top * 1.3)
+    ax.set_xticks(x, _month_labels(history["month"]))
+    ax.set_ylabel("characters")
+    ax.set_title("Length of the client's messages")
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
+    return ax
+
+
 def plot_paired_counts(history: pd.DataFrame, good: str, bad: str, labels: tuple[str, str], title: str,
                        ax: Axes | None = None) -> Axes:
     """Two monthly counts side by side, the healthy one (``good``, green) left of the worrying one

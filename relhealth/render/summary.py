@@ -28,7 +28,8 @@ def describe_dataset(dataset: Dataset) -> str:
     width = max(len(info.path.name) for info in dataset.files)
     orders = {"dmy": "dates day first", "mdy": "dates month first"}
     for info in dataset.files:
-        details = [info.format, info.encoding] + ([f"{info.delimiter_name}-separated"] if info.delimiter_name else [])
+        details = [info.format] + ([info.encoding] if info.encoding else []) + (
+            [f"{info.delimiter_name}-separated"] if info.delimiter_name else [])
         details += ["decimal comma"] if info.decimal_comma else []
         details += [orders[info.date_order]] if info.date_order else []
         lines.append(f"  {info.path.name:<{width}}  {plural(info.rows, 'row'):>11}  {', '.join(details)}")

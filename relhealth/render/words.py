@@ -75,6 +75,29 @@ def attention_reasons(row, settings: Settings, assessment: pd.DataFrame | None =
     if row["part_signals"]:
         lines = signal_lines(assess(row, settings["signals"]) if assessment is None else assessment)
         reasons.extend(f"{line['signal']}: {line['reason']}" for line in lines if line["fired"])
+    return reasons + conversation_reasons(row, settings["signals"]["conversation"])
+
+
+#: How a conversation figure that reached its bound in ``[signals.conversation]`` reads.
+CONVERSATION_WORDS = {
+    "client_reply_length_trend": lambda v: f"the client's messages {v:.2f}x as long as before",
+    "new_client_contacts_3m": lambda v: f"{plural(int(v), 'new person', 'new people')} of the client wrote",
+    "unrecapped_meetings_3m": lambda v: f"{plural(int(v), 'meeting or call', 'meetings and calls')} with no written recap",
+    "deadlines_missed_3m": lambda v: f"{plural(int(v), 'deadline')} missed in 3 months",
+    "irritated_3m": lambda v: f"{plural(int(v), 'message')} of the client matched a tone pattern",
+}
+
+
+def conversation_reasons(row, bounds: dict) -> list[str]:
+    """The conversation figures of a row that reached their bounds (``[signals.conversation]``), in words;
+    the length trend counts at or below its bound, the others at or above."""
+    reasons = []
+    for figure, words in CONVERSATION_WORDS.items():
+        value, bound = row.get(figure), bounds.get(figure)
+        if bound is None or value is None or pd.isna(value):
+            continue
+        if (value <= bound) if figure == "client_reply_length_trend" else (value >= bound):
+            reasons.append(words(value))
     return reasons
 
 

@@ -10,6 +10,7 @@ from relhealth.columns import OVERDUE_PREFIX
 from relhealth.errors import UsageError
 from relhealth.io import Dataset, QualityNote
 from relhealth.metrics.checklist import assess
+from relhealth.metrics.conversation import length_medians, sides, tone_matches, unrecapped, writers
 from relhealth.metrics.danetor import danetor
 from relhealth.metrics.eba import contributions
 from relhealth.metrics.effort import monthly_hours
@@ -51,6 +52,10 @@ class ClientReport:
     evidence: dict                  # signal code -> the rows behind it, for each signal that fired
     signal_history: pd.DataFrame    # month, reply times of both sides, the client's baseline, monthly counts
     requests: pd.DataFrame          # the month's scope requests with their DANETOR verdict
+    talk_history: pd.DataFrame      # month, client_messages, their median length and the baseline before
+    writers: pd.DataFrame           # the client's people who wrote in M-2..M, the new ones marked
+    unrecapped: pd.DataFrame        # meetings and calls of M-2..M with no written recap
+    tone: pd.DataFrame              # the client's messages of M-2..M that matched a tone pattern
 
 
 def report_of(scored: Scored, client: str) -> ClientReport:
@@ -68,6 +73,8 @@ def report_of(scored: Scored, client: str) -> ClientReport:
     checklist = assess(headline, settings["signals"])
     fired = dict.fromkeys(checklist.loc[checklist["fired"], "signal"])
     requests = danetor(activities)
+    theirs, _, _ = sides(activities)
+    talk = settings["signals"]["recap_hours"], settings["tone"]["irritation"]
     return ClientReport(
         client=client, month=month, folder=str(scored.dataset.folder), settings=settings,
         info=_info(scored, client), headline=headline,
@@ -78,7 +85,10 @@ def report_of(scored: Scored, client: str) -> ClientReport:
         quality=scored.dataset.quality.for_client(client), checklist=checklist,
         evidence={code: evidence(code, activities, entries, month) for code in fired},
         signal_history=_history(scored, "signals", client, months),
-        requests=requests[requests["date"].dt.to_period("M") == month].reset_index(drop=True))
+        requests=requests[requests["date"].dt.to_period("M") == month].reset_index(drop=True),
+        talk_history=length_medians(theirs, [client], months).droplevel("client").reset_index(),
+        writers=writers(theirs, month), unrecapped=unrecapped(activities, month, talk[0]),
+        tone=tone_matches(theirs, month, talk[1]))
 
 
 def _months_of(scored: Scored, client: str) -> pd.PeriodIndex:

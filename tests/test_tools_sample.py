@@ -18,8 +18,8 @@ from tools.sample import DEFAULT_SEED, write_sample
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 FILES = ("clients.csv", "time_entries.csv", "crm_activities.csv", "invoices.csv")
 #: The evidence where it lives: Jira's export (a BOM and CRLF, as Jira writes it), the calendar (CRLF, as
-#: RFC 5545 asks) and the Russian register.
-EVIDENCE = ("jira.csv", "calendar.ics", "register.csv")
+#: RFC 5545 asks), the Russian register, Alpenrose's mailbox and the Telegram Desktop export.
+EVIDENCE = ("jira.csv", "calendar.ics", "register.csv", "alpenrose.mbox", "result.json")
 
 
 def read(name: str, folder: Path = SAMPLE) -> list[dict[str, str]]:

@@ -3,7 +3,8 @@
 Ten clients of a small agency, September 2025 to October 2026, each living one story that the reports must
 make visible (see ``data/sample/README.md``). The generator uses only the standard library and writes the four
 canonical CSVs of DESIGN section 2, and some of the events where an agency keeps them (DESIGN section 2a): a
-Jira export, a calendar and a register in Russian words. The same seed gives byte-identical files.
+Jira export, a calendar, a register in Russian words, a mailbox (mbox) and a Telegram Desktop export. The
+same seed gives byte-identical files.
 
 Run it with ``python -m tools.sample OUT_DIR [--seed N]`` (``make sample`` regenerates ``data/sample``).
 """
@@ -12,9 +13,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import email.policy
+import json
 import random
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 
 DEFAULT_SEED = 20261031
@@ -874,6 +880,7 @@ def build(seed: int = DEFAULT_SEED) -> Agency:
     internal_time(agency, random.Random(f"{seed}:internal"))
     for c in CLIENTS:
         STORIES[c.key](Book(agency, c, random.Random(f"{seed}:{c.key}")))
+    add_recaps(agency, seed)
     rows = merge_repeats(agency.time_entries)
     rows.sort(key=lambda r: (r["date"], r["person"], r["client"], r["project"], r["task"], r["hours"]))
     # Deliberate data-quality oddities (listed in data/sample/README.md):
@@ -997,19 +1004,249 @@ def _register_rows(events: list[dict]) -> list[list[str]]:
              e["weight"], DIRECTION_RU[e["direction"]], e["channel"]] for e in events]
 
 
-def _routed(agency: Agency) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
-    """The CRM rows that stay in the CRM export, and those of Jira, the calendar and the register."""
-    jira, calendar, register, crm = [], [], [], []
-    for row in agency.crm:
-        if row["key"] == JIRA_CLIENT and row["kind"] in JIRA_KINDS:
-            jira.append(row)
-        elif row["key"] == CALENDAR_CLIENT and row["kind"] in CALENDAR_KINDS:
-            calendar.append(row)
-        elif row["key"] == REGISTER_CLIENT and row["kind"] in REGISTER_WORDS and not row["thread"]:
-            register.append(row)
+# --------------------------------------------------------------------------------------------------------------
+# Conversations (DESIGN section 2a). We write a recap after every meeting and call, except the scope creeper's
+# planning meetings from June 2026 (agreements made aloud). Alpenrose's mail is an mbox of Ben Carter's
+# letters; Harrow's and Copperleaf's messages are chats of one Telegram Desktop export. Texts, senders and
+# recaps come from random generators of their own, so the stories' events stay what they were.
+# --------------------------------------------------------------------------------------------------------------
+
+#: The scope creeper's meetings that nobody writes up from this month on.
+UNRECAPPED_CLIENT, UNRECAPPED_SUBJECT, UNRECAPPED_FROM = "copperleaf", "Monthly planning", (2026, 6)
+AGENCY_DOMAIN = "agency.example"
+MAIL_CLIENT, MAIL_FILE = "alpenrose", "alpenrose.mbox"
+CHAT_FILE = "result.json"
+#: Chat titles: Harrow's names the client; Copperleaf's is listed in the `chats` column of clients.csv.
+CHAT_TITLES = {"harrow": "Harrow Motor Group × Agency", "copperleaf": "CL website 2026"}
+MESSAGE_KINDS = ("email_in", "email_out", "message_in", "message_out")
+#: People of the scope creeper who join its chat, each first writing in this month (and giving orders that
+#: contradict the others').
+NEWCOMERS = (((2026, 6), "Mia Fischer"), ((2026, 8), "Leo Grant"), ((2026, 9), "Olivia Brooks"),
+             ((2026, 10), "Ethan Cole"))
+
+
+def add_recaps(agency: Agency, seed: int) -> None:
+    """A recap e-mail of ours within hours of each meeting held and call (in a thread of its own)."""
+    spoken = [r for r in agency.crm if r["kind"] in ("meeting_held", "call")]
+    by_key = {c.key: c for c in CLIENTS}
+    books = {c.key: Book(agency, c, random.Random(f"{seed}:recaps:{c.key}")) for c in CLIENTS}
+    for number, row in enumerate(spoken, start=1):
+        if (row["key"] == UNRECAPPED_CLIENT and row["subject"] == UNRECAPPED_SUBJECT
+                and (row["date"].year, row["date"].month) >= UNRECAPPED_FROM):
+            continue
+        b = books[row["key"]]
+        word = "Итоги" if by_key[row["key"]].currency == "RUB" else "Recap"
+        b.crm(b.our_answer(row["date"], (1.2, 4.0)), "email_out", f"{word}: {row['subject']}", "out", "email",
+              row["contact"] or b.contact(), f"{row['key']}:recap:{number}")
+
+
+# ---- texts ---------------------------------------------------------------------------------------------------
+
+OUR_LINES = ("Thanks, we are on it.", "Here is the new version for your review.", "Attached are the files.",
+             "We will send the next draft on Thursday.", "Noted, we will adjust the layout.",
+             "Could you confirm the wording before we publish?", "The changes are live on the preview link.",
+             "Happy to walk you through it on a call.")
+CLIENT_LINES = ("Thank you for the draft, it reads well overall.", "The team had a look this morning.",
+                "Could you make the headline a little shorter?", "We would like a warmer photo for the top.",
+                "Please check the prices against the new list.", "The second option works better for us.",
+                "Our director asked for one more variant.", "Can you send it as a PDF as well?",
+                "The dates in the third paragraph are wrong.", "Let us keep the old logo for now.")
+SHORT_LINES = ("Ok.", "Fine.", "Noted.", "Will check.", "Later.", "Ok, go ahead.", "Looks fine.")
+IRRITATED_LINES = ("Again?! The banner still shows the old price.", "Third time I ask for the dealer logos.",
+                   "UNACCEPTABLE. FIX IT TODAY.", "How many times do I have to repeat this?",
+                   "Still not done?! We launch on Monday.", "This is unacceptable, the photos are wrong again.")
+NEWCOMER_LINES = {
+    "Mia Fischer": ("Mia from brand here: keep the homepage hero dark, as the brand book says.",
+                    "Please no bright colours on the case studies, brand rules."),
+    "Leo Grant": ("Leo, sales: the homepage hero must be bright, and add the price list.",
+                  "Sales needs the prices on every case study page."),
+    "Olivia Brooks": ("Olivia from the CEO's office: hold the homepage, we may change the name.",),
+    "Ethan Cole": ("Ethan, new in marketing: can we get the showreel page in three languages?",),
+}
+
+
+def _sentences(rng: random.Random, lines: tuple[str, ...], n: int) -> str:
+    return " ".join(rng.sample(lines, n))
+
+
+def _alpenrose_text(rng: random.Random, when: datetime) -> str:
+    """Katrin's letters shrink as she goes quiet: a few sentences until May 2026, a word in October."""
+    ym = (when.year, when.month)
+    if ym < (2026, 6):
+        return _sentences(rng, CLIENT_LINES, rng.randint(3, 5))
+    if ym < (2026, 8):
+        return _sentences(rng, CLIENT_LINES, 2 if ym == (2026, 6) else 1)
+    return rng.choice(SHORT_LINES)
+
+
+def _chat_text(rng: random.Random, key: str, sender: str, when: datetime) -> str:
+    if sender in NEWCOMER_LINES:
+        return rng.choice(NEWCOMER_LINES[sender])
+    angry = 0.0 if when < datetime(2026, 2, 1) else 0.5 if when < datetime(2026, 8, 1) else 0.85
+    if key == "harrow" and sender == "Victor Harrow" and rng.random() < angry:
+        return rng.choice(IRRITATED_LINES)
+    return _sentences(rng, CLIENT_LINES, rng.randint(1, 3))
+
+
+def _mailbox_address(name: str, domain: str) -> str:
+    return f"{name} <{name.lower().replace(' ', '.')}@{domain}>"
+
+
+# ---- the mbox ------------------------------------------------------------------------------------------------
+
+def _mbox(rows: list[dict], seed: int) -> bytes:
+    """Ben Carter's letters with Alpenrose as an mbox: threads by In-Reply-To and References, the client's
+    replies quoting ours below their own text, some as text and HTML, and one out-of-office reply."""
+    rng = random.Random(f"{seed}:mail")
+    client = next(c for c in CLIENTS if c.key == MAIL_CLIENT)
+    ours, ids, texts, out = _mailbox_address(client.account_manager, AGENCY_DOMAIN), {}, {}, []
+    away = next(r for r in rows if r["kind"] == "email_out" and r["date"] >= datetime(2026, 8, 10))
+    for number, row in enumerate(rows, start=1):
+        row = {**row, "date": row["date"].replace(second=0, microsecond=0)}    # the CRM's minutes
+        theirs = _mailbox_address(row["contact"], CALENDAR_DOMAIN)
+        inbound = row["kind"] == "email_in"
+        msg = EmailMessage()
+        msg["From"], msg["To"] = (theirs, ours) if inbound else (ours, theirs)
+        msg["Subject"] = row["subject"]
+        msg["Date"] = format_datetime(row["date"].replace(tzinfo=UTC))
+        msg["Message-ID"] = f"<{number:04d}.{row['date']:%Y%m%d%H%M}@{CALENDAR_DOMAIN if inbound else AGENCY_DOMAIN}>"
+        chain = ids.setdefault(row["thread"], [])
+        if chain:
+            msg["In-Reply-To"], msg["References"] = chain[-1], " ".join(chain)
+        text = _alpenrose_text(rng, row["date"]) if inbound else _sentences(rng, OUR_LINES, rng.randint(2, 3))
+        if inbound and chain:
+            quoted = "\n".join("> " + line for line in texts[chain[-1]].split("\n"))
+            body = f"{text}\n\nOn {format_datetime(row['date'].replace(tzinfo=UTC))}, Ben Carter wrote:\n{quoted}\n"
         else:
-            crm.append(row)
-    return crm, jira, calendar, register
+            body = f"{text}\n\n{row['contact'].split()[0] if inbound else 'Ben'}\n"
+        msg.set_content(body)
+        if inbound and number % 3 == 0:              # Outlook writes text and HTML
+            msg.add_alternative(f"<html><body><p>{text}</p></body></html>\n", subtype="html")
+            msg.set_boundary(f"=_alt{number:04d}")
+        chain.append(msg["Message-ID"])
+        texts[msg["Message-ID"]] = text
+        out.append(msg)
+        if row["date"] == away["date"] and not inbound:     # Katrin is on holiday: Outlook answers for her
+            auto = EmailMessage()
+            auto["From"], auto["To"] = _mailbox_address("Katrin Huber", CALENDAR_DOMAIN), ours
+            auto["Subject"] = "Automatische Antwort: " + row["subject"]
+            auto["Date"] = format_datetime((row["date"] + timedelta(minutes=1)).replace(tzinfo=UTC))
+            auto["Message-ID"] = f"<auto.{row['date']:%Y%m%d%H%M}@{CALENDAR_DOMAIN}>"
+            auto["In-Reply-To"], auto["Auto-Submitted"] = msg["Message-ID"], "auto-replied"
+            auto.set_content("Ich bin bis 24.08.2026 nicht im Büro. I am out of the office until 24 August 2026.\n")
+            out.append(auto)
+    parts = []
+    for msg in out:
+        sender = str(msg["From"]).rsplit("<", 1)[-1].rstrip(">")
+        stamp = msg["Date"].datetime.strftime("%a %b %d %H:%M:%S %Y")
+        raw = msg.as_bytes(policy=email.policy.SMTP.clone(linesep="\n"))
+        raw = re.sub(rb"(?m)^(>*From )", rb">\1", raw)          # mboxrd quoting of body lines
+        parts.append(f"From {sender} {stamp}\n".encode() + raw.rstrip(b"\n") + b"\n\n")
+    return b"".join(parts)
+
+
+# ---- the Telegram export -------------------------------------------------------------------------------------
+
+def _unix(when: datetime) -> str:
+    return str(int(when.replace(tzinfo=UTC).timestamp()))
+
+
+def _telegram(chats: dict[str, list[dict]], seed: int) -> str:
+    """One Telegram Desktop export of the whole account (JSON): a chat per client with a service message
+    that creates it, replies as `reply_to_message_id`, text as a string or as entities, photos with
+    captions, edits and a bot; and the agency's own team chat, which names no client."""
+    rng = random.Random(f"{seed}:chats")
+    people: dict[str, str] = {}
+
+    def user(name: str) -> str:
+        return people.setdefault(name, f"user{5_000_100 + 17 * len(people)}")
+    listed, message_id = [], 1000
+    for number, (key, rows) in enumerate(chats.items(), start=1):
+        client = next(c for c in CLIENTS if c.key == key)
+        created = datetime(2025, 9, 1, 9, 0) + timedelta(minutes=number)
+        manager = client.account_manager
+        messages = [{"id": message_id, "type": "service", "date": created.isoformat(), "date_unixtime": _unix(created),
+                     "actor": manager, "actor_id": user(manager), "action": "create_group",
+                     "title": CHAT_TITLES[key], "members": [manager, *client.contacts], "text": "",
+                     "text_entities": []}]
+        last_in_thread, joined = {}, []
+        for row in rows:
+            message_id += 1
+            row = {**row, "date": row["date"].replace(second=0, microsecond=0)}    # the CRM's minutes
+            ym = (row["date"].year, row["date"].month)
+            if row["kind"].endswith("_in"):
+                sender = row["contact"]
+                if key == UNRECAPPED_CLIENT and ym >= NEWCOMERS[0][0]:
+                    arriving = [name for month, name in NEWCOMERS if month == ym and name not in joined]
+                    if arriving:
+                        sender = arriving[0]
+                        joined.append(sender)
+                    elif joined and rng.random() < 0.5:
+                        sender = rng.choice(joined)
+                text = _chat_text(rng, key, sender, row["date"])
+            else:
+                sender = manager if rng.random() < 0.7 else rng.choice(client.team)
+                text = _sentences(rng, OUR_LINES, 1)
+            message = {"id": message_id, "type": "message", "date": row["date"].isoformat(),
+                       "date_unixtime": _unix(row["date"]), "from": sender, "from_id": user(sender)}
+            if row["thread"] in last_in_thread:
+                message["reply_to_message_id"] = last_in_thread[row["thread"]]
+            last_in_thread[row["thread"]] = message_id
+            if rng.random() < 0.1:
+                edited = row["date"] + timedelta(minutes=rng.randint(1, 30))
+                message.update(edited=edited.isoformat(), edited_unixtime=_unix(edited))
+            if row["kind"].endswith("_in") and rng.random() < 0.1:
+                message.update(photo=f"photos/photo_{message_id}@{row['date']:%d-%m-%Y_%H-%M-%S}.jpg", width=1280,
+                               height=960)
+            first, _, rest = text.partition(" ")
+            if rest and rng.random() < 0.3:              # a bold first word: text as a list of entities
+                message["text"] = [{"type": "bold", "text": first}, " " + rest]
+                message["text_entities"] = [{"type": "bold", "text": first}, {"type": "plain", "text": " " + rest}]
+            else:
+                message["text"] = text
+                message["text_entities"] = [{"type": "plain", "text": text}]
+            messages.append(message)
+        if key == UNRECAPPED_CLIENT:                      # the preview bot posts; it is no person
+            bot_at = datetime(2026, 9, 7, 12, 0)
+            message_id += 1
+            messages.append({"id": message_id, "type": "message", "date": bot_at.isoformat(),
+                             "date_unixtime": _unix(bot_at), "from": "PreviewDeployBot", "from_id": "user7000001",
+                             "via_bot": "@PreviewDeployBot", "text": "Preview deployed: showreel page",
+                             "text_entities": [{"type": "plain", "text": "Preview deployed: showreel page"}]})
+            messages.sort(key=lambda m: (m["date"], m["id"]))
+        listed.append({"name": CHAT_TITLES[key], "type": "private_supergroup", "id": 1_700_000_000 + number,
+                       "messages": messages})
+    team = [{"id": 9000 + i, "type": "message", "date": when, "date_unixtime": _unix(datetime.fromisoformat(when)),
+             "from": who, "from_id": user(who), "text": text, "text_entities": [{"type": "plain", "text": text}]}
+            for i, (when, who, text) in enumerate((
+                ("2026-10-02T09:15:00", ANNA, "Stand-up moved to 10:00 today."),
+                ("2026-10-02T09:17:00", MARCO, "Ok"),
+                ("2026-10-16T16:40:00", BEN, "Pizza on Friday?")))]
+    listed.append({"name": "Agency team", "type": "private_group", "id": 1_699_999_999, "messages": team})
+    export = {"about": "Here is the data you requested. To view it, open export_results.html.",
+              "chats": {"about": "This page lists all chats from this export.", "list": listed}}
+    return json.dumps(export, ensure_ascii=False, indent=1) + "\n"
+
+
+def _routed(agency: Agency) -> dict[str, list[dict]]:
+    """The CRM rows that stay in the CRM export (``crm``), and those of Jira, the calendar, the register, the
+    mbox (``mail``) and each client's chat (``chat:<key>``)."""
+    routed: dict[str, list[dict]] = {"crm": [], "jira": [], "calendar": [], "register": [], "mail": []}
+    for row in agency.crm:
+        key, kind = row["key"], row["kind"]
+        if key == JIRA_CLIENT and kind in JIRA_KINDS:
+            routed["jira"].append(row)
+        elif key == CALENDAR_CLIENT and kind in CALENDAR_KINDS:
+            routed["calendar"].append(row)
+        elif key == REGISTER_CLIENT and kind in REGISTER_WORDS and not row["thread"]:
+            routed["register"].append(row)
+        elif key == MAIL_CLIENT and kind in ("email_in", "email_out"):
+            routed["mail"].append(row)
+        elif key in CHAT_TITLES and kind in MESSAGE_KINDS and ":recap:" not in row["thread"]:   # recaps: by mail
+            routed.setdefault(f"chat:{key}", []).append(row)
+        else:
+            routed["crm"].append(row)
+    return routed
 
 
 def write_sample(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
@@ -1027,7 +1264,7 @@ def write_sample(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
     -------
     list of pathlib.Path
         The files written: ``clients.csv``, ``time_entries.csv``, ``crm_activities.csv``, ``invoices.csv``,
-        ``jira.csv``, ``calendar.ics``, ``register.csv``.
+        ``jira.csv``, ``calendar.ics``, ``register.csv``, ``alpenrose.mbox``, ``result.json``.
 
     Examples
     --------
@@ -1036,15 +1273,18 @@ def write_sample(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     agency = build(seed)
-    crm, jira, calendar, register = _routed(agency)
+    routed = _routed(agency)
+    crm = routed["crm"]
     paths = [out / name for name in ("clients.csv", "time_entries.csv", "crm_activities.csv", "invoices.csv",
-                                     "jira.csv", "calendar.ics", "register.csv")]
+                                     "jira.csv", "calendar.ics", "register.csv", MAIL_FILE, CHAT_FILE)]
     projects = {JIRA_CLIENT: "PIN"}
     domains = {CALENDAR_CLIENT: CALENDAR_DOMAIN}
+    chats = {UNRECAPPED_CLIENT: CHAT_TITLES[UNRECAPPED_CLIENT]}     # Harrow's chat title names the client
     _write(paths[0], ["client", "aliases", "account_manager", "retainer_hours", "payment_terms_days", "currency",
-                      "projects", "domains"],
+                      "projects", "domains", "chats"],
            [[c.name, ";".join(c.aliases), c.account_manager, "" if c.retainer_hours is None else str(c.retainer_hours),
-             str(c.payment_terms_days), c.currency, projects.get(c.key, ""), domains.get(c.key, "")] for c in CLIENTS])
+             str(c.payment_terms_days), c.currency, projects.get(c.key, ""), domains.get(c.key, ""),
+             chats.get(c.key, "")] for c in CLIENTS])
 
     _write(paths[1], ["date", "client", "project", "person", "task", "tags", "hours", "billable", "category"],
            [[r["date"].isoformat(), r["client"], r["project"], r["person"], r["task"], r["tags"],
@@ -1062,12 +1302,14 @@ def write_sample(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
              f"{inv.amount:.2f}", inv.client.currency, inv.paid_on.isoformat() if inv.paid_on else "",
              "" if inv.paid_amount is None else f"{inv.paid_amount:.2f}"] for inv in agency.invoices])
     with paths[4].open("w", encoding="utf-8-sig", newline="") as f:      # Jira writes a BOM and CRLF
-        csv.writer(f, lineterminator="\r\n").writerows([JIRA_HEADER, *_jira_rows(jira)])
-    paths[5].write_bytes(_calendar(calendar).encode("utf-8"))
+        csv.writer(f, lineterminator="\r\n").writerows([JIRA_HEADER, *_jira_rows(routed["jira"])])
+    paths[5].write_bytes(_calendar(routed["calendar"]).encode("utf-8"))
     with paths[6].open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, delimiter=";", lineterminator="\n").writerows(
             [["Дата", "Клиент", "Событие", "Описание", "Контакт", "Вес", "Направление", "Канал"],
-             *_register_rows(register)])
+             *_register_rows(routed["register"])])
+    paths[7].write_bytes(_mbox(routed["mail"], seed))
+    paths[8].write_bytes(_telegram({key: routed[f"chat:{key}"] for key in CHAT_TITLES}, seed).encode("utf-8"))
     return paths
 
 
@@ -1076,7 +1318,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.sample",
                                      description="Write the seeded sample agency's files.")
     parser.add_argument("out_dir", help="folder to write clients.csv, time_entries.csv, crm_activities.csv, "
-                                        "invoices.csv, jira.csv, calendar.ics and register.csv into")
+                                        "invoices.csv, jira.csv, calendar.ics, register.csv, alpenrose.mbox and "
+                                        "result.json into")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     args = parser.parse_args(argv)
     for path in write_sample(args.out_dir, args.seed):

@@ -227,3 +227,16 @@ def test_a_canary_phrase_of_one_clients_chat_shows_on_no_other_page_nor_the_port
         assert "Canary-7f3a" not in html, name
     # and the score's table carries figures, never text
     assert "Canary-7f3a" not in relhealth.month_review(data, settings, "2026-03").to_csv()
+
+
+@pytest.mark.parametrize("quoted", [
+    "On Mon, 5 Oct 2026 at 10:00, Ben Carter <ben@agency.test> wrote:\n> Draft attached",
+    "Am 05.10.2026 um 10:00 schrieb Ben Carter <ben@agency.test>:\n> Entwurf anbei",
+    "5 окт. 2026 г., в 10:00, Бен Картер написал(а):\n> Макет во вложении",
+    "-----Ursprüngliche Nachricht-----\nVon: Ben Carter\nGesendet: Montag",
+    "From: Ben Carter <ben@agency.test>\nSent: Monday",
+])
+def test_a_letters_own_text_ends_where_the_quoted_reply_starts(quoted):
+    from relhealth.io.conversations import own_text
+
+    assert own_text(f"Passt, danke.\n\n{quoted}") == "Passt, danke."

@@ -114,3 +114,29 @@ def test_the_sample_late_payer_is_red_with_chasing_above_the_work(capsys):
     assert row["effort_flag"] == "red"
     # INV-1069 (half paid) to INV-1106: 2,875 + 4 * 5,750; the oldest due 2026-05-30, 154 days before
     assert (row["max_days_overdue"], row["overdue_USD"], row["overdue_EUR"]) == ("154", "25875.00", "0.00")
+
+
+SAMPLE_CONVERSATIONS = {   # data/sample/README.md, "The conversation figures at 2026-10"
+    # client: length trend, contacts 3m, new 3m, unrecapped 3m, deadlines missed 3m, irritated 3m
+    "Alpenrose Hotels GmbH": ("0.545", "2", "0", "0", "0", "0"),
+    "Copperleaf Studios": ("1.000", "5", "3", "3", "0", "0"),
+    "Pinecrest Logistics": ("", "2", "0", "0", "1", "0"),
+    "Harrow Motor Group": ("1.542", "2", "0", "0", "0", "2"),
+    "Northwind Outfitters": ("", "2", "0", "0", "0", "0"),
+}
+
+
+def test_the_sample_conversations_give_the_figures_its_readme_works_out(capsys):
+    main(["score", "--month", "2026-10"])
+    lines = capsys.readouterr().out.splitlines()
+    header = lines[0].split(",")
+    rows = {line.split(",")[0]: dict(zip(header, line.split(","))) for line in lines[1:]}
+    columns = ["client_reply_length_trend", "client_contacts_3m", "new_client_contacts_3m", "unrecapped_meetings_3m",
+               "deadlines_missed_3m", "irritated_3m"]
+    assert header[-len(columns):] == columns
+    for client, figures in SAMPLE_CONVERSATIONS.items():
+        assert tuple(rows[client][c] for c in columns) == figures, client
+    # Alpenrose's letters shrink: 85.5 / 164.5 in June, 33 / 143 in July, 8.5 / 85.5 in August
+    main(["score", "--month", "2026-08"])
+    august = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Alpenrose"))
+    assert august.split(",")[-6] == "0.099"

@@ -32,9 +32,10 @@ from relhealth.io.quality import counted
 #: The columns of the CRM activities a conversation gives.
 COLUMNS = ["date", "client", "kind", "direction", "channel", "subject", "contact", "thread", "length", "text", SOURCE,
            ROW]
-#: A quoted reply's start: "> ..." lines, "On ... wrote:", "... пишет:", an Outlook header block.
-_QUOTE_START = re.compile(r"^(>|On .{4,200} wrote:\s*$|.{0,200}(пишет|написал|написала)\s*:\s*$|-{2,}\s*Original Message"
-                          r"|-{2,}\s*Исходное сообщение|From:\s)", re.IGNORECASE)
+#: A quoted reply's start: "> ..." lines, "On ... wrote:", "Am ... schrieb ...:", "... пишет:", an Outlook header block.
+_QUOTE_START = re.compile(r"^(>|On .{4,200} wrote:\s*$|Am .{4,200} schrieb.{0,200}:\s*$"
+                          r"|.{0,200}(пишет|написал\(?а?\)?)\s*:\s*$|-{2,}\s*(Original Message|Ursprüngliche Nachricht)"
+                          r"|-{2,}\s*Исходное сообщение|(From|Von|От):\s)", re.IGNORECASE)
 _AUTO_SUBJECT = re.compile(r"^(out of office|automatic reply|auto(matic)?[- ]?reply|abwesenheit|автоответ|"
                            r"автоматический ответ|нет на месте)", re.IGNORECASE)
 

@@ -172,6 +172,11 @@ def _days_or_none(value) -> str:
 
 #: The characters of a message a tone match shows; the rest is cut with "…".
 SHOWN_TEXT = 300
+#: The conversation's table by month: each figure and its heading (docs/metrics.md names the figures).
+TALK_COLUMNS = {"month": "month", "client_messages": "messages", "length": "median length", "length_baseline": "baseline",
+                "client_reply_length_trend": "length trend", "client_contacts_3m": "people 3m",
+                "new_client_contacts_3m": "new people 3m", "unrecapped_meetings_3m": "no recap 3m",
+                "deadlines_missed_3m": "missed deadlines 3m", "irritated_3m": "tone matches 3m"}
 
 
 def conversation(report: ClientReport) -> Fragment:
@@ -194,13 +199,12 @@ def conversation(report: ClientReport) -> Fragment:
     parts = section("paragraph.html.j2", text=facts, css="")
     if history["length"].notna().any():
         parts += figure(plotting.plot_message_lengths(history), f"Length of the messages of {report.client}")
-    shown = history.assign(month=history["month"].astype(str))[
-        ["month", "client_messages", "length", "length_baseline", "client_reply_length_trend", "client_contacts_3m",
-         "new_client_contacts_3m", "unrecapped_meetings_3m", "deadlines_missed_3m", "irritated_3m"]]
-    parts += table(shown, {"length": _or_dash, "length_baseline": _or_dash, "client_reply_length_trend": ratio_text})
+    shown = history.assign(month=history["month"].astype(str))[list(TALK_COLUMNS)].rename(columns=TALK_COLUMNS)
+    parts += table(shown, {"median length": _or_dash, "baseline": _or_dash, "length trend": ratio_text})
     people = report.writers.assign(new=report.writers["new"].map({True: "new", False: ""}))
     parts += section("subheading.html.j2", text="Who of the client wrote in the last three months") + table(
-        people[["contact", "new", "channel", "messages_3m", "last"]], {"last": when},
+        people[["contact", "new", "channel", "messages_3m", "last"]].rename(
+            columns={"messages_3m": "messages 3m", "last": "last message"}), {"last message": when},
         empty="Nobody of the client wrote in the last three months.")
     spoken = report.unrecapped.assign(file=report.unrecapped["source"].map(lambda s: Path(str(s)).name))
     parts += section("subheading.html.j2", text=f"Meetings and calls with no written recap within {recap:g} h")

@@ -240,3 +240,62 @@ def test_a_letters_own_text_ends_where_the_quoted_reply_starts(quoted):
     from relhealth.io.conversations import own_text
 
     assert own_text(f"Passt, danke.\n\n{quoted}") == "Passt, danke."
+
+
+def _letter(number, when, sender, to, subject, body, replies_to=None):
+    """One letter of an mbox, dated in UTC."""
+    thread = f"In-Reply-To: <{replies_to}>\nReferences: <{replies_to}>\n" if replies_to else ""
+    return (f"From {sender.split('<')[-1].rstrip('>')} {pd.Timestamp(when):%a %b %d %H:%M:%S %Y}\nFrom: {sender}\n"
+            f"To: {to}\nSubject: {subject}\nDate: {pd.Timestamp(when):%a, %d %b %Y %H:%M:%S} +0000\n"
+            f"Message-ID: <l{number}@mail.test>\n{thread}Content-Type: text/plain; charset=utf-8\n\n{body}\n\n")
+
+
+JANE, ANNA, TOM = "Jane Roe <jane@acme.test>", "Anna Kovacs <anna@agency.test>", "Tom Black <tom@acme.test>"
+#: Toggl Track's detailed report: Anna is ours because she logs time.
+TOGGL = """\
+User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,End time,Duration,Tags,Amount (USD)
+Anna Kovacs,anna@agency.test,Acme,Website,,Homepage layout,Yes,2026-03-02,09:00:00,2026-03-02,11:30:00,02:30:00,,250.00
+"""
+
+
+def test_a_folder_of_a_chat_a_mailbox_and_a_toggl_report_gives_the_hand_worked_figures(folder):
+    from relhealth.render import client_page
+    from relhealth.review import client_report
+
+    chat = {"name": "Acme × Agency", "type": "private_supergroup", "id": 1001, "messages": [
+        _message(1, "2025-12-04T10:00:00", "Jane Roe", "x" * 30),
+        _message(2, "2026-03-02T10:00:00", "Jane Roe", "Where is the draft? Third time I ask."),
+        {**_message(3, "2026-03-02T12:00:00", "Anna Kovacs", "Sorry, today."), "reply_to_message_id": 2},
+        _message(4, "2026-03-06T09:00:00", "Anna Kovacs", "Can we meet Friday?"),
+        {**_message(5, "2026-03-06T09:30:00", "Jane Roe", "ok"), "reply_to_message_id": 4},
+        {**_message(6, "2026-03-06T10:00:00", "Anna Kovacs", "Great"), "reply_to_message_id": 5},
+    ]}
+    mbox = "".join([
+        _letter(1, "2026-02-10 09:00", JANE, ANNA, "Brief", "y" * 50),
+        _letter(2, "2026-03-03 09:00", TOM, ANNA, "Invoice", "Please send the invoice copy."),
+        _letter(3, "2026-03-03 13:00", ANNA, TOM, "Re: Invoice", "Attached.\n\n> Please send the invoice copy.", "l2@mail.test"),
+        _letter(4, "2026-03-04 10:00", ANNA, JANE, "Draft", "Draft attached."),
+        _letter(5, "2026-03-05 10:00", JANE, ANNA, "Re: Draft", "Thanks.\n\nOn 4 Mar 2026, Anna wrote:\n> Draft attached.",
+                "l4@mail.test"),
+        _letter(6, "2026-03-05 11:00", ANNA, JANE, "Re: Draft", "You are welcome.", "l4@mail.test"),
+    ])
+    path = folder({"clients.csv": CLIENTS, "toggl.csv": TOGGL, "result.json": json.dumps(chat, ensure_ascii=False),
+                   "inbox.mbox": mbox})
+    settings = relhealth.load_settings()
+    data = relhealth.read_dataset(path, settings)
+    row = relhealth.month_review(data, settings, "2026-03").set_index("client").loc["Acme"]
+    # we answered Jane's chat in 2 h, Tom's letter in 4 h, Jane's letter in 1 h and her "ok" in 0.5 h: median 1.5
+    assert (row["reply_hours_median"], row["unanswered_in"]) == (1.5, 0)
+    # Jane answered our draft after 24 h and "Can we meet Friday?" after 0.5 h; our other four were not
+    # answered in their threads: median 12.25
+    assert row["client_reply_hours_median"] == 12.25
+    # the client's March lengths: 37 ("Where is ... I ask."), 29 (Tom), 7 ("Thanks.", the quote removed), 2:
+    # median 18; December to February: 30 and 50, median 40
+    assert row["client_reply_length_trend"] == pytest.approx(18 / 40)
+    # Jane and Tom wrote in January to March; only Jane in the twelve months before; "Third time" is irritated
+    assert (row["client_contacts_3m"], row["new_client_contacts_3m"], row["irritated_3m"]) == (2, 1, 1)
+    report = client_report(data, settings, "Acme", "2026-03")
+    html = str(client_page.reply_times(report)) + str(client_page.conversation(report))
+    for shown in ("median of 1.5 h", "median of 12.2 h", "4 messages: a median of 18 characters against 40",
+                  "(0.450 times)", "<td>Tom Black</td><td>new</td><td>email</td>", "<td>Third time</td>"):
+        assert shown in html, shown

@@ -58,6 +58,16 @@ def _month_labels(months) -> list[str]:
             else pd.Period(m, "M").strftime("%b") for i, m in enumerate(months)]
 
 
+def _monthly_axes(ax: Axes, months, top: float, ylabel: str, title: str, ncols: int) -> Axes:
+    """Finish a figure of one value per month: from 0 to ``top``, the months below, a legend on top."""
+    ax.set_ylim(0, top)
+    ax.set_xticks(np.arange(len(months)), _month_labels(months))
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=ncols)
+    return ax
+
+
 def plot_eba_history(history: pd.DataFrame, bands: dict[str, float], ax: Axes | None = None) -> Axes:
     """The EBA balance at each month's end as a line over the band zones, with the month's deposits and
     withdrawals as bars. ``history``: ``month, balance, deposits, withdrawals`` (from ``monthly_eba``)."""
@@ -184,12 +194,8 @@ def plot_effort_ratio(effort: pd.DataFrame, flags: dict[str, float], ax: Axes | 
     for name, bound in flags.items():
         ax.axhline(bound, color=WITHDRAWAL if bound >= 1 else "#e8a33d", lw=1, ls=":")
         ax.text(-0.5, bound, f" {name} {bound:g}", va="bottom", fontsize=8, color="#555555")
-    ax.set_ylim(0, top * 1.08)
-    ax.set_xticks(x, _month_labels(effort["month"]))
-    ax.set_ylabel("collection hours / work hours")
-    ax.set_title("Overdue-payment effort ratio")
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
-    return ax
+    return _monthly_axes(ax, effort["month"], top * 1.08, "collection hours / work hours",
+                         "Overdue-payment effort ratio", ncols=3)
 
 
 def plot_reply_times(history: pd.DataFrame, sla_hours: float, ax: Axes | None = None) -> Axes:
@@ -206,13 +212,8 @@ def plot_reply_times(history: pd.DataFrame, sla_hours: float, ax: Axes | None = 
     ax.plot(x, ours, "-s", color="#4c72b0", lw=1.8, ms=4, label="we answer the client")
     ax.axhline(sla_hours, color="#8c8c8c", lw=1, ls=":")
     ax.text(-0.5, sla_hours, f" our limit {sla_hours:g} h", va="bottom", fontsize=8, color="#555555")
-    values = np.concatenate([ours, theirs, baseline, [sla_hours]])
-    ax.set_ylim(0, np.nanmax(values) * 1.25)
-    ax.set_xticks(x, _month_labels(history["month"]))
-    ax.set_ylabel("median hours to a reply")
-    ax.set_title("Reply times")
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
-    return ax
+    top = np.nanmax(np.concatenate([ours, theirs, baseline, [sla_hours]]))
+    return _monthly_axes(ax, history["month"], top * 1.25, "median hours to a reply", "Reply times", ncols=3)
 
 
 def plot_message_lengths(history: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -233,12 +234,7 @@ def plot_message_lengths(history: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.plot(x, length, "-o", color=WITHDRAWAL, lw=1.8, ms=4, label="median length of the client's messages")
     ax.plot(x, baseline, "--", color="#e8a33d", lw=1.4, label="the client's baseline (3 months before)")
     top = np.nanmax(np.concatenate([length, baseline, [1.0]]))
-    ax.set_ylim(0, top * 1.3)
-    ax.set_xticks(x, _month_labels(history["month"]))
-    ax.set_ylabel("characters")
-    ax.set_title("Length of the client's messages")
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
-    return ax
+    return _monthly_axes(ax, history["month"], top * 1.3, "characters", "Length of the client's messages", ncols=2)
 
 
 def plot_paired_counts(history: pd.DataFrame, good: str, bad: str, labels: tuple[str, str], title: str,

@@ -118,6 +118,10 @@ SIGNAL_COLUMNS = [
     "extras_gifted_3m", "extras_sold_3m", "scope_requests_3m", "advice_rejected_3m", "complaints_3m", "rude_3m",
     "part_signals", "part_flags",
 ]
+#: The change of the balance split in two (DESIGN section 3), after the early warnings; then one
+#: ``dso_<CUR>`` column per currency (DESIGN section 4).
+EBA_SPLIT_COLUMNS = ["eba_new", "eba_fading"]
+DSO_PREFIX = "dso_"
 #: The conversation figures (DESIGN section 4b, from chats and mail) that follow the early warnings, in order.
 CONVERSATION_COLUMNS = [
     "client_reply_length_trend", "client_contacts_3m", "new_client_contacts_3m", "unrecapped_meetings_3m",

@@ -97,6 +97,20 @@ def test_band_of_takes_the_highest_lower_bound_reached(balance, band):
     assert band_of(balance, EBA["bands"]) == band
 
 
+def test_the_change_splits_into_what_happened_and_what_faded(folder):
+    table = monthly_eba(ledger_of(folder, ACME), ["Acme"], pd.period_range("2026-02", "2026-03", freq="M"), EBA)
+    march, february = month_row(table, "Acme", "2026-03"), month_row(table, "Acme", "2026-02")
+    # March: the complaint of the 31st is new, -4 at the month's end; the rest of the change -4.901779 is
+    # the deadline_met and the praise fading: -0.302685 - 0.599094 = -0.901779
+    assert march["new"] == pytest.approx(-4, abs=1e-6)
+    assert march["fading"] == pytest.approx(-0.901779, abs=1e-6)
+    # February: the praise of the 20th, 3 * 0.5 ** (8 / 90) = 2.820740, is new; the January deadline_met
+    # fades from 2 * 0.5 ** (16 / 90) = 1.768127 to 1.425147: -0.342980
+    assert february["new"] == pytest.approx(2.820740, abs=1e-6)
+    assert february["fading"] == pytest.approx(-0.342980, abs=1e-6)
+    assert march["new"] + march["fading"] == pytest.approx(march["change"])
+
+
 def test_contributions_add_up_to_the_change_and_come_largest_first(folder):
     ledger = ledger_of(folder, ACME)
     moved = contributions(ledger, "2026-03", 90)

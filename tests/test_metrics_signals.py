@@ -170,8 +170,9 @@ def test_the_sample_stories_show_their_signals_in_score(capsys):
         "reply_hours_median", "unanswered_in", "client_reply_hours_median", "client_reply_trend",
         "client_silence_days", "meetings_held_3m", "meetings_cancelled_3m", "extra_share_3m", "retainer_use",
         "extras_gifted_3m", "extras_sold_3m", "scope_requests_3m", "advice_rejected_3m", "complaints_3m", "rude_3m",
-        "part_signals", "part_flags", "client_reply_length_trend", "client_contacts_3m", "new_client_contacts_3m",
-        "unrecapped_meetings_3m", "deadlines_missed_3m", "irritated_3m"]
+        "part_signals", "part_flags", "eba_new", "eba_fading", "dso_EUR", "dso_RUB", "dso_USD",
+        "client_reply_length_trend", "client_contacts_3m", "new_client_contacts_3m", "unrecapped_meetings_3m",
+        "deadlines_missed_3m", "irritated_3m"]
     rows = {line.split(",")[0]: dict(zip(header, line.split(","))) for line in lines[1:]}
     assert {client: row["part_flags"] for client, row in rows.items()} == SAMPLE_SIGNALS
     alpenrose, copperleaf = rows["Alpenrose Hotels GmbH"], rows["Copperleaf Studios"]

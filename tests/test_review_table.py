@@ -48,12 +48,13 @@ def test_the_review_csv_has_the_design_columns_and_two_decimals(folder):
         "work_hours,collection_hours,effort_ratio,effort_ratio_3m,effort_flag,max_days_overdue,"
         "reply_hours_median,unanswered_in,client_reply_hours_median,client_reply_trend,client_silence_days,"
         "meetings_held_3m,meetings_cancelled_3m,extra_share_3m,retainer_use,extras_gifted_3m,extras_sold_3m,"
-        "scope_requests_3m,advice_rejected_3m,complaints_3m,rude_3m,part_signals,part_flags,"
+        "scope_requests_3m,advice_rejected_3m,complaints_3m,rude_3m,part_signals,part_flags,eba_new,eba_fading,"
         "client_reply_length_trend,client_contacts_3m,new_client_contacts_3m,unrecapped_meetings_3m,"
         "deadlines_missed_3m,irritated_3m",
-        "Listed Only,2026-03,Maria,0.00,watch,0.00,0.00,0.00,0.00,0.00,,,,0" + quiet + ",,0,0,0,0,0",
-        "Acme,2026-03,Oleg,-2.45,overdrawn,-2.45,3.00,-5.00,0.00,0.00,,,,0" + quiet + ",,0,0,0,1,0",
-        "Year Ago,2026-03,,0.18,watch,-0.05,0.00,0.00,0.00,0.00,,,,0" + quiet + ",,0,0,0,0,0",
+        "Listed Only,2026-03,Maria,0.00,watch,0.00,0.00,0.00,0.00,0.00,,,,0" + quiet + ",0.00,0.00,,0,0,0,0,0",
+        # all of Acme's change is new: 2.552246 - 5 = -2.447754; Year Ago's is the old praise fading
+        "Acme,2026-03,Oleg,-2.45,overdrawn,-2.45,3.00,-5.00,0.00,0.00,,,,0" + quiet + ",-2.45,0.00,,0,0,0,1,0",
+        "Year Ago,2026-03,,0.18,watch,-0.05,0.00,0.00,0.00,0.00,,,,0" + quiet + ",0.00,-0.05,,0,0,0,0,0",
     ]
 
 
@@ -114,6 +115,10 @@ def test_the_sample_late_payer_is_red_with_chasing_above_the_work(capsys):
     assert row["effort_flag"] == "red"
     # INV-1069 (half paid) to INV-1106: 2,875 + 4 * 5,750; the oldest due 2026-05-30, 154 days before
     assert (row["max_days_overdue"], row["overdue_USD"], row["overdue_EUR"]) == ("154", "25875.00", "0.00")
+    # DSO: 25,875 owed against 5,750 invoiced in the 90 days to 31 October (INV-1106 of 31 August), * 90
+    assert (row["dso_USD"], row["dso_EUR"]) == ("405.00", "")
+    # no event in October: the balance moves only by old withdrawals fading (+0.93)
+    assert (row["eba_change"], row["eba_new"], row["eba_fading"]) == ("0.93", "0.00", "0.93")
 
 
 SAMPLE_CONVERSATIONS = {   # data/sample/README.md, "The conversation figures at 2026-10"

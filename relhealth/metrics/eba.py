@@ -95,10 +95,11 @@ def monthly_eba(ledger: pd.DataFrame, clients: list[str], months: pd.PeriodIndex
 
     Returns
     -------
-    One row per client and month: ``client, month, balance, change, deposits, withdrawals, band``.
-    ``change`` is the balance minus the balance at the end of the month before; ``deposits`` and
-    ``withdrawals`` are the undecayed positive and negative weights of events dated in the month
-    (withdrawals <= 0).
+    One row per client and month: ``client, month, balance, change, new, fading, deposits, withdrawals,
+    band``. ``change`` is the balance minus the balance at the end of the month before; ``new`` is what
+    the events dated in the month contribute at its end, and ``fading`` the rest of the change (the drift
+    of older events towards zero); ``deposits`` and ``withdrawals`` are the undecayed positive and negative
+    weights of events dated in the month (withdrawals <= 0).
     """
     months = pd.PeriodIndex(months, freq="M")
     ends = pd.DatetimeIndex([month_end(m) for m in [months[0] - 1, *months]])
@@ -110,11 +111,17 @@ def monthly_eba(ledger: pd.DataFrame, clients: list[str], months: pd.PeriodIndex
     by = [ledger["client"], event_month]
     deposits = weight.where(weight > 0, 0.0).groupby(by).sum()
     withdrawals = weight.where(weight < 0, 0.0).groupby(by).sum()
+    own_end = pd.DatetimeIndex(event_month.dt.end_time).normalize()      # each event at the end of its month
+    days = (own_end - pd.DatetimeIndex(ledger["day"]).normalize()).days.to_numpy()
+    kept = 0.5 ** (days / eba["half_life_days"]) if eba["half_life_days"] > 0 else np.ones(len(days))
+    new = (weight * kept).groupby(by).sum()
     index = pd.MultiIndex.from_product([clients, months], names=["client", "month"])
     table = pd.DataFrame({
         "balance": balance.to_numpy().ravel(),
         "change": change.to_numpy().ravel(),
     }, index=index)
+    table["new"] = new.reindex(index, fill_value=0.0).to_numpy() + 0.0
+    table["fading"] = table["change"] - table["new"]
     table["deposits"] = deposits.reindex(index, fill_value=0.0).to_numpy() + 0.0
     table["withdrawals"] = withdrawals.reindex(index, fill_value=0.0).to_numpy() + 0.0
     table["band"] = [band_of(b, eba["bands"]) for b in table["balance"]]

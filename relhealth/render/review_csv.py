@@ -5,19 +5,19 @@ import io
 
 import pandas as pd
 
-from relhealth.columns import OVERDUE_PREFIX
+from relhealth.columns import DSO_PREFIX, EBA_SPLIT_COLUMNS, OVERDUE_PREFIX
 from relhealth.metrics.signals import HOURS, RATIOS
 
 _TWO_DECIMALS = ["eba_balance", "eba_change", "eba_deposits", "eba_withdrawals", "work_hours", "collection_hours",
-                 *HOURS]
+                 *HOURS, *EBA_SPLIT_COLUMNS]
 _THREE_DECIMALS = ["effort_ratio", "effort_ratio_3m", *RATIOS]
 
 
 def review_to_csv(table: pd.DataFrame) -> str:
-    """The review as CSV text: money, hours and scores to 2 decimals, ratios to 3, ``inf`` for an
-    infinite ratio and an empty field for a missing value."""
+    """The review as CSV text: money, hours, scores and days sales outstanding to 2 decimals, ratios to 3,
+    ``inf`` for an infinite ratio and an empty field for a missing value."""
     out = table.copy()
-    money = [c for c in out.columns if c.startswith(OVERDUE_PREFIX)]
+    money = [c for c in out.columns if c.startswith((OVERDUE_PREFIX, DSO_PREFIX))]
     for columns, decimals in ((_TWO_DECIMALS + money, 2), (_THREE_DECIMALS, 3)):
         for column in columns:
             out[column] = out[column].map(lambda v: _number(v, decimals))

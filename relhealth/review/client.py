@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from relhealth.columns import OVERDUE_PREFIX
+from relhealth.columns import DSO_PREFIX, OVERDUE_PREFIX
 from relhealth.errors import UsageError
 from relhealth.io import Dataset, QualityNote
 from relhealth.metrics.checklist import assess
@@ -101,11 +101,12 @@ def _months_of(scored: Scored, client: str) -> pd.PeriodIndex:
 
 
 def _headline(scored: Scored, client: str) -> pd.Series:
-    """The client's row of the portfolio, without the overdue columns of currencies it never invoiced in
-    (the columns of other clients' currencies)."""
+    """The client's row of the portfolio, without the overdue and DSO columns of currencies it never
+    invoiced in (the columns of other clients' currencies)."""
     row = portfolio(scored.review[scored.review["client"] == client], scored.settings).set_index("client").loc[client]
     own = set(scored.rows_of("invoices", client)["currency"].dropna())
-    return row.drop([c for c in row.index if c.startswith(OVERDUE_PREFIX) and c.removeprefix(OVERDUE_PREFIX) not in own])
+    return row.drop([c for c in row.index for prefix in (OVERDUE_PREFIX, DSO_PREFIX)
+                     if c.startswith(prefix) and c.removeprefix(prefix) not in own])
 
 
 def _history(scored: Scored, table: str, client: str, months: pd.PeriodIndex) -> pd.DataFrame:

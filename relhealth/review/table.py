@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from relhealth.columns import CONVERSATION_COLUMNS, OVERDUE_PREFIX, REVIEW_COLUMNS, SIGNAL_COLUMNS
+from relhealth.columns import CONVERSATION_COLUMNS, DSO_PREFIX, EBA_SPLIT_COLUMNS, OVERDUE_PREFIX, REVIEW_COLUMNS, SIGNAL_COLUMNS
 from relhealth.io import Dataset
 from relhealth.metrics.checklist import with_checklist
-from relhealth.metrics.invoices import overdue_by_currency
+from relhealth.metrics.invoices import dso, overdue_by_currency
+from relhealth.metrics.months import month_end
 from relhealth.metrics.signals import FIGURES
 from relhealth.settings import Settings
 
@@ -14,8 +15,9 @@ from relhealth.settings import Settings
 def month_table(dataset: Dataset, settings: Settings, month: pd.Period, clients: list[str], eba: pd.DataFrame,
                 effort: pd.DataFrame, signals: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     """The review of ``month`` from the scored frames (each with a row per client and month, ``clients``
-    in order): ``REVIEW_COLUMNS``, one ``overdue_<CUR>`` column per currency of the invoices, then the
-    early-warning ``SIGNAL_COLUMNS`` and the ``CONVERSATION_COLUMNS``."""
+    in order): ``REVIEW_COLUMNS``, one ``overdue_<CUR>`` column per currency of the invoices, the
+    early-warning ``SIGNAL_COLUMNS``, ``eba_new, eba_fading``, one ``dso_<CUR>`` column per currency, and
+    the ``CONVERSATION_COLUMNS``."""
     def of_month(frame: pd.DataFrame) -> pd.DataFrame:
         rows = frame[frame["month"] == month].set_index("client").reindex(clients)
         return rows.reset_index()
@@ -45,5 +47,11 @@ def month_table(dataset: Dataset, settings: Settings, month: pd.Period, clients:
         table[column] = table["client"].map(amounts).fillna(0.0)
     for column in [*FIGURES, *CONVERSATION_COLUMNS]:
         table[column] = signals[column]
+    table["eba_new"], table["eba_fading"] = eba["new"], eba["fading"]
+    days = dso(dataset.invoices, month_end(month))
+    sales = [f"{DSO_PREFIX}{c.removeprefix(OVERDUE_PREFIX)}" for c in currencies]
+    for column in sales:
+        of_currency = days[days["currency"] == column.removeprefix(DSO_PREFIX)].set_index("client")["dso"]
+        table[column] = table["client"].map(of_currency)
     return with_checklist(table, settings["signals"])[[*REVIEW_COLUMNS, *currencies, *SIGNAL_COLUMNS,
-                                                      *CONVERSATION_COLUMNS]]
+                                                      *EBA_SPLIT_COLUMNS, *sales, *CONVERSATION_COLUMNS]]

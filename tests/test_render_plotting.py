@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection
-from matplotlib.colors import to_rgba
+from matplotlib.colors import to_hex, to_rgba
 
 from relhealth.render import plotting
 
@@ -33,17 +33,23 @@ def test_eba_history_draws_the_balance_line_and_the_months_deposits_and_withdraw
 
 
 def test_the_waterfall_runs_from_last_months_balance_through_each_event_to_this_months():
-    moved = pd.DataFrame({"date": pd.to_datetime(["2026-03-20", "2026-02-10", "2026-03-05"]),
-                          "kind": ["complaint", "praise", "deadline_met"], "weight": [-4.0, 3.0, 2.0],
-                          "contribution": [-4.0, -0.5, 1.8]})
-    ax = plotting.plot_contributions(moved, opening=3.0, month="2026-03", top=2)
+    moved = pd.DataFrame({"date": pd.to_datetime(["2026-03-20", "2026-01-15", "2026-02-10", "2026-03-05"]),
+                          "kind": ["complaint", "escalation", "praise", "deadline_met"],
+                          "weight": [-4.0, -8.0, 3.0, 2.0], "contribution": [-4.0, 1.2, -0.5, 1.8]})
+    ax = plotting.plot_contributions(moved, opening=3.0, month="2026-03", top=3)
     bars = ax.containers[0]
-    # opening 3.0; complaint -4.0 from 3.0; praise fading -0.5 from -1.0; 1 other event +1.8 from -1.5; closing 0.3
-    assert [round(b.get_width(), 6) for b in bars] == [3.0, -4.0, -0.5, 1.8, 0.3]
-    assert [round(b.get_x(), 6) for b in bars] == [0.0, 3.0, -1.0, -1.5, 0.0]
+    # opening 3.0; complaint -4.0 from 3.0; the escalation fading +1.2 from -1.0; praise fading -0.5 from 0.2;
+    # 1 other event +1.8 from -0.3; closing 1.5
+    assert [round(b.get_width(), 6) for b in bars] == [3.0, -4.0, 1.2, -0.5, 1.8, 1.5]
+    assert [round(b.get_x(), 6) for b in bars] == [0.0, 3.0, -1.0, 0.2, -0.3, 0.0]
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "balance at the end of Feb 2026", "20 Mar complaint -4", "10 Feb praise +3, fading", "1 other events",
-        "balance at the end of Mar 2026"]
+        "balance at the end of Feb 2026", "new withdrawal: 20 Mar 2026 complaint -4",
+        "old withdrawal fading: 15 Jan 2026 escalation -8", "old deposit fading: 10 Feb 2026 praise +3",
+        "1 other event", "balance at the end of Mar 2026"]
+    # a fading withdrawal raises the balance but is drawn as what it was, a withdrawal, pale and hatched
+    colours = [to_hex(b.get_facecolor()) for b in bars]
+    assert colours[1:4] == [plotting.WITHDRAWAL, plotting.FADING_WITHDRAWAL, plotting.FADING_DEPOSIT]
+    assert [b.get_hatch() or "" for b in bars][1:4] == ["", "///", "///"]
     assert ax.get_title() == "What moved the balance in March 2026"
 
 

@@ -53,7 +53,9 @@ def headline(report: ClientReport) -> Fragment:
     cards = [
         {"title": "Emotional bank account", "value": points(h["eba_balance"]),
          "tone": {"overdrawn": "bad", "watch": "warn"}.get(band, "good"),
-         "detail": Markup("band <b>{}</b>; {} since last month").format(band, points(h["eba_change"], signed=True))},
+         "detail": Markup("band <b>{}</b>; {} since last month: {} from this month's events, {} as older ones "
+                          "fade").format(band, points(h["eba_change"], signed=True), points(h["eba_new"], signed=True),
+                                         points(h["eba_fading"], signed=True))},
         {"title": "Overdue-payment effort ratio", "value": ratio_text(h["effort_ratio"]),
          "tone": {"red": "bad", "amber": "warn"}.get(flag, "good"),
          "detail": Markup("{} h chasing payment / {} h of work; flag <b>{}</b>; 3 months: {}").format(
@@ -95,11 +97,22 @@ def what_moved(report: ClientReport, top: int = 8) -> Fragment:
     moved = report.contributions
     if moved.empty:
         return section("paragraph.html.j2", text="Nothing moved the balance this month.", css="empty")
+    h = report.headline
+    old = moved["date"].dt.to_period("M") != report.month
+    if old.all():
+        words = (f"No event this month: the balance moved by {points(h['eba_change'], True)} only because older "
+                 "events fade. An old withdrawal fading raises it, an old deposit fading lowers it.")
+    else:
+        words = (f"The balance moved by {points(h['eba_change'], True)}: {points(h['eba_new'], True)} from this "
+                 f"month's events and {points(h['eba_fading'], True)} as older events fade.")
     ax = plotting.plot_contributions(moved, opening, str(report.month), top=top)
-    shown = _subjects(moved, report)[["date", "kind", "weight", "contribution", "subject", "source", "row"]]
-    shown["source"] = shown["source"].map(lambda s: Path(s).name)
-    return figure(ax, f"What moved the EBA balance of {report.client} in {report.month}") + table(
-        shown, {"date": when, "weight": weight_text, "contribution": lambda v: points(v, True)})
+    shown = _subjects(moved, report).assign(
+        what=[plotting.movement_words(w, o) for w, o in zip(moved["weight"], old)],
+        file=moved["source"].map(lambda s: Path(str(s)).name))
+    return section("paragraph.html.j2", text=words, css="") + figure(
+        ax, f"What moved the EBA balance of {report.client} in {report.month}") + table(
+        shown[["date", "what", "kind", "weight", "contribution", "subject", "file", "row"]],
+        {"date": when, "weight": weight_text, "contribution": lambda v: points(v, True)})
 
 
 def _subjects(events, report: ClientReport):

@@ -24,6 +24,8 @@ CATEGORY_COLOURS = {
 #: The heatmap's cells before a client's first record.
 NO_RECORD = "#eef0f3"
 DEPOSIT, WITHDRAWAL, LINE = "#2b8a3e", "#c92a2a", "#1f2937"
+#: An old event fading: the pale colour of what it was.
+FADING_DEPOSIT, FADING_WITHDRAWAL = "#b7dfc0", "#f2b8b8"
 #: Where an infinite ratio (chasing with no work hours) is drawn, as a share above the largest finite one.
 INF_HEADROOM = 1.25
 
@@ -106,6 +108,13 @@ def plot_eba_history(history: pd.DataFrame, bands: dict[str, float], ax: Axes | 
     return ax
 
 
+def movement_words(weight: float, old: bool) -> str:
+    """What an event did to the month's balance: ``new deposit``, ``new withdrawal``, ``old deposit
+    fading`` (it lowers the balance) or ``old withdrawal fading`` (it raises it)."""
+    what = "deposit" if weight >= 0 else "withdrawal"
+    return f"old {what} fading" if old else f"new {what}"
+
+
 def plot_contributions(moved: pd.DataFrame, opening: float, month: str, top: int = 8,
                        ax: Axes | None = None) -> Axes:
     """A waterfall from the balance at the end of the month before to the balance at the month's end:
@@ -121,26 +130,34 @@ def plot_contributions(moved: pd.DataFrame, opening: float, month: str, top: int
     labels = [f"balance at the end of {(month - 1).strftime('%b %Y')}"]
     starts, widths, colours = [0.0], [opening], ["#9ca3af"]
     level = opening
+    hatches = [""]
     for row in shown.itertuples():
-        when = pd.Timestamp(row.date).strftime("%d %b")
-        fading = ", fading" if pd.Timestamp(row.date).to_period("M") != month else ""
-        labels.append(plain(f"{when} {row.kind} {row.weight:+g}{fading}"))
+        when = pd.Timestamp(row.date).strftime("%d %b %Y")
+        old = pd.Timestamp(row.date).to_period("M") != month
+        labels.append(plain(f"{movement_words(row.weight, old)}: {when} {row.kind} {row.weight:+g}"))
         starts.append(level)
         widths.append(row.contribution)
-        colours.append(DEPOSIT if row.contribution >= 0 else WITHDRAWAL)
+        # the colour says what the event was (deposit, withdrawal), the hatching that it is an old one fading
+        colours.append((FADING_DEPOSIT if old else DEPOSIT) if row.weight >= 0 else
+                       (FADING_WITHDRAWAL if old else WITHDRAWAL))
+        hatches.append("///" if old else "")
         level += row.contribution
     if rest is not None:
-        labels.append(f"{len(moved) - top} other events")
+        labels.append(f"{len(moved) - top} other event{'s' if len(moved) - top > 1 else ''}")
         starts.append(level)
         widths.append(rest)
-        colours.append(DEPOSIT if rest >= 0 else WITHDRAWAL)
+        colours.append("#d1d5db")
+        hatches.append("")
         level += rest
     labels.append(f"balance at the end of {month.strftime('%b %Y')}")
     starts.append(0.0)
     widths.append(level)
     colours.append(LINE)
+    hatches.append("")
     y = np.arange(len(labels))
-    ax.barh(y, widths, left=starts, color=colours, height=0.6)
+    bars = ax.barh(y, widths, left=starts, color=colours, height=0.6, edgecolor="#4b5563", linewidth=0.3)
+    for bar, hatch in zip(bars, hatches):
+        bar.set_hatch(hatch)
     for yi, start, width in zip(y, starts, widths):
         ax.text(max(start, start + width), yi, f" {width:+.2f}" if 0 < yi < len(labels) - 1 else f" {width:.2f}",
                 va="center", ha="left", fontsize=8)

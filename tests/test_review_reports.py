@@ -187,6 +187,50 @@ def test_the_portfolio_puts_the_worst_quadrant_first_then_the_lowest_balance(dat
     assert beta.loc[pd.Period("2026-02", "M")] is None or pd.isna(beta.loc[pd.Period("2026-02", "M")])
 
 
+def _row(**figures):
+    return {"client": "Acme", "month": "2026-10", "eba_balance": -2.0, "effort_ratio_3m": 0.0, "part_flags": None,
+            **figures}
+
+
+def test_a_parting_signal_places_the_client_in_consider_parting_and_says_why():
+    from relhealth.review.portfolio import verdict
+
+    settings = load_settings()
+    # a low balance at no cost is "fix our service"; hostility moves it, and the page says why
+    assert verdict(_row(part_flags="friction;hostility"), pd.Period("2025-01", "M"), settings) == (
+        "consider parting", "hostility fired; the balance and the costs alone say fix our service")
+    # already there: nothing to explain
+    assert verdict(_row(effort_ratio_3m=1.2, part_flags="payment_burden"), None, settings) == ("consider parting", "")
+    assert verdict(_row(part_flags="friction"), None, settings) == ("fix our service", "")
+
+
+def test_a_client_with_less_than_three_months_of_records_is_new():
+    from relhealth.review.portfolio import verdict
+
+    settings = load_settings()
+    # first record in September: September and October are two months
+    assert verdict(_row(), pd.Period("2026-09", "M"), settings) == (
+        "new client", "first record in September 2026: less than 3 months to judge (the balance and the costs say "
+                      "fix our service)")
+    assert verdict(_row(), pd.Period("2026-08", "M"), settings) == ("fix our service", "")   # three months
+    assert verdict(_row(part_flags="hostility"), pd.Period("2026-10", "M"), settings)[0] == "consider parting"
+
+
+def test_the_sample_rude_client_is_placed_in_consider_parting_with_the_reason_on_its_page():
+    from relhealth.render import client_page
+    from relhealth.resources import SAMPLE_DIR
+
+    settings = load_settings()
+    data = read_dataset(SAMPLE_DIR, **settings.read_options)
+    table = portfolio_report(data, settings, "2026-10").table.set_index("client")
+    assert table.loc["Harrow Motor Group", "quadrant"] == "consider parting"
+    assert table.loc["Orbita Labs", "quadrant"] == "keep and grow"        # August to October: three months
+    assert portfolio_report(data, settings, "2026-09").table.set_index("client").loc["Orbita Labs", "quadrant"] == (
+        "new client")
+    card = str(client_page.headline(client_report(data, settings, "Harrow Motor Group", "2026-10")))
+    assert "placed here: hostility fired; the balance and the costs alone say fix our service" in card
+
+
 def test_the_portfolio_figures_name_only_the_clients_that_need_most_attention(data, settings, monkeypatch):
     from relhealth.render import portfolio_page as pages
 

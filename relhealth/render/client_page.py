@@ -65,7 +65,8 @@ def headline(report: ClientReport) -> Fragment:
         {"title": "Quadrant", "value": h["quadrant"],
          "tone": {"consider parting": "bad", "renegotiate terms": "warn", "fix our service": "warn"}.get(
              h["quadrant"], "good"),
-         "detail": "; ".join(attention_reasons(h, report.settings, report.checklist))
+         "detail": "; ".join(([f"placed here: {h['quadrant_why']}"] if h.get("quadrant_why") else [])
+                             + attention_reasons(h, report.settings, report.checklist))
                    or "nothing stands out this month"},
     ]
     return section("cards.html.j2", cards=cards)

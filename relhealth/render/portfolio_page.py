@@ -56,7 +56,8 @@ def attention_table(report: PortfolioReport, pages: dict | None = None, failed: 
         rows.append({
             "client": r["client"], "href": (pages or {}).get(r["client"]), "failed": r["client"] in (failed or {}),
             "signals": r["part_flags"].split(";") if isinstance(r["part_flags"], str) else [],
-            "cells": [r["quadrant"], "; ".join(attention_reasons(r, report.settings)), points(r["eba_balance"]),
+            "cells": [r["quadrant"] + (f" ({r['quadrant_why']})" if r.get("quadrant_why") else ""),
+                      "; ".join(attention_reasons(r, report.settings)), points(r["eba_balance"]),
                       r["eba_band"], points(r["eba_change"], True), ratio_text(r["effort_ratio"]),
                       ratio_text(r["effort_ratio_3m"]), flag, int(r["max_days_overdue"])]
                      + [money(r[c]) if r[c] else "" for c in currencies]})

@@ -103,7 +103,8 @@ def _months_of(scored: Scored, client: str) -> pd.PeriodIndex:
 def _headline(scored: Scored, client: str) -> pd.Series:
     """The client's row of the portfolio, without the overdue and DSO columns of currencies it never
     invoiced in (the columns of other clients' currencies)."""
-    row = portfolio(scored.review[scored.review["client"] == client], scored.settings).set_index("client").loc[client]
+    row = portfolio(scored.review[scored.review["client"] == client], scored.settings,
+                    scored.first_months).set_index("client").loc[client]
     own = set(scored.rows_of("invoices", client)["currency"].dropna())
     return row.drop([c for c in row.index for prefix in (OVERDUE_PREFIX, DSO_PREFIX)
                      if c.startswith(prefix) and c.removeprefix(prefix) not in own])

@@ -39,6 +39,29 @@ def quadrant_of(balance: float, ratio_3m: float, settings: Settings) -> str:
     return next(name for name, trust, cost in QUADRANTS if trust == high_trust and cost == high_cost)
 
 
+#: Signals that place a client in "consider parting" wherever its balance and costs put it: practice
+#: answers both with preparing to part (DESIGN section 4b).
+PARTING_SIGNALS = ("hostility", "payment_burden")
+#: The quadrant of a client with less than ``NEW_MONTHS`` months of records: too new to judge.
+NEW_CLIENT, NEW_MONTHS = "new client", 3
+
+
+def verdict(row, first_month: pd.Period | None, settings: Settings) -> tuple[str, str]:
+    """The quadrant of a review row and, when it is not where the balance and the costs put it, why.
+    A parting signal (``PARTING_SIGNALS``) places the client in "consider parting"; else a client whose
+    first record is less than ``NEW_MONTHS`` months old is a ``new client``."""
+    placed = quadrant_of(row["eba_balance"], row["effort_ratio_3m"], settings)
+    fired = [code for code in str(row["part_flags"]).split(";") if code in PARTING_SIGNALS] \
+        if isinstance(row["part_flags"], str) else []
+    if fired and placed != QUADRANTS[0][0]:
+        return QUADRANTS[0][0], f"{' and '.join(fired)} fired; the balance and the costs alone say {placed}"
+    month = pd.Period(row["month"], "M")
+    if first_month is not None and not fired and (month - first_month).n + 1 < NEW_MONTHS:
+        return NEW_CLIENT, (f"first record in {first_month.strftime('%B %Y')}: less than {NEW_MONTHS} months to "
+                            f"judge (the balance and the costs say {placed})")
+    return placed, ""
+
+
 def attention_score(row, settings: Settings) -> int:
     """How much attention a client needs, for the portfolio's order: the checklist signals that fire,
     plus one for each band below the high-trust band (``[quadrant] high_trust_band``; overdrawn is the
@@ -52,11 +75,15 @@ def attention_score(row, settings: Settings) -> int:
     return int(row["part_signals"]) + band_step + flag_step
 
 
-def portfolio(review: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """The review with each client's ``quadrant`` and ``attention_score``, sorted by the score, highest
-    first, then by EBA balance, lowest first."""
+def portfolio(review: pd.DataFrame, settings: Settings, first_months: pd.Series | None = None) -> pd.DataFrame:
+    """The review with each client's ``quadrant`` (its :func:`verdict`, given each client's first month),
+    ``quadrant_why`` (empty when the balance and the costs alone place it) and ``attention_score``,
+    sorted by the score, highest first, then by EBA balance, lowest first."""
     table = review.copy()
-    table["quadrant"] = [quadrant_of(b, r, settings) for b, r in zip(table["eba_balance"], table["effort_ratio_3m"])]
+    firsts = first_months if first_months is not None else pd.Series(dtype="object")
+    verdicts = [verdict(row, firsts.get(row["client"]), settings) for row in table.to_dict("records")]
+    table["quadrant"] = pd.Series([v[0] for v in verdicts], index=table.index, dtype="str")
+    table["quadrant_why"] = pd.Series([v[1] for v in verdicts], index=table.index, dtype="str")
     table["attention_score"] = pd.Series([attention_score(row, settings) for row in table.to_dict("records")],
                                          index=table.index, dtype="int64")
     order = table.sort_values(["attention_score", "eba_balance"], ascending=[False, True], kind="stable")
@@ -79,7 +106,7 @@ class PortfolioReport:
 
 def portfolio_of(scored: Scored) -> PortfolioReport:
     """The portfolio of a scored dataset (score it with the history months for a full band history)."""
-    table = portfolio(scored.review, scored.settings)
+    table = portfolio(scored.review, scored.settings, scored.first_months)
     bands = scored.eba[["client", "month", "balance", "band"]]
     before = bands["month"] < bands["client"].map(scored.first_months)
     bands = bands.assign(balance=bands["balance"].mask(before), band=bands["band"].mask(before))

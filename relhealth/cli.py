@@ -197,12 +197,10 @@ def _notebook(args: argparse.Namespace) -> int:
     if out.exists():
         print(f"error: {out} exists; give another --out or move it away first.", file=sys.stderr)
         return 1
-    import papermill
+    from relhealth.render.parameters import write_parametrised
 
-    papermill.execute_notebook(str(CLIENT_NOTEBOOK), str(out), prepare_only=True, progress_bar=False,
-                               kernel_name="python3",
-                               parameters={"client": client, "month": month, "data": str(data),
-                                           "config": str(args.config.resolve()) if args.config else None})
+    write_parametrised(CLIENT_NOTEBOOK, out, {"client": client, "month": month, "data": str(data),
+                                              "config": str(args.config.resolve()) if args.config else None})
     jupyter = Path(sys.executable).with_name("jupyter")
     print(f"wrote {out}, the report of {client} for {month}. Open it with:\n"
           f"  {shlex.quote(str(jupyter))} lab {shlex.quote(str(out))}")

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from relhealth.cli import main, month
+from relhealth.errors import UsageError
 
 
 def test_validate_prints_files_clients_dates_and_notes_and_exits_0(folder, capsys):
@@ -100,3 +101,35 @@ def test_an_interrupted_score_says_nothing_was_written_and_exits_130(folder, tmp
     assert main(["score", str(path), "--out", str(tmp_path / "review.csv")]) == 130
     assert capsys.readouterr().err == "interrupted: nothing was written.\n"
     assert not (tmp_path / "review.csv").exists()
+
+
+def test_a_written_notebook_keeps_its_client_when_papermill_sets_the_month_alone(tmp_path, capsys):
+    import nbformat
+    import papermill
+
+    out = tmp_path / "copperleaf.ipynb"
+    assert main(["notebook", "--client", "copperleaf", "--month", "2026-10", "--out", str(out)]) == 0
+    written = nbformat.read(out, as_version=4)
+    parameters = next(c for c in written.cells if "parameters" in c.metadata.get("tags", []))
+    # the values are in the parameters cell itself, with their comments; no cell is injected
+    assert parameters.source.splitlines()[:2] == [
+        "client = 'Copperleaf Studios'  # the client's name, any spelling or alias the data knows (None: choose one)",
+        "month = '2026-10'  # \"YYYY-MM\"; None: the month of the newest record"]
+    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in written.cells)
+    assert all(not c.get("outputs") for c in written.cells if c.cell_type == "code")
+    # papermill injects the month after it: the client of the parameters cell stays
+    papermill.execute_notebook(str(out), str(tmp_path / "again.ipynb"), parameters={"month": "2026-09"},
+                               prepare_only=True, progress_bar=False)
+    again = nbformat.read(tmp_path / "again.ipynb", as_version=4)
+    injected = next(c for c in again.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "month = \"2026-09\"" in injected.source and "client" not in injected.source
+    assert "client = 'Copperleaf Studios'" in next(
+        c for c in again.cells if "parameters" in c.metadata.get("tags", [])).source
+
+
+def test_the_notebook_without_a_client_says_how_to_choose_one():
+    from relhealth.render.client_page import open_report
+
+    with pytest.raises(UsageError, match=r"no client chosen\. Set client in the parameters cell above .*"
+                                         r"relhealth notebook --client NAME.*Northwind Outfitters, Alpenrose"):
+        open_report(None)

@@ -67,3 +67,9 @@ def test_the_installed_notebook_command_writes_a_notebook_that_runs(installed):
     ran = json.loads((base / "ran.ipynb").read_text(encoding="utf-8"))
     shown = "".join("".join(o.get("data", {}).get("text/html", "")) for c in ran["cells"] for o in c.get("outputs", []))
     assert "<h1>Orbita Labs</h1>" in shown and '<div class="value">7.54</div>' in shown
+    # an analyst re-runs it for September with the month alone: the client stays (EBA 2.08 then)
+    run(bin_dir / "python", "-m", "papermill", "--no-progress-bar", written, base / "september.ipynb",
+        "-p", "month", "2026-09", cwd=base)
+    ran = json.loads((base / "september.ipynb").read_text(encoding="utf-8"))
+    shown = "".join("".join(o.get("data", {}).get("text/html", "")) for c in ran["cells"] for o in c.get("outputs", []))
+    assert "<h1>Orbita Labs</h1>" in shown and "September 2026" in shown and '<div class="value">2.08</div>' in shown

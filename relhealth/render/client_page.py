@@ -36,6 +36,11 @@ def open_report(client: str | None, month: str | None = None, data: str | None =
         return report
     settings = load_settings(config or None)
     dataset = read_dataset(data or SAMPLE_DIR, settings)
+    if client is None or not str(client).strip():
+        names = ", ".join(dataset.clients["client"].head(12))
+        raise UsageError(f"no client chosen. Set client in the parameters cell above (client = \"{names.split(', ')[0]}\"), "
+                         f"or write this notebook for one client with `relhealth notebook --client NAME`. The clients "
+                         f"of {dataset.folder}: {names}{', ...' if len(dataset.clients) > 12 else ''}.")
     name = find_client(dataset, client)
     return client_report(dataset, settings, name, month or default_month(dataset))
 

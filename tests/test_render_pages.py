@@ -23,5 +23,5 @@ def test_a_client_with_no_event_this_month_is_told_why_its_balance_moved(sample)
         client_page.headline(report))
     moved = str(client_page.what_moved(report))
     assert "No event this month: the balance moved by +0.93 only because older events fade." in moved
-    assert "<td>old withdrawal fading</td><td>promise_broken</td>" in moved
+    assert "<td>old withdrawal fading</td><td>promise broken</td>" in moved
     assert "new deposit" not in moved and "new withdrawal" not in moved

@@ -79,7 +79,7 @@ def test_the_client_sections_show_the_escaped_texts_where_they_belong(data):
     assert "Unacceptable &lt;script&gt;alert(&#39;chat&#39;)&lt;/script&gt;" in talk
     checklist = str(client_page.checklist(report))
     assert "second &lt;u&gt;complaint&lt;/u&gt;" in checklist              # the rows behind friction
-    assert re.search(r"✔ complaints_3m = 2 \(≥ 2\)", checklist)
+    assert re.search(r"✔ complaints in 3 months: 2 \(≥ 2\)", checklist)
 
 
 @pytest.mark.parametrize("name", PORTFOLIO_SECTIONS)

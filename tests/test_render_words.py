@@ -38,9 +38,9 @@ def test_the_rows_behind_no_feedback_name_the_last_contact_and_the_messages_left
     rows = evidence_words(evidence("no_feedback", data.crm_activities, data.time_entries, pd.Period("2026-03", "M")))
     shown = rows[["what", "detail", "hours"]].astype(object)
     assert shown.where(shown.notna(), "").values.tolist() == [
-        ["email_out", "Are you there? (no reply by the month's end)", ""],
-        ["email_out", "Status report", 23.0],
-        ["last inbound contact: email_in", "Re: Status report", ""]]
+        ["e-mail of ours", "Are you there? (no reply by the month's end)", ""],
+        ["e-mail of ours", "Status report", 23.0],
+        ["last inbound contact: e-mail from the client", "Re: Status report", ""]]
 
 
 def test_each_signal_is_written_with_its_title_tests_and_answer(folder):
@@ -52,12 +52,14 @@ def test_each_signal_is_written_with_its_title_tests_and_answer(folder):
     lines = {line["signal"]: line for line in signal_lines(report.checklist)}
     assert list(lines) == list(SIGNAL_TITLES) == list(SIGNAL_ANSWERS)
     assert lines["hostility"] == {"signal": "hostility", "title": "The client is rude", "fired": True,
-                                  "evidence": "✔ rude_3m = 1 (≥ 1)", "reason": "rude_3m = 1 (≥ 1)",
+                                  "evidence": "✔ rude messages in 3 months: 1 (≥ 1)",
+                                  "reason": "rude messages in 3 months: 1 (≥ 1)",
                                   "answer": "Rudeness is outside business relations; prepare to part."}
     assert lines["no_partnership"]["evidence"] == (
-        "all of: ✔ meetings_held_3m = 0 (≤ 0); ✔ meetings_cancelled_3m = 1 (≥ 1)")
+        "all of: ✔ meetings held in 3 months: 0 (≤ 0); ✔ meetings cancelled in 3 months: 1 (≥ 1)")
     # the rude message of 2 March is the last contact from the client: 31 - 2 = 29 days of silence
     assert lines["no_feedback"]["evidence"] == (
-        "any of: ✔ client_silence_days = 29 (≥ 21); ✘ client_reply_trend = none (≥ 2)")
-    assert lines["no_feedback"]["reason"] == "client_silence_days = 29 (≥ 21)"
+        "any of: ✔ days since the client's last contact: 29 (≥ 21); ✘ the client's reply time against its "
+        "baseline: none (≥ 2)")
+    assert lines["no_feedback"]["reason"] == "days since the client's last contact: 29 (≥ 21)"
     assert not lines["friction"]["fired"] and lines["friction"]["reason"] == ""

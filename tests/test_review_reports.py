@@ -82,7 +82,8 @@ def test_a_client_report_adds_up_from_the_clients_own_rows(data, settings):
     # low trust (1.0 < healthy 5), low cost (0.2 < amber 0.25)
     assert h["quadrant"] == "fix our service"
     assert "; ".join(attention_reasons(h, settings)) == (
-        "EBA low at 1.00 (watch); chasing payment took 0.33x the work hours this month; an invoice 31 days overdue")
+        "EBA low at 1.00 (watch); chasing payment took 0.333 times the work hours this month; an invoice 31 days "
+        "overdue")
     assert report.info == {"account_manager": "Oleg", "retainer_hours": 20.0, "payment_terms_days": 30.0,
                            "currency": "EUR"}
 

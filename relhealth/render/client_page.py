@@ -15,7 +15,7 @@ from relhealth.render.format import DASH, hours_text, money, month_name, plural,
 from relhealth.render.format import day as day_text
 from relhealth.render.html import Fragment, figure, section, table
 from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
-from relhealth.render.words import attention_reasons, event_subject, evidence_words, signal_lines
+from relhealth.render.words import SIGNAL_TITLES, attention_reasons, event_subject, evidence_words, kind_words, signal_lines
 from relhealth.resources import SAMPLE_DIR
 from relhealth.review import ClientReport, client_report, default_month, find_client
 from relhealth.settings import load_settings
@@ -113,7 +113,7 @@ def what_moved(report: ClientReport, top: int = 8) -> Fragment:
                  f"month's events and {points(h['eba_fading'], True)} as older events fade.")
     ax = plotting.plot_contributions(moved, opening, str(report.month), top=top)
     shown = _subjects(moved, report).assign(
-        what=[plotting.movement_words(w, o) for w, o in zip(moved["weight"], old)],
+        what=[plotting.movement_words(w, o) for w, o in zip(moved["weight"], old)], kind=moved["kind"].map(kind_words),
         file=moved["source"].map(lambda s: Path(str(s)).name))
     return section("paragraph.html.j2", text=words, css="") + figure(
         ax, f"What moved the EBA balance of {report.client} in {report.month}") + table(
@@ -129,7 +129,8 @@ def _subjects(events, report: ClientReport):
 
 def month_ledger(report: ClientReport) -> Fragment:
     ledger = _subjects(report.ledger, report)
-    ledger = ledger.assign(kind=ledger["kind"].where(~ledger["derived"], ledger["kind"] + " (derived)"),
+    kinds = ledger["kind"].map(kind_words)
+    ledger = ledger.assign(kind=kinds.where(~ledger["derived"], kinds + " (derived)"),
                            file=ledger["source"].map(lambda source: Path(str(source)).name))
     return table(ledger[["date", "kind", "weight", "weight_from", "subject", "file", "row"]],
                  {"date": when, "weight": weight_text}, empty=f"No event in {report.month}.")
@@ -161,7 +162,7 @@ def checklist(report: ClientReport) -> Fragment:
     evidence = []
     for code, rows in report.evidence.items():
         shown = evidence_words(rows).assign(source=rows["source"].map(lambda s: Path(s).name))
-        evidence.append({"code": code, "count": plural(len(shown), "row"),
+        evidence.append({"code": code, "title": SIGNAL_TITLES[code], "count": plural(len(shown), "row"),
                          "table": table(shown, {"date": when, "hours": hours_text}, empty="No rows.")})
     return section("client/checklist.html.j2", lines=lines, evidence=evidence,
                    summary=f"{plural(count, 'signal')} of {len(lines)} fired in {report.month}.")
@@ -225,7 +226,8 @@ def conversation(report: ClientReport) -> Fragment:
         people[["contact", "new", "channel", "messages_3m", "last"]].rename(
             columns={"messages_3m": "messages 3m", "last": "last message"}), {"last message": when},
         empty="Nobody of the client wrote in the last three months.")
-    spoken = report.unrecapped.assign(file=report.unrecapped["source"].map(lambda s: Path(str(s)).name))
+    spoken = report.unrecapped.assign(file=report.unrecapped["source"].map(lambda s: Path(str(s)).name),
+                                      kind=report.unrecapped["kind"].map(kind_words))
     parts += section("subheading.html.j2", text=f"Meetings and calls with no written recap within {recap:g} h")
     parts += table(spoken[["date", "kind", "subject", "contact", "file", "row"]], {"date": when},
                    empty="Every meeting and call had a written recap.")

@@ -20,7 +20,8 @@ def money(amount: float, currency: str | None = None) -> str:
 
 
 def points(value: float, signed: bool = False) -> str:
-    """An EBA figure to 2 decimals: ``7.54``, or ``+0.25`` when ``signed``."""
+    """An EBA figure to 2 decimals: ``7.54``, or ``+0.25`` when ``signed``; never ``-0.00``."""
+    value = round(float(value), 2) + 0.0
     return f"{value:+.2f}" if signed else f"{value:.2f}"
 
 

@@ -11,6 +11,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from matplotlib.axes import Axes
 
+from relhealth.render.headings import HEADINGS
+
 #: Resolution of the figures in the pages.
 DPI = 110
 
@@ -47,7 +49,7 @@ def figure(ax: Axes, alt: str) -> Fragment:
 
 def table(frame: pd.DataFrame, formats: dict | None = None, empty: str = "None.") -> Fragment:
     """``frame`` as an HTML table, each column written by its function in ``formats`` (a missing value is
-    an empty cell)."""
+    an empty cell), under its heading in words (:data:`~relhealth.render.headings.HEADINGS`)."""
     formats = formats or {}
 
     def cell(column: str, value) -> str:
@@ -56,4 +58,4 @@ def table(frame: pd.DataFrame, formats: dict | None = None, empty: str = "None."
         return formats[column](value) if column in formats else str(value)
     columns = [str(c) for c in frame.columns]
     rows = [[cell(c, v) for c, v in zip(columns, values)] for values in frame.itertuples(index=False, name=None)]
-    return section("table.html.j2", columns=columns, rows=rows, empty=empty)
+    return section("table.html.j2", columns=[HEADINGS.get(c, c) for c in columns], rows=rows, empty=empty)

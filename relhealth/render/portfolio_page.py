@@ -13,7 +13,7 @@ from relhealth.render.bundles import read_bundle
 from relhealth.render.format import money, month_name, points, ratio_text
 from relhealth.render.html import Fragment, figure, section, table
 from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
-from relhealth.render.words import attention_reasons
+from relhealth.render.words import SIGNAL_TITLES, attention_reasons
 from relhealth.resources import SAMPLE_DIR
 from relhealth.review import PortfolioReport, default_month, portfolio_report
 from relhealth.review.portfolio import quadrant_bounds
@@ -55,7 +55,7 @@ def attention_table(report: PortfolioReport, pages: dict | None = None, failed: 
         flag = r["effort_flag"] if isinstance(r["effort_flag"], str) else ""
         rows.append({
             "client": r["client"], "href": (pages or {}).get(r["client"]), "failed": r["client"] in (failed or {}),
-            "signals": r["part_flags"].split(";") if isinstance(r["part_flags"], str) else [],
+            "signals": [SIGNAL_TITLES[c] for c in r["part_flags"].split(";")] if isinstance(r["part_flags"], str) else [],
             "cells": [r["quadrant"] + (f" ({r['quadrant_why']})" if r.get("quadrant_why") else ""),
                       "; ".join(attention_reasons(r, report.settings)), points(r["eba_balance"]),
                       r["eba_band"], points(r["eba_change"], True), ratio_text(r["effort_ratio"]),

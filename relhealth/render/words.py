@@ -8,7 +8,7 @@ import pandas as pd
 from relhealth.metrics.checklist import SIGNALS, assess
 from relhealth.metrics.evidence import LAST_INBOUND, UNANSWERED
 from relhealth.metrics.replies import SLOW_REPLY
-from relhealth.render.format import figure_text, plural
+from relhealth.render.format import figure_text, plural, points, ratio_text
 from relhealth.review.portfolio import quadrant_bounds
 from relhealth.settings import Settings
 
@@ -35,9 +35,28 @@ SIGNAL_ANSWERS = {
 }
 
 
+#: Each tested figure in words, with its unit; the review's CSV and the notebook's frames keep the codes.
+FIGURE_WORDS = {
+    "advice_rejected_3m": "advice rejected in 3 months",
+    "effort_ratio_3m": "3-month effort ratio",
+    "max_days_overdue": "days overdue",
+    "extra_share_3m": "share of extra hours in 3 months",
+    "retainer_use": "retainer used",
+    "scope_requests_3m": "scope requests in 3 months",
+    "client_silence_days": "days since the client's last contact",
+    "client_reply_trend": "the client's reply time against its baseline",
+    "meetings_held_3m": "meetings held in 3 months",
+    "meetings_cancelled_3m": "meetings cancelled in 3 months",
+    "complaints_3m": "complaints in 3 months",
+    "rude_3m": "rude messages in 3 months",
+}
+
+
 def test_text(test) -> str:
-    """One test of a signal (a row of :func:`~relhealth.metrics.checklist.assess`): ``rude_3m = 3 (≥ 1)``."""
-    return f"{test.figure} = {figure_text(test.value)} ({'≤' if test.at_most else '≥'} {test.bound:g})"
+    """One test of a signal (a row of :func:`~relhealth.metrics.checklist.assess`) in words:
+    ``rude messages in 3 months: 3 (≥ 1)``."""
+    return (f"{FIGURE_WORDS.get(test.figure, test.figure)}: {figure_text(test.value)} "
+            f"({'≤' if test.at_most else '≥'} {test.bound:g})")
 
 
 def signal_lines(assessment: pd.DataFrame) -> list[dict]:
@@ -61,26 +80,26 @@ def attention_reasons(row, settings: Settings, assessment: pd.DataFrame | None =
     nothing stands out. ``assessment``: the row's checklist, when known."""
     reasons = []
     if row["eba_band"] == "overdrawn":
-        reasons.append(f"EBA overdrawn at {row['eba_balance']:.2f}")
+        reasons.append(f"EBA overdrawn at {points(row['eba_balance'])}")
     elif row["eba_balance"] < quadrant_bounds(settings)[0]:
-        reasons.append(f"EBA low at {row['eba_balance']:.2f} ({row['eba_band']})")
+        reasons.append(f"EBA low at {points(row['eba_balance'])} ({row['eba_band']})")
     flags = settings["effort"]["flags"]
     for label, column in (("this month", "effort_ratio"), ("over 3 months", "effort_ratio_3m")):
         value = row[column]
         if not pd.isna(value) and value >= min(flags.values()):
-            times = "no work hours" if np.isinf(value) else f"{value:.2f}x the work hours"
+            times = "hours with no work hours" if np.isinf(value) else f"{ratio_text(value)} times the work hours"
             reasons.append(f"chasing payment took {times} {label}")
     if row["max_days_overdue"] > 0:
         reasons.append(f"an invoice {plural(int(row['max_days_overdue']), 'day')} overdue")
     if row["part_signals"]:
         lines = signal_lines(assess(row, settings["signals"]) if assessment is None else assessment)
-        reasons.extend(f"{line['signal']}: {line['reason']}" for line in lines if line["fired"])
+        reasons.extend(f"{line['title']}: {line['reason']}" for line in lines if line["fired"])
     return reasons + conversation_reasons(row, settings["signals"]["conversation"])
 
 
 #: How a conversation figure that reached its bound in ``[signals.conversation]`` reads.
 CONVERSATION_WORDS = {
-    "client_reply_length_trend": lambda v: f"the client's messages {v:.2f}x as long as before",
+    "client_reply_length_trend": lambda v: f"the client's messages {ratio_text(v)} times as long as before",
     "new_client_contacts_3m": lambda v: f"{plural(int(v), 'new person', 'new people')} of the client wrote",
     "unrecapped_meetings_3m": lambda v: f"{plural(int(v), 'meeting or call', 'meetings and calls')} with no written recap",
     "deadlines_missed_3m": lambda v: f"{plural(int(v), 'deadline')} missed in 3 months",
@@ -99,6 +118,17 @@ def conversation_reasons(row, bounds: dict) -> list[str]:
         if (value <= bound) if figure == "client_reply_length_trend" else (value >= bound):
             reasons.append(words(value))
     return reasons
+
+
+#: The kinds whose name alone reads badly; every other kind reads with its underscores as spaces.
+KIND_WORDS = {"email_in": "e-mail from the client", "email_out": "e-mail of ours",
+              "message_in": "chat message from the client", "message_out": "chat message of ours",
+              "rude_message": "rude message", "proactive_report": "report sent unasked"}
+
+
+def kind_words(kind) -> str:
+    """A rubric kind as a page writes it: ``deadline met``, ``e-mail from the client``."""
+    return KIND_WORDS.get(str(kind), str(kind).replace("_", " "))
 
 
 def event_subject(event, sla_hours: float) -> str:
@@ -129,6 +159,7 @@ def evidence_words(rows: pd.DataFrame) -> pd.DataFrame:
     last = rows["note"] == LAST_INBOUND
     unanswered = rows["note"] == UNANSWERED
     detail = rows["detail"].astype("str").where(rows["detail"].notna(), "")
+    what = rows["what"].map(kind_words)
     return rows.drop(columns="note").assign(
-        what=rows["what"].where(~last, "last inbound contact: " + rows["what"]),
+        what=what.where(~last, "last inbound contact: " + what),
         detail=detail.where(~unanswered, detail + " (no reply by the month's end)"))

@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="reports rendered at once (default: the number of cores)")
     report.add_argument("--timeout", type=positive, default=300, metavar="SECONDS",
                         help="time limit of one report (default: 300)")
+    report.add_argument("--pdf", action="store_true",
+                        help="also print index.pdf and a PDF per client beside the pages (needs Chromium)")
     notebook = commands.add_parser(
         "notebook", help="write a client's report notebook, parameters filled in, to open in JupyterLab",
         description="Write the client report notebook with its parameters set for one client and month.")
@@ -174,9 +176,27 @@ def _report(args: argparse.Namespace) -> int:
     for name, outcome in result.failures.items():
         print(f"error: the report of {name} failed: {outcome.error} (log: {outcome.log})", file=sys.stderr)
     print(f"wrote {len(result.pages)} client page{'s' if len(result.pages) != 1 else ''} to {result.folder}")
+    if args.pdf and result.index is not None:
+        _print_pdfs([result.index, *result.pages.values()], args.jobs)
     if result.index is not None:
         print(f"open {result.index}")
     return 0 if result.ok else 1
+
+
+def _print_pdfs(pages: list[Path], jobs: int | None) -> None:
+    from relhealth.render.pdf import find_chromium, print_pages
+
+    chromium = find_chromium()
+    if chromium is None:
+        print("note: --pdf needs Chromium or Google Chrome on the PATH (Debian: apt-get install chromium); the HTML "
+              "pages are written, the PDFs are not.", file=sys.stderr)
+        return
+    try:
+        printed = print_pages(pages, chromium, jobs or 2)
+    except RuntimeError as exc:
+        print(f"note: {exc}; the HTML pages are written.", file=sys.stderr)
+        return
+    print(f"wrote {len(printed)} PDF{'s' if len(printed) != 1 else ''} beside the pages")
 
 
 def _notebook(args: argparse.Namespace) -> int:

@@ -43,6 +43,7 @@ FILES = {
         2026-03-05,"{HOSTILE}",praise,{SUBJECT}
         2026-03-06,Café Zürich & Fils,praise,Kind words
         2026-03-07,Gamma,complaint,Late copy
+        2026-03-09,Gamma,complaint,Wrong colours
     """,
     "time_entries.csv": f"""\
         date,client,hours,task
@@ -93,7 +94,7 @@ def folder(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("browser")
     data = write_folder(base / "data", FILES)
     out = base / "reports"
-    assert main(["report", str(data), "--out", str(out), "--jobs", "2", "--month", MONTH]) == 0
+    assert main(["report", str(data), "--out", str(out), "--jobs", "2", "--month", MONTH, "--pdf"]) == 0
     return (out / MONTH).resolve()
 
 
@@ -270,3 +271,69 @@ def test_every_link_of_the_index_opens_its_page_inside_the_month_folder(watcher,
         assert visit.requests == [(folder / "index.html").as_uri(), target.as_uri()] and visit.blocked == []
         assert visit.console_errors == [] and visit.page_errors == [] and visit.dialogs == []
         assert visit.images and all(i["complete"] and i["width"] > 0 for i in visit.images)
+
+
+#: Where an element sticks out of the viewport, outside the boxes that scroll on their own.
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+        .filter(e => !(e.closest('div.scroll') && !e.matches('div.scroll')))
+        .filter(e => e.getBoundingClientRect().right > width + 1)
+        .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+    return {width, page: document.documentElement.scrollWidth, wide};
+}"""
+
+
+@pytest.mark.parametrize("name", ["index.html", *PAGES.values()])
+def test_on_a_phone_nothing_is_wider_than_the_screen(browser, folder, name):
+    context = browser.new_context(viewport={"width": 400, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto((folder / name).as_uri(), wait_until="load")
+        found = page.evaluate(OVERFLOW)
+        assert found["page"] <= 400 and found["wide"] == [], found
+        # the cards stack: each takes the width of the page
+        widths = page.evaluate("() => Array.from(document.querySelectorAll('.card'), c => c.offsetWidth)")
+        assert widths and min(widths) > 300, widths
+    finally:
+        context.close()
+
+
+def test_at_1280_pixels_the_portfolio_table_fits_with_its_overdue_column(browser, folder):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto((folder / "index.html").as_uri(), wait_until="load")
+        table = page.evaluate("""() => { const t = document.querySelector('table.attention');
+            const box = t.closest('div.scroll');
+            return {table: t.scrollWidth, box: box.clientWidth,
+                    headings: Array.from(t.querySelectorAll('th'), th => [th.textContent,
+                              th.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1])}; }""")
+        assert table["table"] <= table["box"], table
+        assert [text for text, seen in table["headings"] if not seen] == []
+        assert [text for text, _ in table["headings"]][-1] == "overdue"
+        # the hostile client's EUR 1,200.00 is overdue since 28 February: 31 days at 31 March
+        assert "EUR 1,200.00, oldest 31 days" in page.inner_text("table.attention")
+    finally:
+        context.close()
+
+
+def test_the_printed_index_has_every_column_and_the_client_pages_their_folded_rows(folder):
+    import unicodedata
+
+    import pypdf
+
+    def text(name: str) -> str:
+        pages = pypdf.PdfReader(folder / name).pages
+        return " ".join(unicodedata.normalize("NFKC", p.extract_text()) for p in pages).replace("\n", " ")
+    index = " ".join(text("index.pdf").split())
+    for heading in ("client", "account manager", "signals", "quadrant", "why it needs attention", "EBA (points)",
+                    "change since last month", "effort ratio: month / 3 months", "overdue"):
+        assert heading in index, heading
+    # a PDF for each client; Gamma's two complaints fire friction, and the rows behind it, folded on
+    # screen, are printed
+    assert all((folder / page.replace(".html", ".pdf")).is_file() for page in PAGES.values())
+    gamma = " ".join(text("gamma.pdf").split())
+    assert "The rows behind Complaints pile up (2 rows)" in gamma
+    folded = gamma.split("The rows behind Complaints pile up")[1].split("Emotional bank account month by month")[0]
+    assert "Late copy" in folded and "Wrong colours" in folded

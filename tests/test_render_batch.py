@@ -152,7 +152,7 @@ def test_the_sample_renders_its_stories_and_the_index_puts_the_most_attention_fi
     assert fired("pinecrest-logistics.html") == ["payment_burden"]
     assert fired("northwind-outfitters.html") == []
     northwind = (folder / "northwind-outfitters.html").read_text(encoding="utf-8")
-    assert "0 signals of 7 fired in 2026-10." in northwind
+    assert "0 signals of 7 fired in October 2026." in northwind
     alpenrose = (folder / "alpenrose-hotels-gmbh.html").read_text(encoding="utf-8")
     assert "client_silence_days = 26 (≥ 21)" in alpenrose and "The rows behind <b>no_feedback</b>" in alpenrose
     copperleaf = (folder / "copperleaf-studios.html").read_text(encoding="utf-8")

@@ -25,3 +25,28 @@ def test_a_client_with_no_event_this_month_is_told_why_its_balance_moved(sample)
     assert "No event this month: the balance moved by +0.93 only because older events fade." in moved
     assert "<td>old withdrawal fading</td><td>promise broken</td>" in moved
     assert "new deposit" not in moved and "new withdrawal" not in moved
+
+
+def test_the_portfolio_opens_with_the_month_at_a_glance(sample):
+    import re
+
+    from relhealth.render import portfolio_page
+    from relhealth.review import portfolio_report
+
+    data, settings = sample
+    report = portfolio_report(data, settings, "2026-10")
+    text = re.sub(r"<[^>]+>", " ", str(portfolio_page.summary(report)))
+    text = " ".join(text.split())
+    # attention score above 0: Pinecrest, Harrow, Alpenrose, Copperleaf and Maison Duval (watch)
+    assert "Need attention 5 of 10" in text
+    # USD: Pinecrest 25,875.00 + Harrow 690.00 + 4,600.00 + Copperleaf 6,600.00; EUR: Maison Duval
+    assert "EUR 3,040.00; USD 37,765.00" in text and "USD: 3 clients, most Pinecrest Logistics (USD 25,875.00)" in text
+    # Orbita went from watch (2.08) to healthy (7.54); no band went down
+    assert "0 down, 1 up up: Orbita Labs (watch → healthy)" in text
+    # in September Copperleaf had rejected one piece of advice in 3 months and Alpenrose held a meeting in July
+    assert "2 new this month, 5 still firing from last month" in text
+    assert "The client ignores our advice Copperleaf Studios (new this month)" in text
+    assert "No meetings, only cancellations Alpenrose Hotels GmbH (new this month)" in text
+    managers = " ".join(re.sub(r"<[^>]+>", " ", str(portfolio_page.by_manager(report))).split())
+    assert ("Ben Carter 4 Pinecrest Logistics, Harrow Motor Group, Alpenrose Hotels GmbH, Maison Duval 5 "
+            "EUR 3,040.00; USD 31,165.00") in managers

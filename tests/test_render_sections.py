@@ -42,7 +42,7 @@ FILES = {
 }
 CLIENT_SECTIONS = ["title", "headline", "checklist", "eba_history", "what_moved", "month_ledger", "effort", "invoices",
                    "reply_times", "conversation", "meetings_and_extras", "scope_requests", "footer"]
-PORTFOLIO_SECTIONS = ["title", "attention_table", "quadrant", "band_heatmap", "overdue_totals", "footer"]
+PORTFOLIO_SECTIONS = ["title", "summary", "attention_table", "by_manager", "quadrant", "band_heatmap", "footer"]
 
 
 @pytest.fixture(scope="module")

@@ -84,7 +84,7 @@ def _overdue_card(report: ClientReport) -> dict:
     rows = list(report.overdue.itertuples())
     days = int(report.overdue["max_days_overdue"].max())
     return {"title": "Overdue invoices", "value": "; ".join(money(r.overdue, r.currency) for r in rows),
-            "detail": "oldest overdue: " + ", ".join(f"{r.currency} {plural(int(r.max_days_overdue), 'day')}"
+            "detail": "oldest overdue: " + ", ".join(f"{plural(int(r.max_days_overdue), 'day')} ({r.currency})"
                                                      for r in rows),
             "tone": "bad" if days >= 60 else "warn"}
 
@@ -165,7 +165,7 @@ def checklist(report: ClientReport) -> Fragment:
         evidence.append({"code": code, "title": SIGNAL_TITLES[code], "count": plural(len(shown), "row"),
                          "table": table(shown, {"date": when, "hours": hours_text}, empty="No rows.")})
     return section("client/checklist.html.j2", lines=lines, evidence=evidence,
-                   summary=f"{plural(count, 'signal')} of {len(lines)} fired in {report.month}.")
+                   summary=f"{plural(count, 'signal')} of {len(lines)} fired in {month_name(report.month)}.")
 
 
 def reply_times(report: ClientReport) -> Fragment:

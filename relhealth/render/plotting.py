@@ -11,8 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
-#: Colours of the EBA bands from the lowest (overdrawn) to the highest.
-BAND_PALETTE = ["#d7301f", "#fdae61", "#a6d96a", "#1a9850", "#006837", "#00441b"]
+#: Colours of the EBA bands from the lowest (overdrawn) to the highest: orange to purple (ColorBrewer's
+#: PuOr, safe for the colour-blind and in grey print); the heatmap writes each band's initial in its cells.
+BAND_PALETTE = ["#b35806", "#f1a340", "#998ec3", "#542788", "#2d004b", "#1a0033"]
 #: Colours of the time categories, in the order they are stacked.
 CATEGORY_COLOURS = {
     "delivery": "#4c72b0",
@@ -23,9 +24,10 @@ CATEGORY_COLOURS = {
 }
 #: The heatmap's cells before a client's first record.
 NO_RECORD = "#eef0f3"
-DEPOSIT, WITHDRAWAL, LINE = "#2b8a3e", "#c92a2a", "#1f2937"
+#: Good and bad in the Okabe-Ito colours, which the colour-blind tell apart: blue and vermillion.
+DEPOSIT, WITHDRAWAL, LINE = "#0072b2", "#d55e00", "#1f2937"
 #: An old event fading: the pale colour of what it was.
-FADING_DEPOSIT, FADING_WITHDRAWAL = "#b7dfc0", "#f2b8b8"
+FADING_DEPOSIT, FADING_WITHDRAWAL = "#a6cde8", "#f5bf99"
 #: Where an infinite ratio (chasing with no work hours) is drawn, as a share above the largest finite one.
 INF_HEADROOM = 1.25
 
@@ -295,8 +297,9 @@ def plot_aging(aging: pd.DataFrame, ax: Axes | None = None) -> Axes:
 def plot_quadrant(table: pd.DataFrame, trust_bound: float, cost_bound: float, ax: Axes | None = None,
                   labelled: list[str] | None = None) -> Axes:
     """Each client as a point: EBA balance across, three-month effort ratio up, with the four quadrants
-    named. ``table``: ``client, eba_balance, effort_ratio_3m``; ``labelled``: the clients whose points carry
-    their name (default: all).
+    named. ``table``: ``client, eba_balance, effort_ratio_3m`` and, from the portfolio, ``quadrant`` and
+    ``quadrant_why`` (a client placed elsewhere by its signals is ringed and labelled with its quadrant);
+    ``labelled``: the clients whose points carry their name (default: all).
 
     The ratio axis is scaled by ``r / (r + cost_bound)``: the bound sits half-way up, 0 at the bottom and
     an infinite ratio (chasing, no work hours) at the top. A missing ratio (no hours) is drawn at 0.
@@ -332,7 +335,14 @@ def plot_quadrant(table: pd.DataFrame, trust_bound: float, cost_bound: float, ax
     drawn_y = np.where(np.isinf(y), inverse(0.9), y)
     ax.scatter(x, drawn_y, s=42, color=LINE, zorder=3)
     named = table["client"].isin(table["client"] if labelled is None else labelled).to_numpy()
-    _label_points(ax, x[named], drawn_y[named], [plain(name) for name in table.loc[named, "client"]])
+    # a client its signals placed elsewhere (the portfolio's quadrant) is ringed and says where
+    placed = table["quadrant"] if "quadrant" in table.columns else pd.Series("", index=table.index)
+    moved = table.get("quadrant_why", pd.Series("", index=table.index)).fillna("").astype("str") != ""
+    ax.scatter(x[moved.to_numpy()], drawn_y[moved.to_numpy()], s=160, facecolors="none", edgecolors=WITHDRAWAL,
+               linewidths=1.5, zorder=4)
+    texts = [plain(name) + (f" → {where}" if m else "")
+             for name, where, m in zip(table["client"], placed, moved)]
+    _label_points(ax, x[named], drawn_y[named], [t for t, n in zip(texts, named) if n])
     ticks = [t for t in (0, 0.1, cost_bound, 0.5, 1, 2, 5, 20) if forward(t) < 0.97]
     ax.set_yticks(sorted(set(ticks)), [f"{t:g}" for t in sorted(set(ticks))])
     ax.minorticks_off()
@@ -387,7 +397,12 @@ def plot_band_heatmap(history: pd.DataFrame, bands: dict[str, float], clients: l
     ax.set_yticks(np.arange(len(clients) + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", lw=1.5)
     ax.tick_params(which="minor", length=0)
-    handles = [ax.bar(0, 0, color=colours[n], label=n) for n in names]
+    values = codes.to_numpy(dtype="float64")
+    for (row, column), code in np.ndenumerate(values):       # the band's initial: a cue beside the colour
+        if not np.isnan(code):
+            ax.text(column, row, names[int(code)][0].upper(), ha="center", va="center", fontsize=7,
+                    color="white" if int(code) in (0, *range(2, len(names))) else LINE)
+    handles = [ax.bar(0, 0, color=colours[n], label=f"{n[0].upper()}  {n}") for n in names]
     if codes.isna().to_numpy().any():
         handles.append(ax.bar(0, 0, color=NO_RECORD, label="no record yet"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)

@@ -10,7 +10,7 @@ from relhealth import read_dataset
 from relhealth.columns import OVERDUE_PREFIX
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
-from relhealth.render.format import money, month_name, points, ratio_text
+from relhealth.render.format import money, month_name, plural, points, ratio_text
 from relhealth.render.html import Fragment, figure, section, table
 from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
 from relhealth.render.words import SIGNAL_TITLES, attention_reasons
@@ -38,6 +38,74 @@ def title(report: PortfolioReport) -> Fragment:
     return section("portfolio/title.html.j2", month=month_name(report.month), count=len(report.table))
 
 
+def summary(report: PortfolioReport) -> Fragment:
+    """The month at a glance: how many clients need attention, the money overdue per currency, the bands
+    that moved since last month, and the signals that fired (new this month or still firing)."""
+    t, before = report.table, report.previous.set_index("client")
+    need = t[t["attention_score"] > 0]
+    fired = _fired(t)
+    was = _fired(before.reset_index())
+    new = [(code, client) for code, client in fired if (code, client) not in was]
+    cards = [
+        {"title": "Need attention", "value": f"{len(need)} of {len(t)}", "tone": "bad" if len(need) else "good",
+         "detail": (f"{plural(len(fired), 'signal')} fired for {plural(len({c for _, c in fired}), 'client')}; "
+                    "the table below lists them in order") if len(need) else "nothing stands out this month"},
+        _overdue_card(t),
+        _bands_card(report, before),
+        {"title": "Signals", "value": f"{len(new)} new", "tone": "warn" if new else "good",
+         "detail": (f"{len(new)} new this month, {len(fired) - len(new)} still firing from last month"
+                    if len(report.previous) else "no earlier month scored to compare with")},
+    ]
+    rows = []
+    for code in SIGNAL_TITLES:
+        clients = [c for k, c in fired if k == code]
+        if clients:
+            rows.append({"signal": SIGNAL_TITLES[code], "clients": ", ".join(
+                f"{c} (new this month)" if (code, c) in new else c for c in clients)})
+    signals = table(pd.DataFrame(rows, columns=["signal", "clients"]), empty="No signal fired this month.")
+    return section("cards.html.j2", cards=cards) + signals
+
+
+def _fired(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """(signal code, client) of every signal that fired, in the table's order."""
+    return [(code, client) for client, flags in zip(table["client"], table["part_flags"]) if isinstance(flags, str)
+            for code in flags.split(";")]
+
+
+def _overdue_card(t: pd.DataFrame) -> dict:
+    lines, details = [], []
+    for column in [c for c in t.columns if c.startswith(OVERDUE_PREFIX)]:
+        owing = t[t[column] > 0]
+        if owing.empty:
+            continue
+        currency = column.removeprefix(OVERDUE_PREFIX)
+        largest = owing.loc[owing[column].idxmax()]
+        lines.append(money(owing[column].sum(), currency))
+        details.append(f"{currency}: {plural(len(owing), 'client')}, most {largest['client']} "
+                       f"({money(largest[column], currency)})")
+    if not lines:
+        return {"title": "Overdue", "value": "none", "tone": "good", "detail": "nothing overdue at the month's end"}
+    oldest = int(t["max_days_overdue"].max())
+    return {"title": "Overdue", "value": "; ".join(lines), "tone": "bad" if oldest >= 60 else "warn",
+            "detail": "; ".join(details) + f"; oldest {plural(oldest, 'day')}"}
+
+
+def _bands_card(report: PortfolioReport, before: pd.DataFrame) -> dict:
+    if before.empty:
+        return {"title": "Bands since last month", "value": "–", "tone": "good",
+                "detail": "no earlier month scored to compare with"}
+    order = ["overdrawn", *sorted(report.settings["eba"]["bands"], key=report.settings["eba"]["bands"].get)]
+    moves = {"down": [], "up": []}
+    for client, band in zip(report.table["client"], report.table["eba_band"]):
+        old = before["eba_band"].get(client)
+        if isinstance(old, str) and old != band:
+            way = "down" if order.index(band) < order.index(old) else "up"
+            moves[way].append(f"{client} ({old} → {band})")
+    detail = "; ".join(f"{way}: {', '.join(names)}" for way, names in moves.items() if names)
+    return {"title": "Bands since last month", "value": f"{len(moves['down'])} down, {len(moves['up'])} up",
+            "tone": "warn" if moves["down"] else "good", "detail": detail or "every band as it was"}
+
+
 def failures(failed: dict | None) -> Fragment:
     """The clients whose page failed in the run that renders this index, with what went wrong."""
     return section("portfolio/failures.html.j2", failures=failed or {})
@@ -48,20 +116,40 @@ def attention_table(report: PortfolioReport, pages: dict | None = None, failed: 
     ``pages`` (client -> file name), or says its report failed (``failed``)."""
     t = report.table
     currencies = [c for c in t.columns if c.startswith(OVERDUE_PREFIX)]
-    columns = ["client", "signals", "quadrant", "why it needs attention", "EBA", "band", "change", "effort ratio",
-               "3 months", "flag", "oldest overdue (days)"] + [c.replace(OVERDUE_PREFIX, "overdue ") for c in currencies]
+    columns = ["client", "account manager", "signals", "quadrant", "why it needs attention", "EBA (points)",
+               "change since last month", "effort ratio: month / 3 months", "overdue"]
     rows = []
     for r in t.to_dict("records"):
         flag = r["effort_flag"] if isinstance(r["effort_flag"], str) else ""
+        owed = [f"{money(r[c], c.removeprefix(OVERDUE_PREFIX))}" for c in currencies if r[c]]
+        overdue = "; ".join(owed) + (f", oldest {plural(int(r['max_days_overdue']), 'day')}" if owed else "")
         rows.append({
             "client": r["client"], "href": (pages or {}).get(r["client"]), "failed": r["client"] in (failed or {}),
             "signals": [SIGNAL_TITLES[c] for c in r["part_flags"].split(";")] if isinstance(r["part_flags"], str) else [],
-            "cells": [r["quadrant"] + (f" ({r['quadrant_why']})" if r.get("quadrant_why") else ""),
-                      "; ".join(attention_reasons(r, report.settings)), points(r["eba_balance"]),
-                      r["eba_band"], points(r["eba_change"], True), ratio_text(r["effort_ratio"]),
-                      ratio_text(r["effort_ratio_3m"]), flag, int(r["max_days_overdue"])]
-                     + [money(r[c]) if r[c] else "" for c in currencies]})
+            "cells": [(r["account_manager"] if isinstance(r["account_manager"], str) else "", ""),
+                      (r["quadrant"] + (f" ({r['quadrant_why']})" if r.get("quadrant_why") else ""), ""),
+                      ("; ".join(attention_reasons(r, report.settings)), "why"),
+                      (f"{points(r['eba_balance'])} {r['eba_band']}", "number"),
+                      (f"{points(r['eba_change'], True)} (events {points(r['eba_new'], True)}, fading "
+                       f"{points(r['eba_fading'], True)})", "number"),
+                      (f"{ratio_text(r['effort_ratio'])} / {ratio_text(r['effort_ratio_3m'])} {flag}".strip(), "number"),
+                      (overdue, "number")]})
     return section("portfolio/attention.html.j2", columns=columns, rows=rows)
+
+
+def by_manager(report: PortfolioReport) -> Fragment:
+    """Each account manager's clients: how many, how many need attention, the signals that fired and the
+    money overdue, for the monthly review's round of managers."""
+    t = report.table.assign(manager=report.table["account_manager"].fillna("(none)"))
+    currencies = [c for c in t.columns if c.startswith(OVERDUE_PREFIX)]
+    rows = []
+    for manager, group in t.groupby("manager", sort=True):
+        need = group[group["attention_score"] > 0]
+        owed = [money(group[c].sum(), c.removeprefix(OVERDUE_PREFIX)) for c in currencies if group[c].sum()]
+        rows.append({"account manager": manager, "clients": len(group), "need attention": ", ".join(need["client"]),
+                     "signals fired": int(group["part_signals"].sum()), "overdue": "; ".join(owed)})
+    return table(pd.DataFrame(rows, columns=["account manager", "clients", "need attention", "signals fired",
+                                             "overdue"]), empty="No client.")
 
 
 def _most_attention(report: PortfolioReport) -> list[str]:
@@ -88,14 +176,3 @@ def band_heatmap(report: PortfolioReport) -> Fragment:
     note = _figure_note(report, "The {shown} of {count} clients that need most attention; the table above "
                                 "lists every client.")
     return note + figure(ax, "EBA band of each client at each month's end")
-
-
-def overdue_totals(report: PortfolioReport) -> Fragment:
-    t = report.table
-    rows = []
-    for column in [c for c in t.columns if c.startswith(OVERDUE_PREFIX)]:
-        owing = t[t[column] > 0]
-        rows.append({"currency": column.removeprefix(OVERDUE_PREFIX), "overdue": t[column].sum(), "clients": len(owing),
-                     "largest": owing.loc[owing[column].idxmax(), "client"] if len(owing) else ""})
-    return table(pd.DataFrame(rows, columns=["currency", "overdue", "clients", "largest"]), {"overdue": money},
-                 empty="No invoices.")

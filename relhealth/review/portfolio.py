@@ -7,8 +7,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from relhealth.io import Dataset, QualityNote
+from relhealth.metrics.invoices import invoice_status
+from relhealth.metrics.months import month_end
 from relhealth.review.clients import HISTORY_MONTHS
 from relhealth.review.scoring import Scored, score
+from relhealth.review.table import month_table
 from relhealth.settings import Settings
 
 #: The four quadrants, worst first: (name, high trust, high cost).
@@ -92,7 +95,8 @@ def portfolio(review: pd.DataFrame, settings: Settings, first_months: pd.Series 
 
 @dataclass
 class PortfolioReport:
-    """Everything the portfolio page shows for one month: :func:`portfolio` of the month review, the band
+    """Everything the portfolio page shows for one month: :func:`portfolio` of the month review, the same
+    for the month before (``previous``, the same clients; empty when that month was not scored), the band
     history of its clients (``client, month, balance, band``; missing before a client's first record) and
     the data-quality notes of the whole folder."""
 
@@ -102,6 +106,7 @@ class PortfolioReport:
     table: pd.DataFrame
     bands: pd.DataFrame
     quality: list[QualityNote]
+    previous: pd.DataFrame
 
 
 def portfolio_of(scored: Scored) -> PortfolioReport:
@@ -111,7 +116,19 @@ def portfolio_of(scored: Scored) -> PortfolioReport:
     before = bands["month"] < bands["client"].map(scored.first_months)
     bands = bands.assign(balance=bands["balance"].mask(before), band=bands["band"].mask(before))
     return PortfolioReport(month=scored.month, folder=str(scored.dataset.folder), settings=scored.settings,
-                           table=table, bands=bands.reset_index(drop=True), quality=list(scored.dataset.quality))
+                           table=table, bands=bands.reset_index(drop=True), quality=list(scored.dataset.quality),
+                           previous=_previous(scored))
+
+
+def _previous(scored: Scored) -> pd.DataFrame:
+    """:func:`portfolio` of the month before, for the clients of this month (as that month's end saw them);
+    empty when that month was not scored."""
+    last = scored.month - 1
+    if last not in scored.months:
+        return scored.review.iloc[:0].assign(quadrant="", quadrant_why="", attention_score=0)
+    review = month_table(scored.dataset, scored.settings, last, scored.clients, scored.eba, scored.effort,
+                         scored.signals, invoice_status(scored.dataset.invoices, month_end(last)))
+    return portfolio(review, scored.settings, scored.first_months)
 
 
 def portfolio_report(dataset: Dataset, settings: Settings, month: str | pd.Period) -> PortfolioReport:

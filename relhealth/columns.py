@@ -39,6 +39,7 @@ CLIENTS = TableSpec(
         "projects": "text",      # ;-separated projects or project keys of the task tracker
         "domains": "text",       # ;-separated mail domains of the client's people (calendar attendees, mail)
         "chats": "text",         # ;-separated titles of the client's chats (Telegram)
+        "hourly_rate": "number",  # the price of an hour, in the client's currency: values the extras given free
     },
 )
 

@@ -50,3 +50,26 @@ def test_the_portfolio_opens_with_the_month_at_a_glance(sample):
     managers = " ".join(re.sub(r"<[^>]+>", " ", str(portfolio_page.by_manager(report))).split())
     assert ("Ben Carter 4 Pinecrest Logistics, Harrow Motor Group, Alpenrose Hotels GmbH, Maison Duval 5 "
             "EUR 3,040.00; USD 31,165.00") in managers
+
+
+def test_the_scope_creepers_free_extras_are_valued_at_its_hourly_rate(sample):
+    data, settings = sample
+    report = client_report(data, settings, "Copperleaf Studios", "2026-10")
+    # October: 19 entries out of scope ("(out of scope)" tasks, the tag extra, the category extra), all
+    # billable no, 29.75 h; at the USD 110.00 of clients.csv: 3,272.50
+    html = str(client_page.effort(report))
+    assert "29.75 h of out-of-scope work not billed, worth USD 3,272.50 at USD 110.00 an hour" in html
+    assert "with the rule that decided its category" in html and "extra: task &#39;Event flyer (out of scope)" in html
+
+
+def test_the_late_payer_page_shows_each_invoice_late_and_its_dso(sample):
+    data, settings = sample
+    report = client_report(data, settings, "Pinecrest Logistics", "2026-10")
+    # paid from November 2025 to October 2026: INV-1004 to INV-1032 (5 to 11 days late), INV-1041 61,
+    # INV-1050 88, INV-1060 109, INV-1069 118 (half): 8 invoices, all late, median (11 + 61) / 2 = 36
+    assert report.paid[["invoice", "days_late"]].values.tolist() == [
+        ["INV-1004", 11], ["INV-1013", 8], ["INV-1023", 10], ["INV-1032", 5], ["INV-1041", 61], ["INV-1050", 88],
+        ["INV-1060", 109], ["INV-1069", 118]]
+    html = str(client_page.punctuality(report))
+    assert "8 invoices paid in the 12 months to the end of October 2026, 8 of them late (by 36 days at the median)" in html
+    assert "USD 405 days" in html                                 # 25,875 / 5,750 * 90

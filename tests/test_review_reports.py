@@ -85,7 +85,7 @@ def test_a_client_report_adds_up_from_the_clients_own_rows(data, settings):
         "EBA low at 1.00 (watch); chasing payment took 0.333 times the work hours this month; an invoice 31 days "
         "overdue")
     assert report.info == {"account_manager": "Oleg", "retainer_hours": 20.0, "payment_terms_days": 30.0,
-                           "currency": "EUR"}
+                           "currency": "EUR", "hourly_rate": None}
 
 
 def test_the_waterfall_starts_at_last_months_balance_and_adds_up_to_the_change(data, settings):

@@ -1281,9 +1281,9 @@ def write_sample(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
     domains = {CALENDAR_CLIENT: CALENDAR_DOMAIN}
     chats = {UNRECAPPED_CLIENT: CHAT_TITLES[UNRECAPPED_CLIENT]}     # Harrow's chat title names the client
     _write(paths[0], ["client", "aliases", "account_manager", "retainer_hours", "payment_terms_days", "currency",
-                      "projects", "domains", "chats"],
+                      "hourly_rate", "projects", "domains", "chats"],
            [[c.name, ";".join(c.aliases), c.account_manager, "" if c.retainer_hours is None else str(c.retainer_hours),
-             str(c.payment_terms_days), c.currency, projects.get(c.key, ""), domains.get(c.key, ""),
+             str(c.payment_terms_days), c.currency, f"{c.rate:.2f}", projects.get(c.key, ""), domains.get(c.key, ""),
              chats.get(c.key, "")] for c in CLIENTS])
 
     _write(paths[1], ["date", "client", "project", "person", "task", "tags", "hours", "billable", "category"],

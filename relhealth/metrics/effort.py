@@ -121,6 +121,15 @@ def monthly_hours(categorised: pd.DataFrame) -> pd.DataFrame:
     return grouped.reset_index()
 
 
+def gifted_extras(categorised: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
+    """The extra hours given without charge (category ``extra``, ``billable`` no) of each month:
+    ``month, gifted_hours``. An entry that does not say whether it is billable is not counted."""
+    free = categorised[(categorised["category"] == EXTRA) & categorised["billable"].eq(False).fillna(False)]
+    hours = free.groupby(free["date"].dt.to_period("M").rename("month"))["hours"].sum()
+    months = pd.PeriodIndex(months, freq="M", name="month")
+    return hours.reindex(months, fill_value=0.0).rename("gifted_hours").reset_index()
+
+
 def flag_of(value: float, flags: dict[str, float]) -> str | None:
     """The flag of an effort ratio: the first bound (highest first) it reaches, else ``green``; None when
     the ratio is missing."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from relhealth import read_dataset
+from relhealth.columns import DSO_PREFIX
 from relhealth.errors import UsageError
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
@@ -137,21 +139,75 @@ def month_ledger(report: ClientReport) -> Fragment:
 
 
 def effort(report: ClientReport) -> Fragment:
-    rows = report.effort_history.assign(month=report.effort_history["month"].astype(str))
+    rows = report.effort_history.merge(report.gifted, on="month", how="left")
+    rows = rows.assign(month=rows["month"].astype(str))
+    currency = report.info.get("currency") or ""
+    now = report.gifted.iloc[-1]
+    rate = report.info.get("hourly_rate")
+    if not now["gifted_hours"]:
+        words = f"No extra work was given without charge in {month_name(report.month)}."
+    elif rate:
+        words = (f"Extras given without charge in {month_name(report.month)}: {hours_text(now['gifted_hours'])} h "
+                 f"of out-of-scope work not billed, worth {money(now['value'], currency)} at "
+                 f"{money(rate, currency)} an hour (the hourly rate in clients.csv).")
+    else:
+        words = (f"Extras given without charge in {month_name(report.month)}: {hours_text(now['gifted_hours'])} h of "
+                 "out-of-scope work not billed. Give the client's hourly_rate in clients.csv to see what it is worth.")
+    columns = ["month", "work_hours", "collection_hours", "effort_ratio", "effort_ratio_3m", "effort_flag",
+               "gifted_hours", *(["value"] if rate else [])]
+    shown = rows[columns].rename(columns={"gifted_hours": "extras not billed (h)",
+                                          "value": f"their value ({currency})" if currency else "their value"})
+    entries = report.time_rules.assign(source=report.time_rules["source"].map(lambda s: Path(str(s)).name),
+                                       category=report.time_rules["category"].str.replace("_", " "))
     return (figure(plotting.plot_hours(report.hours), f"Hours by category for {report.client}")
             + figure(plotting.plot_effort_ratio(report.effort_history, report.settings["effort"]["flags"]),
                      f"Effort ratio of {report.client}")
-            + table(rows[["month", "work_hours", "collection_hours", "effort_ratio", "effort_ratio_3m", "effort_flag"]],
+            + table(shown, {"work_hours": hours_text, "collection_hours": hours_text, "effort_ratio": ratio_text,
+                            "effort_ratio_3m": ratio_text, "extras not billed (h)": hours_text,
+                            shown.columns[-1]: money} if rate else
                     {"work_hours": hours_text, "collection_hours": hours_text, "effort_ratio": ratio_text,
-                     "effort_ratio_3m": ratio_text}))
+                     "effort_ratio_3m": ratio_text, "extras not billed (h)": hours_text})
+            + section("paragraph.html.j2", text=words, css="")
+            + section("folded.html.j2", summary=f"The month's time outside delivery, entry by entry, with the rule "
+                                                f"that decided its category ({plural(len(entries), 'entry', 'entries')})",
+                      content=table(entries.drop(columns="category_rule").assign(rule=entries["category_rule"]),
+                                    {"date": when, "hours": hours_text, "billable": {True: "yes", False: "no"}.get},
+                                    empty="No time outside delivery this month.")))
 
 
 def invoices(report: ClientReport) -> Fragment:
     if report.open_invoices.empty:
-        return section("paragraph.html.j2", text=f"No invoice open at the end of {report.month}.", css="empty")
-    return figure(plotting.plot_aging(report.aging), f"Open invoices of {report.client} by age") + table(
-        report.open_invoices.drop(columns="source"),
-        {"issued": day_text, "due": day_text, "amount": money, "outstanding": money})
+        parts = section("paragraph.html.j2", text=f"No invoice open at the end of {month_name(report.month)}.",
+                        css="empty")
+    else:
+        shown = report.open_invoices.drop(columns="source").assign(
+            bucket=report.open_invoices["bucket"].map(lambda b: "not yet due" if b == "current" else f"{b} days"))
+        parts = figure(plotting.plot_aging(report.aging), f"Open invoices of {report.client} by age") + table(
+            shown, {"issued": day_text, "due": day_text, "amount": money, "outstanding": money})
+    return parts + punctuality(report)
+
+
+def punctuality(report: ClientReport) -> Fragment:
+    """Days late of each invoice paid in the last 12 months, and days sales outstanding per currency."""
+    h = report.headline
+    dso = [f"{c.removeprefix(DSO_PREFIX)} {_dso_text(h[c])}" for c in h.index if c.startswith(DSO_PREFIX)]
+    paid = report.paid
+    late = paid[paid["days_late"] > 0]
+    words = (f"{plural(len(paid), 'invoice')} paid in the 12 months to the end of {month_name(report.month)}, "
+             f"{len(late)} of them late" + (f" (by {plural(round(late['days_late'].median()), 'day')} at the median)"
+                                            if len(late) else "") +
+             ". Days sales outstanding over the last 90 days (what is owed at the month's end against what was "
+             f"invoiced in those 90 days, times 90): {'; '.join(dso) or 'no invoice'}.")
+    if paid.empty:
+        return section("paragraph.html.j2", text=words, css="")
+    return section("paragraph.html.j2", text=words, css="") + figure(
+        plotting.plot_days_late(paid), f"Days late of the invoices {report.client} paid in the last 12 months")
+
+
+def _dso_text(value) -> str:
+    if pd.isna(value):
+        return "– (nothing owed, nothing invoiced)"
+    return "infinite (owed, nothing invoiced in 90 days)" if np.isinf(value) else plural(round(float(value)), "day")
 
 
 def checklist(report: ClientReport) -> Fragment:

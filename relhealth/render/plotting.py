@@ -256,6 +256,28 @@ def plot_message_lengths(history: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return _monthly_axes(ax, history["month"], top * 1.3, "characters", "Length of the client's messages", ncols=2)
 
 
+def plot_days_late(paid: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Days late of each invoice paid in the last 12 months, in the order paid: above 0 late (vermillion),
+    at or below on time or early (blue), each bar labelled with its days. ``paid``: ``invoice, paid_on,
+    days_late``."""
+    ax = ax or new_axes(height=3.0)
+    x = np.arange(len(paid))
+    late = paid["days_late"].to_numpy(dtype="float64")
+    ax.bar(x, late, width=0.6, color=[WITHDRAWAL if d > 0 else DEPOSIT for d in late])
+    for xi, days in zip(x, late):
+        ax.text(xi, days, f"{days:+.0f}" if days else "0", ha="center", va="bottom" if days >= 0 else "top",
+                fontsize=7)
+    ax.axhline(0, color="#555555", lw=0.8)
+    ax.set_xticks(x, [f"{plain(i)}\n{pd.Timestamp(d):%d %b}" for i, d in zip(paid["invoice"], paid["paid_on"])],
+                  fontsize=7)
+    top = max(float(np.nanmax(np.abs(late), initial=1.0)), 1.0)
+    ax.set_ylim(min(float(np.nanmin(late, initial=0.0)), 0) - 0.15 * top, max(float(np.nanmax(late, initial=0.0)), 0)
+                + 0.2 * top)
+    ax.set_ylabel("days after the due date")
+    ax.set_title("Payment punctuality: days late of each invoice paid in the last 12 months")
+    return ax
+
+
 def plot_paired_counts(history: pd.DataFrame, good: str, bad: str, labels: tuple[str, str], title: str,
                        ax: Axes | None = None) -> Axes:
     """Two monthly counts side by side, the healthy one (``good``, green) left of the worrying one

@@ -13,9 +13,10 @@ from relhealth.metrics.checklist import assess
 from relhealth.metrics.conversation import length_medians, sides, tone_matches, unrecapped, writers
 from relhealth.metrics.danetor import danetor
 from relhealth.metrics.eba import contributions
-from relhealth.metrics.effort import monthly_hours
+from relhealth.metrics.effort import gifted_extras, monthly_hours
 from relhealth.metrics.evidence import evidence
-from relhealth.metrics.invoices import BUCKETS, aging, overdue_by_currency
+from relhealth.metrics.invoices import BUCKETS, aging, days_late, overdue_by_currency
+from relhealth.metrics.months import month_end
 from relhealth.review.clients import ACTIVE_MONTHS, HISTORY_MONTHS
 from relhealth.review.portfolio import portfolio
 from relhealth.review.scoring import Scored, score
@@ -56,6 +57,9 @@ class ClientReport:
     writers: pd.DataFrame           # the client's people who wrote in M-2..M, the new ones marked
     unrecapped: pd.DataFrame        # meetings and calls of M-2..M with no written recap
     tone: pd.DataFrame              # the client's messages of M-2..M that matched a tone pattern
+    time_rules: pd.DataFrame        # the month's time entries outside delivery, each with the rule that decided
+    gifted: pd.DataFrame            # month, gifted_hours (extra hours not billed) and their value at the rate
+    paid: pd.DataFrame              # invoices paid in the 12 months to the month's end, with days_late
 
 
 def report_of(scored: Scored, client: str) -> ClientReport:
@@ -88,7 +92,10 @@ def report_of(scored: Scored, client: str) -> ClientReport:
         requests=requests[requests["date"].dt.to_period("M") == month].reset_index(drop=True),
         talk_history=length_medians(theirs, [client], months).droplevel("client").reset_index(),
         writers=writers(theirs, month), unrecapped=unrecapped(activities, month, talk[0]),
-        tone=tone_matches(theirs, month, talk[1]))
+        tone=tone_matches(theirs, month, talk[1]),
+        time_rules=_time_rules(entries, month), gifted=_gifted(entries, months, _info(scored, client)),
+        paid=days_late(scored.rows_of("invoices", client), month_end(month)).sort_values(["paid_on", "invoice"])
+        .reset_index(drop=True))
 
 
 def _months_of(scored: Scored, client: str) -> pd.PeriodIndex:
@@ -139,7 +146,23 @@ def _invoices(scored: Scored, client: str) -> dict:
 def _info(scored: Scored, client: str) -> dict:
     record = scored.dataset.clients.set_index("client").loc[client]
     return {key: (None if pd.isna(record[key]) else record[key])
-            for key in ("account_manager", "retainer_hours", "payment_terms_days", "currency")}
+            for key in ("account_manager", "retainer_hours", "payment_terms_days", "currency", "hourly_rate")}
+
+
+def _time_rules(entries: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
+    """The month's time entries that are not delivery, each with the rule that put it in its category."""
+    rows = entries[(entries["date"].dt.to_period("M") == month) & (entries["category"] != "delivery")]
+    return rows.sort_values(["category", "date"], kind="stable")[
+        ["date", "person", "task", "tags", "hours", "billable", "category", "category_rule", "source", "row"]
+    ].reset_index(drop=True)
+
+
+def _gifted(entries: pd.DataFrame, months: pd.PeriodIndex, info: dict) -> pd.DataFrame:
+    """The extra hours given without charge each month, valued at the client's hourly rate (in its
+    currency) when ``clients.csv`` gives one."""
+    gifted = gifted_extras(entries, months)
+    rate = info.get("hourly_rate")
+    return gifted.assign(value=gifted["gifted_hours"] * rate if rate else float("nan"))
 
 
 def client_report(dataset: Dataset, settings: Settings, client: str, month: str | pd.Period) -> ClientReport:

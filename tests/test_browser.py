@@ -256,7 +256,11 @@ def test_no_script_runs_from_the_inputs_and_their_text_shows_literally(watcher, 
 
 def test_every_link_of_the_index_opens_its_page_inside_the_month_folder(watcher, folder):
     index, _ = watcher.open((folder / "index.html").as_uri())
-    local = [link for link in index.links if not link["href"].startswith("#")]
+    local = [link for link in index.links if not link["href"].startswith("#") and not link["href"].endswith(".csv")]
+    tables = sorted(link["href"] for link in index.links if link["href"].endswith(".csv"))
+    # beside the pages, the review table and each client's events, each a file of the month folder
+    assert tables == sorted(["review.csv", *(page.replace(".html", "-events.csv") for page in PAGES.values())])
+    assert all((folder / href).is_file() for href in tables)
     # one link per client, each to its own page in the month folder; nothing else is linked
     assert sorted((link["text"], link["href"]) for link in local) == sorted(PAGES.items())
     assert all(href == f"{slugify(name)}.html" for name, href in PAGES.items())

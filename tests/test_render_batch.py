@@ -127,9 +127,21 @@ def test_the_sample_renders_its_stories_and_the_index_puts_the_most_attention_fi
     code = main(["report", *[arg for c in clients for arg in ("--client", c)], "--out", str(out), "--jobs", "2"])
     assert code == 0
     folder = out / "2026-10"
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "alpenrose-hotels-gmbh.html", "copperleaf-studios.html", "harrow-motor-group.html", "index.html",
-        "northwind-outfitters.html", "orbita-labs.html", "pinecrest-logistics.html"]
+    pages = ["alpenrose-hotels-gmbh", "copperleaf-studios", "harrow-motor-group", "northwind-outfitters",
+             "orbita-labs", "pinecrest-logistics"]
+    # each page, its events of the month as CSV beside it, the index and the month's review table
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{p}.html" for p in pages] + [f"{p}-events.csv" for p in pages] + ["index.html", "review.csv"])
+    review = (folder / "review.csv").read_text(encoding="utf-8").splitlines()
+    assert review[0].startswith("client,month,account_manager,eba_balance") and len(review) == 11
+    events = (folder / "pinecrest-logistics-events.csv").read_text(encoding="utf-8").splitlines()
+    # October's events of the late payer are mail and payment reminders, which weigh nothing
+    assert events[0] == "date,kind,weight,weight_from,derived,subject,contact,source,row" and len(events) > 1
+    assert all(",0.00,rubric,False," in line for line in events[1:])
+    assert "2026-10-27 10:15,email_in,0.00,rubric,False,Payment schedule for the open invoices,,crm_activities.csv," in (
+        "\n".join(events))
+    harrow = (folder / "harrow-motor-group-events.csv").read_text(encoding="utf-8").splitlines()
+    assert any(",rude_message,0.00,rubric,False," in line for line in harrow)
     index = (folder / "index.html").read_text(encoding="utf-8")
     attention = index.split("Clients by the attention they need", 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr><td>(?:<a [^>]+>)?([^<]+)", attention)
@@ -138,13 +150,15 @@ def test_the_sample_renders_its_stories_and_the_index_puts_the_most_attention_fi
     assert rows[:5] == ["Pinecrest Logistics", "Harrow Motor Group", "Alpenrose Hotels GmbH", "Copperleaf Studios",
                         "Maison Duval"]
     assert len(rows) == 10 and rows[-1] == "Northwind Outfitters"
-    assert re.search(r'<span class="fired">friction</span><br/?><span class="fired">hostility</span>', index)
+    assert re.search(r'<span class="fired">Complaints pile up</span><br/?><span class="fired">The client is rude</span>',
+                     index)
     pinecrest = (folder / "pinecrest-logistics.html").read_text(encoding="utf-8")
     for figure in ("-3.46", "2.500", "USD 25,875.00", "154 days", "consider parting", "INV-1069"):
         assert figure in pinecrest
 
     def fired(page: str) -> list[str]:
-        return re.findall(r'<tr class="fired"><td><b>([a-z_]+)</b>', (folder / page).read_text(encoding="utf-8"))
+        return re.findall(r'<tr class="fired"><td><b>[^<]+</b><br/?><span class="sub">([a-z_]+)</span>',
+                          (folder / page).read_text(encoding="utf-8"))
 
     assert fired("alpenrose-hotels-gmbh.html") == ["no_feedback", "no_partnership"]
     assert fired("copperleaf-studios.html") == ["ignored_advice", "excessive_demands"]
@@ -154,14 +168,16 @@ def test_the_sample_renders_its_stories_and_the_index_puts_the_most_attention_fi
     northwind = (folder / "northwind-outfitters.html").read_text(encoding="utf-8")
     assert "0 signals of 7 fired in October 2026." in northwind
     alpenrose = (folder / "alpenrose-hotels-gmbh.html").read_text(encoding="utf-8")
-    assert "client_silence_days = 26 (≥ 21)" in alpenrose and "The rows behind <b>no_feedback</b>" in alpenrose
+    assert "days since the client's last contact: 26 (≥ 21)" in alpenrose
+    assert "The rows behind <b>The client has gone quiet</b>" in alpenrose
     copperleaf = (folder / "copperleaf-studios.html").read_text(encoding="utf-8")
     assert "Could you redo the About page while you are at it?" in copperleaf and "<td>decline</td>" in copperleaf
 
 
 def test_the_client_notebook_runs_as_is_and_stops_on_a_wrong_client(tmp_path):
     out = tmp_path / "run.ipynb"
-    nb = papermill.execute_notebook(str(CLIENT_NOTEBOOK), str(out), kernel_name="python3", progress_bar=False)
+    nb = papermill.execute_notebook(str(CLIENT_NOTEBOOK), str(out), kernel_name="python3", progress_bar=False,
+                                    parameters={"client": "Orbita Labs"})
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
     assert "<h1>Orbita Labs</h1>" in html and '<div class="value">7.54</div>' in html
     with pytest.raises(papermill.PapermillExecutionError) as failure:
@@ -169,7 +185,8 @@ def test_the_client_notebook_runs_as_is_and_stops_on_a_wrong_client(tmp_path):
                                    parameters={"client": "Pinecrst"})
     assert failure.value.ename == "UsageError"
     assert "no client 'Pinecrst'" in failure.value.evalue and "Did you mean 'Pinecrest Logistics'?" in failure.value.evalue
-    assert set(papermill.inspect_notebook(str(PORTFOLIO_NOTEBOOK))) == {"data", "month", "config", "pages", "failures"}
+    assert set(papermill.inspect_notebook(str(PORTFOLIO_NOTEBOOK))) == {"data", "month", "config", "pages", "failures",
+                                                                        "tables"}
 
 
 def test_a_notebook_without_a_parameter_the_run_passes_stops_the_run_before_any_page(tmp_path, monkeypatch,
@@ -193,7 +210,7 @@ def test_the_notebook_command_writes_a_ready_notebook(tmp_path, monkeypatch, cap
     printed = capsys.readouterr().out
     assert f"wrote {written.name}" in printed and "jupyter lab northwind-outfitters-2026-09.ipynb" in printed
     nb = nbformat.read(written, as_version=4)
-    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert 'client = "Northwind Outfitters"' in injected.source and 'month = "2026-09"' in injected.source
+    parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert "client = 'Northwind Outfitters'" in parameters.source and "month = '2026-09'" in parameters.source
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
     assert main(["notebook", "--client", "Northwind Outfitters", "--month", "2026-09"]) == 1   # never overwrites

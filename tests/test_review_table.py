@@ -117,7 +117,7 @@ def test_the_sample_late_payer_is_red_with_chasing_above_the_work(capsys):
     assert (row["max_days_overdue"], row["overdue_USD"], row["overdue_EUR"]) == ("154", "25875.00", "0.00")
     # DSO: 25,875 owed against 5,750 invoiced in the 90 days to 31 October (INV-1106 of 31 August), * 90
     assert (row["dso_USD"], row["dso_EUR"]) == ("405.00", "")
-    # no event in October: the balance moves only by old withdrawals fading (+0.93)
+    # no event of October weighs anything: the balance moves only by old withdrawals fading (+0.93)
     assert (row["eba_change"], row["eba_new"], row["eba_fading"]) == ("0.93", "0.00", "0.93")
 
 
@@ -145,3 +145,13 @@ def test_the_sample_conversations_give_the_figures_its_readme_works_out(capsys):
     main(["score", "--month", "2026-08"])
     august = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Alpenrose"))
     assert august.split(",")[-6] == "0.099"
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_is_written_with_a_quote(folder):
+    data = read_dataset(folder({"clients.csv": 'client,account_manager\n"=HYPERLINK(""http://x"")",+Oleg\n'
+                                              "@Acme,-Maria\n",
+                                "crm_activities.csv": "date,client,kind\n2026-03-02,@Acme,complaint\n"}))
+    lines = review_to_csv(month_review(data, load_settings(), "2026-03")).splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK(\"\"http://x\"\")\",2026-03,'+Oleg,0.00,")
+    # a negative number stays a number: the complaint of 2 March, -4 * 0.5 ** (29 / 90) = -3.198 at the 31st
+    assert lines[2].startswith("'@Acme,2026-03,'-Maria,-3.20,overdrawn,-3.20,0.00,-4.00,")

@@ -31,6 +31,7 @@ from relhealth.render import forked_kernels
 from relhealth.render.atomic import TEMP_SUFFIX, write_text_atomic
 from relhealth.render.bundles import write_bundle
 from relhealth.render.forked_kernels import KernelFactory
+from relhealth.render.review_csv import events_csv, review_to_csv
 from relhealth.render.run_notebook import Job, Outcome, first_line, fork_kernels_with, render_page
 from relhealth.render.slugs import assign_slugs
 from relhealth.resources import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
@@ -46,7 +47,9 @@ NOTEBOOKS = "notebooks"
 INDEX_JOB = "the index page"
 #: The parameters each notebook must have: papermill only logs a misspelt one and runs with the default.
 CLIENT_PARAMETERS = ["client", "month", "data", "config"]
-PORTFOLIO_PARAMETERS = ["data", "month", "config", "pages", "failures"]
+PORTFOLIO_PARAMETERS = ["data", "month", "config", "pages", "failures", "tables"]
+#: The tables written beside the pages: the month's review, and each client's events of the month.
+REVIEW_CSV, EVENTS_CSV = "review.csv", "{slug}-events.csv"
 
 
 @dataclass
@@ -210,6 +213,7 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                config=str(Path(config).resolve()) if config else None, timeout=timeout)
     result = RunResult(folder=folder, index=None)
     try:
+        write_text_atomic(folder / REVIEW_CSV, review_to_csv(scored.review))
         write_bundle(portfolio_of(scored), run.work / "portfolio.bundle")
         client_jobs = [run.job(client, run.slugs[client], CLIENT_NOTEBOOK, f"{client}: relationship health, {month}",
                                client=client, data=str(run.work / f"{run.slugs[client]}.bundle")) for client in chosen]
@@ -217,7 +221,9 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
         def prepared() -> Iterator[Job]:
             """Each client's job once its report is written for its notebook."""
             for job in client_jobs:
-                write_bundle(report_of(scored, job.name), job.parameters["data"])
+                report = report_of(scored, job.name)
+                write_bundle(report, job.parameters["data"])
+                write_text_atomic(folder / EVENTS_CSV.format(slug=run.slugs[job.name]), events_csv(report))
                 yield job
         _run_all(run, pool, scored.clients, chosen, (client_jobs, prepared()), result, progress)
         if keep_notebooks:
@@ -252,7 +258,8 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
                  and (c in chosen or (run.folder / f"{run.slugs[c]}.html").exists())}
         return run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, f"Client portfolio, {run.month}",
                        data=str(run.work / "portfolio.bundle"), pages=pages,
-                       failures={name: outcome.error for name, outcome in failures.items()})
+                       failures={name: outcome.error for name, outcome in failures.items()},
+                       tables={"review": REVIEW_CSV, "events": {c: EVENTS_CSV.format(slug=run.slugs[c]) for c in pages}})
     bar = _progress(len(client_jobs) + 1, progress)
     first = index_job({})
     outcomes = pool.run(itertools.chain([first], prepared), len(client_jobs) + 1, on_done=lambda _: bar.update(1))

@@ -108,8 +108,8 @@ def what_moved(report: ClientReport, top: int = 8) -> Fragment:
     h = report.headline
     old = moved["date"].dt.to_period("M") != report.month
     if old.all():
-        words = (f"No event this month: the balance moved by {points(h['eba_change'], True)} only because older "
-                 "events fade. An old withdrawal fading raises it, an old deposit fading lowers it.")
+        words = (f"No event of this month moved the balance: it moved by {points(h['eba_change'], True)} only "
+                 "because older events fade. An old withdrawal fading raises it, an old deposit fading lowers it.")
     else:
         words = (f"The balance moved by {points(h['eba_change'], True)}: {points(h['eba_new'], True)} from this "
                  f"month's events and {points(h['eba_fading'], True)} as older events fade.")

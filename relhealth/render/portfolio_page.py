@@ -38,9 +38,10 @@ def title(report: PortfolioReport) -> Fragment:
     return section("portfolio/title.html.j2", month=month_name(report.month), count=len(report.table))
 
 
-def summary(report: PortfolioReport) -> Fragment:
+def summary(report: PortfolioReport, tables: dict | None = None) -> Fragment:
     """The month at a glance: how many clients need attention, the money overdue per currency, the bands
-    that moved since last month, and the signals that fired (new this month or still firing)."""
+    that moved since last month, and the signals that fired (new this month or still firing); with
+    ``tables`` (the CSV files beside the pages), a link to the month's review table."""
     t, before = report.table, report.previous.set_index("client")
     need = t[t["attention_score"] > 0]
     fired = _fired(t)
@@ -63,7 +64,8 @@ def summary(report: PortfolioReport) -> Fragment:
             rows.append({"signal": SIGNAL_TITLES[code], "clients": ", ".join(
                 f"{c} (new this month)" if (code, c) in new else c for c in clients)})
     signals = table(pd.DataFrame(rows, columns=["signal", "clients"]), empty="No signal fired this month.")
-    return section("cards.html.j2", cards=cards) + signals
+    download = section("portfolio/download.html.j2", href=(tables or {}).get("review"))
+    return section("cards.html.j2", cards=cards) + signals + download
 
 
 def _fired(table: pd.DataFrame) -> list[tuple[str, str]]:
@@ -111,9 +113,12 @@ def failures(failed: dict | None) -> Fragment:
     return section("portfolio/failures.html.j2", failures=failed or {})
 
 
-def attention_table(report: PortfolioReport, pages: dict | None = None, failed: dict | None = None) -> Fragment:
+def attention_table(report: PortfolioReport, pages: dict | None = None, failed: dict | None = None,
+                    tables: dict | None = None) -> Fragment:
     """Every client of the month, sorted by the attention it needs; each name links to its page in
-    ``pages`` (client -> file name), or says its report failed (``failed``)."""
+    ``pages`` (client -> file name), or says its report failed (``failed``), and to the CSV of its month's
+    events in ``tables["events"]``."""
+    events = (tables or {}).get("events") or {}
     t = report.table
     currencies = [c for c in t.columns if c.startswith(OVERDUE_PREFIX)]
     columns = ["client", "account manager", "signals", "quadrant", "why it needs attention", "EBA (points)",
@@ -125,6 +130,7 @@ def attention_table(report: PortfolioReport, pages: dict | None = None, failed: 
         overdue = "; ".join(owed) + (f", oldest {plural(int(r['max_days_overdue']), 'day')}" if owed else "")
         rows.append({
             "client": r["client"], "href": (pages or {}).get(r["client"]), "failed": r["client"] in (failed or {}),
+            "csv": events.get(r["client"]),
             "signals": [SIGNAL_TITLES[c] for c in r["part_flags"].split(";")] if isinstance(r["part_flags"], str) else [],
             "cells": [(r["account_manager"] if isinstance(r["account_manager"], str) else "", ""),
                       (r["quadrant"] + (f" ({r['quadrant_why']})" if r.get("quadrant_why") else ""), ""),

@@ -40,7 +40,7 @@ def test_the_portfolio_opens_with_the_month_at_a_glance(sample):
     # attention score above 0: Pinecrest, Harrow, Alpenrose, Copperleaf and Maison Duval (watch)
     assert "Need attention 5 of 10" in text
     # USD: Pinecrest 25,875.00 + Harrow 690.00 + 4,600.00 + Copperleaf 6,600.00; EUR: Maison Duval
-    assert "EUR 3,040.00; USD 37,765.00" in text and "USD: 3 clients, most Pinecrest Logistics (USD 25,875.00)" in text
+    assert "EUR 3,040.00 USD 37,765.00" in text and "USD: 3 clients, most Pinecrest Logistics (USD 25,875.00)" in text
     # Orbita went from watch (2.08) to healthy (7.54); no band went down
     assert "0 down, 1 up up: Orbita Labs (watch → healthy)" in text
     # in September Copperleaf had rejected one piece of advice in 3 months and Alpenrose held a meeting in July

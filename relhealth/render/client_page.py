@@ -85,7 +85,7 @@ def _overdue_card(report: ClientReport) -> dict:
                 "tone": "good"}
     rows = list(report.overdue.itertuples())
     days = int(report.overdue["max_days_overdue"].max())
-    return {"title": "Overdue invoices", "value": "; ".join(money(r.overdue, r.currency) for r in rows),
+    return {"title": "Overdue invoices", "value": Markup("<br>").join(money(r.overdue, r.currency) for r in rows),
             "detail": "oldest overdue: " + ", ".join(f"{plural(int(r.max_days_overdue), 'day')} ({r.currency})"
                                                      for r in rows),
             "tone": "bad" if days >= 60 else "warn"}

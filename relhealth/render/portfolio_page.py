@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from relhealth import read_dataset
 from relhealth.columns import OVERDUE_PREFIX
@@ -88,7 +89,7 @@ def _overdue_card(t: pd.DataFrame) -> dict:
     if not lines:
         return {"title": "Overdue", "value": "none", "tone": "good", "detail": "nothing overdue at the month's end"}
     oldest = int(t["max_days_overdue"].max())
-    return {"title": "Overdue", "value": "; ".join(lines), "tone": "bad" if oldest >= 60 else "warn",
+    return {"title": "Overdue", "value": Markup("<br>").join(lines), "tone": "bad" if oldest >= 60 else "warn",
             "detail": "; ".join(details) + f"; oldest {plural(oldest, 'day')}"}
 
 

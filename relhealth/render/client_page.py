@@ -113,7 +113,8 @@ def what_moved(report: ClientReport, top: int = 8) -> Fragment:
     else:
         words = (f"The balance moved by {points(h['eba_change'], True)}: {points(h['eba_new'], True)} from this "
                  f"month's events and {points(h['eba_fading'], True)} as older events fade.")
-    ax = plotting.plot_contributions(moved, opening, str(report.month), top=top)
+    ax = plotting.plot_contributions(moved.assign(kind=moved["kind"].map(kind_words)), opening, str(report.month),
+                                     top=top)
     shown = _subjects(moved, report).assign(
         what=[plotting.movement_words(w, o) for w, o in zip(moved["weight"], old)], kind=moved["kind"].map(kind_words),
         file=moved["source"].map(lambda s: Path(str(s)).name))

@@ -158,14 +158,19 @@ def test_hostile_client_names_get_unique_readable_pages_inside_the_folder_and_th
     folder = (out / MONTH).resolve()
     pages = [p for p in folder.rglob("*") if p.is_file()]
     assert all(p.parent == folder for p in pages)              # nothing outside, nothing in a sub-folder
-    names = sorted(p.name for p in pages)
+    files = sorted(p.name for p in pages)
+    names = [n for n in files if n.endswith(".html")]
     assert len(names) == len(HOSTILE_NAMES) + 1
     assert all(re.fullmatch(r"[a-z0-9][a-z0-9-]{0,69}\.html", n) for n in names), names
     assert {"a-b-testing-co.html", "con-client.html", "ooo-romashka.html",
             "b-bold-b-co.html", "index.html"} <= set(names)
+    # beside each page its events as CSV, and the month's review table
+    tables = [n for n in files if n.endswith(".csv")]
+    assert sorted(tables) == sorted(["review.csv", *(n.replace(".html", "-events.csv") for n in names
+                                                       if n != "index.html")])
     index = (folder / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
-    assert sorted(set(links)) == sorted(n for n in names if n != "index.html")
+    assert sorted(set(links)) == sorted(n for n in files if n != "index.html")
     for link in links:
         assert (folder / link).is_file()
     for name in HOSTILE_NAMES:

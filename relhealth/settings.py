@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import tomllib
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -259,7 +260,8 @@ def _rule_problems(rule, i: int, where: str, spec, file: str) -> list[Problem]:
 
 #: Settings that take one of a few words, and what the words mean.
 CHOICES = {("input", "date_order"): (("", "dmy", "mdy"), '"dmy" reads 03/04/2026 as 3 April, "mdy" as March 4, '
-                                                          'and "" lets the dates of each file tell')}
+                                                          'and "" lets the dates of each file tell'),
+           ("report", "language"): (("en",), "the languages of the pages so far (Russian is being written)")}
 
 
 def _check_references(values: dict, file: str, problems: list[Problem]) -> None:
@@ -268,6 +270,11 @@ def _check_references(values: dict, file: str, problems: list[Problem]) -> None:
             words = ", ".join(f"'{a}'" for a in allowed)
             problems.append(Problem(file, f"{table}.{key} = {values[table][key]!r} is not one of {words}: "
                                           f"{meaning}."))
+    try:
+        zoneinfo.ZoneInfo(values["report"]["timezone"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(Problem(file, f"report.timezone = {values['report']['timezone']!r} is no time zone. Use an "
+                                      "IANA name such as \"UTC\", \"Europe/Moscow\" or \"Europe/Berlin\"."))
     for (table, key), (ref_table, ref_key) in REFERENCES.items():
         name, names = values[table][key], list(values[ref_table][ref_key])
         if name not in names:

@@ -11,8 +11,9 @@ from relhealth import read_dataset
 from relhealth.columns import OVERDUE_PREFIX
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
-from relhealth.render.format import money, month_name, plural, points, ratio_text
+from relhealth.render.format import money, plural, points, ratio_text
 from relhealth.render.html import Fragment, figure, section, table
+from relhealth.render.i18n import Words, words
 from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
 from relhealth.render.words import SIGNAL_TITLES, attention_reasons
 from relhealth.resources import SAMPLE_DIR
@@ -35,36 +36,49 @@ def open_portfolio(data: str | None = None, month: str | None = None, config: st
     return portfolio_report(dataset, settings, month or default_month(dataset))
 
 
+def _words(report: PortfolioReport) -> Words:
+    """The words of the page's language (``[report] language``)."""
+    return words(report.settings["report"]["language"])
+
+
 def title(report: PortfolioReport) -> Fragment:
-    return section("portfolio/title.html.j2", month=month_name(report.month), count=len(report.table))
+    w = _words(report)
+    return section("portfolio/title.html.j2", title=w("portfolio.title", month=w.month(report.month)),
+                   subtitle=w("portfolio.subtitle", clients=w.count(len(report.table), "client")))
 
 
 def summary(report: PortfolioReport, tables: dict | None = None) -> Fragment:
     """The month at a glance: how many clients need attention, the money overdue per currency, the bands
     that moved since last month, and the signals that fired (new this month or still firing); with
     ``tables`` (the CSV files beside the pages), a link to the month's review table."""
+    w = _words(report)
     t, before = report.table, report.previous.set_index("client")
     need = t[t["attention_score"] > 0]
     fired = _fired(t)
     was = _fired(before.reset_index())
     new = [(code, client) for code, client in fired if (code, client) not in was]
     cards = [
-        {"title": "Need attention", "value": f"{len(need)} of {len(t)}", "tone": "bad" if len(need) else "good",
-         "detail": (f"{plural(len(fired), 'signal')} fired for {plural(len({c for _, c in fired}), 'client')}; "
-                    "the table below lists them in order") if len(need) else "nothing stands out this month"},
-        _overdue_card(t),
-        _bands_card(report, before),
-        {"title": "Signals", "value": f"{len(new)} new", "tone": "warn" if new else "good",
-         "detail": (f"{len(new)} new this month, {len(fired) - len(new)} still firing from last month"
-                    if len(report.previous) else "no earlier month scored to compare with")},
+        {"title": w("portfolio.summary.need"), "value": w("portfolio.summary.need_value", need=len(need), total=len(t)),
+         "tone": "bad" if len(need) else "good",
+         "detail": w("portfolio.summary.need_detail", signals=w.count(len(fired), "signal"),
+                     clients=w.count(len({c for _, c in fired}), "client_of")) if len(need)
+         else w("portfolio.summary.need_none")},
+        _overdue_card(t, w),
+        _bands_card(report, before, w),
+        {"title": w("portfolio.summary.signals"), "value": w("portfolio.summary.signals_value", new=len(new)),
+         "tone": "warn" if new else "good",
+         "detail": w("portfolio.summary.signals_detail", new=len(new), still=len(fired) - len(new))
+         if len(report.previous) else w("portfolio.summary.no_earlier")},
     ]
     rows = []
     for code in SIGNAL_TITLES:
         clients = [c for k, c in fired if k == code]
         if clients:
             rows.append({"signal": SIGNAL_TITLES[code], "clients": ", ".join(
-                f"{c} (new this month)" if (code, c) in new else c for c in clients)})
-    signals = table(pd.DataFrame(rows, columns=["signal", "clients"]), empty="No signal fired this month.")
+                w("portfolio.summary.new_this_month", client=c) if (code, c) in new else c for c in clients)})
+    signals = table(pd.DataFrame(rows, columns=["signal", "clients"]).rename(
+        columns={"signal": w("portfolio.summary.signal"), "clients": w("portfolio.summary.clients")}),
+        empty=w("portfolio.summary.no_signal"))
     download = section("portfolio/download.html.j2", href=(tables or {}).get("review"))
     return section("cards.html.j2", cards=cards) + signals + download
 
@@ -75,7 +89,7 @@ def _fired(table: pd.DataFrame) -> list[tuple[str, str]]:
             for code in flags.split(";")]
 
 
-def _overdue_card(t: pd.DataFrame) -> dict:
+def _overdue_card(t: pd.DataFrame, w: Words) -> dict:
     lines, details = [], []
     for column in [c for c in t.columns if c.startswith(OVERDUE_PREFIX)]:
         owing = t[t[column] > 0]
@@ -83,30 +97,34 @@ def _overdue_card(t: pd.DataFrame) -> dict:
             continue
         currency = column.removeprefix(OVERDUE_PREFIX)
         largest = owing.loc[owing[column].idxmax()]
-        lines.append(money(owing[column].sum(), currency))
-        details.append(f"{currency}: {plural(len(owing), 'client')}, most {largest['client']} "
-                       f"({money(largest[column], currency)})")
+        lines.append(w.money(owing[column].sum(), currency))
+        details.append(w("portfolio.summary.overdue_currency", currency=currency, clients=w.count(len(owing), "client"),
+                         client=largest["client"], amount=w.money(largest[column], currency)))
     if not lines:
-        return {"title": "Overdue", "value": "none", "tone": "good", "detail": "nothing overdue at the month's end"}
+        return {"title": w("portfolio.summary.overdue"), "value": w("portfolio.summary.overdue_none"), "tone": "good",
+                "detail": w("portfolio.summary.overdue_none_detail")}
     oldest = int(t["max_days_overdue"].max())
-    return {"title": "Overdue", "value": Markup("<br>").join(lines), "tone": "bad" if oldest >= 60 else "warn",
-            "detail": "; ".join(details) + f"; oldest {plural(oldest, 'day')}"}
+    return {"title": w("portfolio.summary.overdue"), "value": Markup("<br>").join(lines),
+            "tone": "bad" if oldest >= 60 else "warn",
+            "detail": "; ".join(details) + "; " + w("portfolio.summary.overdue_oldest", days=w.count(oldest, "day"))}
 
 
-def _bands_card(report: PortfolioReport, before: pd.DataFrame) -> dict:
+def _bands_card(report: PortfolioReport, before: pd.DataFrame, w: Words) -> dict:
     if before.empty:
-        return {"title": "Bands since last month", "value": "–", "tone": "good",
-                "detail": "no earlier month scored to compare with"}
+        return {"title": w("portfolio.summary.bands"), "value": "–", "tone": "good",
+                "detail": w("portfolio.summary.no_earlier")}
     order = ["overdrawn", *sorted(report.settings["eba"]["bands"], key=report.settings["eba"]["bands"].get)]
     moves = {"down": [], "up": []}
     for client, band in zip(report.table["client"], report.table["eba_band"]):
         old = before["eba_band"].get(client)
         if isinstance(old, str) and old != band:
             way = "down" if order.index(band) < order.index(old) else "up"
-            moves[way].append(f"{client} ({old} → {band})")
-    detail = "; ".join(f"{way}: {', '.join(names)}" for way, names in moves.items() if names)
-    return {"title": "Bands since last month", "value": f"{len(moves['down'])} down, {len(moves['up'])} up",
-            "tone": "warn" if moves["down"] else "good", "detail": detail or "every band as it was"}
+            moves[way].append(w("portfolio.summary.bands_move", client=client, before=old, after=band))
+    detail = "; ".join(w(f"portfolio.summary.bands_{way}", clients=", ".join(names))
+                       for way, names in moves.items() if names)
+    return {"title": w("portfolio.summary.bands"),
+            "value": w("portfolio.summary.bands_value", down=len(moves["down"]), up=len(moves["up"])),
+            "tone": "warn" if moves["down"] else "good", "detail": detail or w("portfolio.summary.bands_same")}
 
 
 def failures(failed: dict | None) -> Fragment:

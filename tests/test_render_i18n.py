@@ -1,0 +1,67 @@
+"""The pages' catalogues (relhealth.render.i18n): the same keys and places in every language, and the
+numbers, money, dates and plurals a Russian reader writes."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from babel import Locale
+
+from relhealth.render.i18n import LANGUAGES, placeholders, words
+
+
+def test_every_key_is_in_every_language_with_the_same_places():
+    english = words("en").entries
+    for lang in LANGUAGES[1:]:
+        other = words(lang).entries
+        assert sorted(other) == sorted(english), lang
+        for key, text in english.items():
+            if key.startswith("plural."):
+                continue
+            assert placeholders(other[key]) == placeholders(text), (lang, key)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_counted_word_has_every_plural_form_its_language_needs(lang):
+    needed = set(Locale.parse(lang).plural_form.tags) | {"other"}
+    for key, forms in words(lang).entries.items():
+        if key.startswith("plural."):
+            assert set(forms) == needed, (lang, key)
+
+
+def test_russian_numbers_money_dates_and_plurals():
+    ru = words("ru")
+    space = "\N{NO-BREAK SPACE}"
+    assert ru.number(1234.56).replace("\N{NARROW NO-BREAK SPACE}", space) == f"1{space}234,56"
+    assert ru.money(25875, "USD").replace("\N{NARROW NO-BREAK SPACE}", space) == f"25{space}875,00{space}$"
+    assert ru.month(pd.Period("2026-10", "M")) == "октябрь 2026"
+    assert ru.day("2026-10-31") == "31 октября 2026"
+    assert [ru.count(n, "client") for n in (1, 2, 5, 11, 21, 22)] == [
+        "1 клиент", "2 клиента", "5 клиентов", "11 клиентов", "21 клиент", "22 клиента"]
+
+
+def test_english_keeps_the_pages_formats():
+    en = words("en")
+    assert (en.number(1234.5), en.money(25875, "USD"), en.number(-0.001)) == ("1,234.50", "USD 25,875.00", "0.00")
+    assert en.month("2026-10") == "October 2026" and en.day("2026-10-31") == "31 October 2026"
+    assert [en.count(n, "client") for n in (1, 4512)] == ["1 client", "4,512 clients"]
+
+
+def test_the_portfolios_title_and_month_at_a_glance_read_in_russian(monkeypatch):
+    import re
+
+    import relhealth
+    from relhealth.render import portfolio_page
+    from relhealth.resources import SAMPLE_DIR
+    from relhealth.review import portfolio_report
+
+    settings = relhealth.load_settings()
+    report = portfolio_report(relhealth.read_dataset(SAMPLE_DIR, settings), settings, "2026-10")
+    monkeypatch.setattr(portfolio_page, "_words", lambda report: words("ru"))
+    html = str(portfolio_page.title(report)) + str(portfolio_page.summary(report))
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).replace("\N{NARROW NO-BREAK SPACE}", " ")
+                    .replace("\N{NO-BREAK SPACE}", " ").split())
+    assert "Портфель клиентов, октябрь 2026" in text and "10 клиентов: сначала те, кому нужно внимание" in text
+    assert "Нужно внимание 5 из 10 7 сигналов у 4 клиентов" in text
+    assert "3 040,00 €" in text and "37 765,00 $" in text and "самый старый долг: 154 дня" in text
+    assert "USD: 3 клиента, больше всех Pinecrest Logistics (25 875,00 $)" in text
+    assert "новых в этом месяце: 2, с прошлого месяца: 5" in text

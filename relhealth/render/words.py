@@ -9,30 +9,14 @@ from relhealth.metrics.checklist import SIGNALS, assess
 from relhealth.metrics.evidence import LAST_INBOUND, UNANSWERED
 from relhealth.metrics.replies import SLOW_REPLY
 from relhealth.render.format import figure_text, plural, points, ratio_text
+from relhealth.render.i18n import words
 from relhealth.review.portfolio import quadrant_bounds
 from relhealth.settings import Settings
 
-#: What each signal of the checklist means, and the practice that answers it (DESIGN section 4b).
-SIGNAL_TITLES = {
-    "ignored_advice": "The client ignores our advice",
-    "payment_burden": "Getting paid costs too much",
-    "excessive_demands": "The client asks for more than agreed",
-    "no_feedback": "The client has gone quiet",
-    "no_partnership": "No meetings, only cancellations",
-    "friction": "Complaints pile up",
-    "hostility": "The client is rude",
-}
-SIGNAL_ANSWERS = {
-    "ignored_advice": "Show the proposal as a picture, not numbers and text.",
-    "payment_burden": "Find who decides payments, write down what payment requires; if chasing costs more than the "
-                      "work, consider another client.",
-    "excessive_demands": "Explain the stages and what each delivers; every extra is either paid or named as a bonus, "
-                         "never silent.",
-    "no_feedback": "A weekly status report that asks what was missed.",
-    "no_partnership": "Meet in person, show up where the client is.",
-    "friction": "Answer fast and politely, ask the critic for their view, make an ally.",
-    "hostility": "Rudeness is outside business relations; prepare to part.",
-}
+#: What each signal of the checklist means, and the practice that answers it (DESIGN section 4b), in
+#: English; every language's are in its catalogue (relhealth.render.i18n).
+SIGNAL_TITLES = {code: words("en")(f"signals.{code}.title") for code in SIGNALS}
+SIGNAL_ANSWERS = {code: words("en")(f"signals.{code}.answer") for code in SIGNALS}
 
 
 #: Each tested figure in words, with its unit; the review's CSV and the notebook's frames keep the codes.
@@ -111,12 +95,12 @@ def conversation_reasons(row, bounds: dict) -> list[str]:
     """The conversation figures of a row that reached their bounds (``[signals.conversation]``), in words;
     the length trend counts at or below its bound, the others at or above."""
     reasons = []
-    for figure, words in CONVERSATION_WORDS.items():
+    for figure, wording in CONVERSATION_WORDS.items():
         value, bound = row.get(figure), bounds.get(figure)
         if bound is None or value is None or pd.isna(value):
             continue
         if (value <= bound) if figure == "client_reply_length_trend" else (value >= bound):
-            reasons.append(words(value))
+            reasons.append(wording(value))
     return reasons
 
 

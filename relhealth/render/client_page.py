@@ -154,26 +154,22 @@ def effort(report: ClientReport) -> Fragment:
     else:
         words = (f"Extras given without charge in {month_name(report.month)}: {hours_text(now['gifted_hours'])} h of "
                  "out-of-scope work not billed. Give the client's hourly_rate in clients.csv to see what it is worth.")
-    columns = ["month", "work_hours", "collection_hours", "effort_ratio", "effort_ratio_3m", "effort_flag",
-               "gifted_hours", *(["value"] if rate else [])]
-    shown = rows[columns].rename(columns={"gifted_hours": "extras not billed (h)",
-                                          "value": f"their value ({currency})" if currency else "their value"})
+    value = f"their value ({currency})" if currency else "their value"
+    shown = rows[["month", "work_hours", "collection_hours", "effort_ratio", "effort_ratio_3m", "effort_flag",
+                  "gifted_hours", *(["value"] if rate else [])]].rename(columns={"value": value})
+    formats = {"work_hours": hours_text, "collection_hours": hours_text, "effort_ratio": ratio_text,
+               "effort_ratio_3m": ratio_text, "gifted_hours": hours_text, value: money}
     entries = report.time_rules.assign(source=report.time_rules["source"].map(lambda s: Path(str(s)).name),
                                        category=report.time_rules["category"].str.replace("_", " "))
+    listed = table(entries, {"date": when, "hours": hours_text, "billable": {True: "yes", False: "no"}.get},
+                   empty="No time outside delivery this month.")
     return (figure(plotting.plot_hours(report.hours), f"Hours by category for {report.client}")
             + figure(plotting.plot_effort_ratio(report.effort_history, report.settings["effort"]["flags"]),
                      f"Effort ratio of {report.client}")
-            + table(shown, {"work_hours": hours_text, "collection_hours": hours_text, "effort_ratio": ratio_text,
-                            "effort_ratio_3m": ratio_text, "extras not billed (h)": hours_text,
-                            shown.columns[-1]: money} if rate else
-                    {"work_hours": hours_text, "collection_hours": hours_text, "effort_ratio": ratio_text,
-                     "effort_ratio_3m": ratio_text, "extras not billed (h)": hours_text})
-            + section("paragraph.html.j2", text=words, css="")
-            + section("folded.html.j2", summary=f"The month's time outside delivery, entry by entry, with the rule "
-                                                f"that decided its category ({plural(len(entries), 'entry', 'entries')})",
-                      content=table(entries.drop(columns="category_rule").assign(rule=entries["category_rule"]),
-                                    {"date": when, "hours": hours_text, "billable": {True: "yes", False: "no"}.get},
-                                    empty="No time outside delivery this month.")))
+            + table(shown, formats) + section("paragraph.html.j2", text=words, css="")
+            + section("folded.html.j2", content=listed, summary=(
+                "The month's time outside delivery, entry by entry, with the rule that decided its category "
+                f"({plural(len(entries), 'entry', 'entries')})")))
 
 
 def invoices(report: ClientReport) -> Fragment:

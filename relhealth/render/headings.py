@@ -9,6 +9,7 @@ HEADINGS = {
     # effort
     "work_hours": "work (h)", "collection_hours": "chasing payment (h)", "effort_ratio": "effort ratio",
     "effort_ratio_3m": "effort ratio, 3 months", "effort_flag": "flag", "hours": "hours",
+    "gifted_hours": "extras not billed (h)", "category_rule": "rule",
     # invoices
     "amount": "amount", "outstanding": "outstanding", "days_overdue": "days overdue", "bucket": "age",
     "issued": "issued", "due": "due",

@@ -65,3 +65,23 @@ def test_the_portfolios_title_and_month_at_a_glance_read_in_russian(monkeypatch)
     assert "3 040,00 €" in text and "37 765,00 $" in text and "самый старый долг: 154 дня" in text
     assert "USD: 3 клиента, больше всех Pinecrest Logistics (25 875,00 $)" in text
     assert "новых в этом месяце: 2, с прошлого месяца: 5" in text
+
+
+def test_the_portfolios_tables_have_russian_headings_and_money(monkeypatch):
+    import re
+
+    import relhealth
+    from relhealth.render import portfolio_page
+    from relhealth.resources import SAMPLE_DIR
+    from relhealth.review import portfolio_report
+
+    settings = relhealth.load_settings()
+    report = portfolio_report(relhealth.read_dataset(SAMPLE_DIR, settings), settings, "2026-10")
+    monkeypatch.setattr(portfolio_page, "_words", lambda report: words("ru"))
+    html = str(portfolio_page.attention_table(report)) + str(portfolio_page.by_manager(report))
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).replace("\N{NARROW NO-BREAK SPACE}", " ")
+                    .replace("\N{NO-BREAK SPACE}", " ").split())
+    assert "клиент аккаунт-менеджер сигналы квадрант почему нужно внимание ЭБС (баллы)" in text
+    # Pinecrest's 25,875.00 USD owed, the oldest invoice 154 days overdue
+    assert "25 875,00 $, самый старый долг 154 дня" in text
+    assert "аккаунт-менеджер клиентов нужно внимание сигналов сработало просрочено" in text

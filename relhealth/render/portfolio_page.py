@@ -11,7 +11,7 @@ from relhealth import read_dataset
 from relhealth.columns import OVERDUE_PREFIX
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
-from relhealth.render.format import money, plural, points, ratio_text
+from relhealth.render.format import points, ratio_text
 from relhealth.render.html import Fragment, figure, section, table
 from relhealth.render.i18n import Words, words
 from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
@@ -138,25 +138,28 @@ def attention_table(report: PortfolioReport, pages: dict | None = None, failed: 
     ``pages`` (client -> file name), or says its report failed (``failed``), and to the CSV of its month's
     events in ``tables["events"]``."""
     events = (tables or {}).get("events") or {}
+    w = _words(report)
     t = report.table
     currencies = [c for c in t.columns if c.startswith(OVERDUE_PREFIX)]
-    columns = ["client", "account manager", "signals", "quadrant", "why it needs attention", "EBA (points)",
-               "change since last month", "effort ratio: month / 3 months", "overdue"]
+    columns = [w(f"portfolio.attention.{key}") for key in
+               ("client", "manager", "signals", "quadrant", "why", "eba", "change", "effort", "overdue")]
     rows = []
     for r in t.to_dict("records"):
         flag = r["effort_flag"] if isinstance(r["effort_flag"], str) else ""
-        owed = [f"{money(r[c], c.removeprefix(OVERDUE_PREFIX))}" for c in currencies if r[c]]
-        overdue = "; ".join(owed) + (f", oldest {plural(int(r['max_days_overdue']), 'day')}" if owed else "")
+        owed = [w.money(r[c], c.removeprefix(OVERDUE_PREFIX)) for c in currencies if r[c]]
+        overdue = w("portfolio.attention.overdue_oldest", amounts="; ".join(owed),
+                    days=w.count(int(r["max_days_overdue"]), "day")) if owed else ""
+        quadrant = r["quadrant"] if not r.get("quadrant_why") else w(
+            "portfolio.attention.quadrant_why", quadrant=r["quadrant"], why=r["quadrant_why"])
         rows.append({
             "client": r["client"], "href": (pages or {}).get(r["client"]), "failed": r["client"] in (failed or {}),
             "csv": events.get(r["client"]),
             "signals": [SIGNAL_TITLES[c] for c in r["part_flags"].split(";")] if isinstance(r["part_flags"], str) else [],
-            "cells": [(r["account_manager"] if isinstance(r["account_manager"], str) else "", ""),
-                      (r["quadrant"] + (f" ({r['quadrant_why']})" if r.get("quadrant_why") else ""), ""),
+            "cells": [(r["account_manager"] if isinstance(r["account_manager"], str) else "", ""), (quadrant, ""),
                       ("; ".join(attention_reasons(r, report.settings)), "why"),
-                      (f"{points(r['eba_balance'])} {r['eba_band']}", "number"),
-                      (f"{points(r['eba_change'], True)} (events {points(r['eba_new'], True)}, fading "
-                       f"{points(r['eba_fading'], True)})", "number"),
+                      (w("portfolio.attention.balance", balance=points(r["eba_balance"]), band=r["eba_band"]), "number"),
+                      (w("portfolio.attention.change_split", change=points(r["eba_change"], True),
+                         new=points(r["eba_new"], True), fading=points(r["eba_fading"], True)), "number"),
                       (f"{ratio_text(r['effort_ratio'])} / {ratio_text(r['effort_ratio_3m'])} {flag}".strip(), "number"),
                       (overdue, "number")]})
     return section("portfolio/attention.html.j2", columns=columns, rows=rows)
@@ -165,16 +168,18 @@ def attention_table(report: PortfolioReport, pages: dict | None = None, failed: 
 def by_manager(report: PortfolioReport) -> Fragment:
     """Each account manager's clients: how many, how many need attention, the signals that fired and the
     money overdue, for the monthly review's round of managers."""
-    t = report.table.assign(manager=report.table["account_manager"].fillna("(none)"))
+    w = _words(report)
+    t = report.table.assign(manager=report.table["account_manager"].fillna(w("portfolio.managers.none")))
     currencies = [c for c in t.columns if c.startswith(OVERDUE_PREFIX)]
+    keys = ["manager", "clients", "need", "signals", "overdue"]
     rows = []
     for manager, group in t.groupby("manager", sort=True):
         need = group[group["attention_score"] > 0]
-        owed = [money(group[c].sum(), c.removeprefix(OVERDUE_PREFIX)) for c in currencies if group[c].sum()]
-        rows.append({"account manager": manager, "clients": len(group), "need attention": ", ".join(need["client"]),
-                     "signals fired": int(group["part_signals"].sum()), "overdue": "; ".join(owed)})
-    return table(pd.DataFrame(rows, columns=["account manager", "clients", "need attention", "signals fired",
-                                             "overdue"]), empty="No client.")
+        owed = [w.money(group[c].sum(), c.removeprefix(OVERDUE_PREFIX)) for c in currencies if group[c].sum()]
+        rows.append(dict(zip(keys, [manager, len(group), ", ".join(need["client"]), int(group["part_signals"].sum()),
+                                    "; ".join(owed)])))
+    frame = pd.DataFrame(rows, columns=keys).rename(columns={k: w(f"portfolio.managers.{k}") for k in keys})
+    return table(frame, empty=w("portfolio.managers.empty"))
 
 
 def _most_attention(report: PortfolioReport) -> list[str]:

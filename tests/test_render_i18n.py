@@ -12,7 +12,8 @@ from relhealth.render.i18n import LANGUAGES, placeholders, words
 def test_every_key_is_in_every_language_with_the_same_places():
     english = words("en").entries
     for lang in LANGUAGES[1:]:
-        other = words(lang).entries
+        # the notebooks' explanations are the notebooks' own text in English
+        other = {k: v for k, v in words(lang).entries.items() if not k.startswith("notebook.")}
         assert sorted(other) == sorted(english), lang
         for key, text in english.items():
             if key.startswith("plural."):
@@ -85,3 +86,20 @@ def test_the_portfolios_tables_have_russian_headings_and_money(monkeypatch):
     # Pinecrest's 25,875.00 USD owed, the oldest invoice 154 days overdue
     assert "25 875,00 $, самый старый долг 154 дня" in text
     assert "аккаунт-менеджер клиентов нужно внимание сигналов сработало просрочено" in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_every_explanation_of_the_portfolio_notebook_is_in_every_language(lang):
+    import nbformat
+
+    from relhealth.render.i18n import localised
+    from relhealth.resources import PORTFOLIO_NOTEBOOK
+
+    notebook = nbformat.read(PORTFOLIO_NOTEBOOK, as_version=4)
+    english = [c.source for c in notebook.cells if c.cell_type == "markdown"]
+    shown = localised(notebook, "portfolio_review", lang)
+    texts = [c.source for c in shown.cells if c.cell_type == "markdown"]
+    assert len(texts) == len(english) and all(t != e for t, e in zip(texts, english))
+    assert texts[0].startswith("# Обзор портфеля") and "## Месяц одним взглядом" in texts[1]
+    assert [c.source for c in shown.cells if c.cell_type == "code"] == [
+        c.source for c in nbformat.read(PORTFOLIO_NOTEBOOK, as_version=4).cells if c.cell_type == "code"]

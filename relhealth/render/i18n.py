@@ -70,6 +70,20 @@ class Words:
         return format_date(pd.Timestamp(value).date(), "d MMMM y", locale=self.lang)
 
 
+def localised(notebook, name: str, lang: str):
+    """The report notebook ``name`` (an ``nbformat`` notebook; ``name``: its file's stem, such as
+    ``portfolio_review``) with each markdown cell in ``lang``, its text from the catalogue key
+    ``notebook.<name>.<cell id>``; English keeps the notebook's own text. Code cells are untouched."""
+    if lang == LANGUAGES[0]:
+        return notebook
+    texts = {key.rsplit(".", 1)[1]: text for key, text in words(lang).entries.items()
+             if key.startswith(f"notebook.{name}.")}
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.get("id") in texts:
+            cell.source = texts[cell["id"]].strip()
+    return notebook
+
+
 def placeholders(text: str) -> set[str]:
     """The ``{named}`` places of a catalogue sentence."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
@@ -95,4 +109,4 @@ def words(lang: str = LANGUAGES[0]) -> Words:
         return Words(lang, _flat(tomllib.load(handle)))
 
 
-__all__ = ["CATALOGUES", "LANGUAGES", "Words", "placeholders", "words"]
+__all__ = ["CATALOGUES", "LANGUAGES", "Words", "localised", "placeholders", "words"]

@@ -89,17 +89,23 @@ def test_the_portfolios_tables_have_russian_headings_and_money(monkeypatch):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES[1:])
-def test_every_explanation_of_the_portfolio_notebook_is_in_every_language(lang):
+@pytest.mark.parametrize("name, first", [("portfolio_review", "# Обзор портфеля"),
+                                         ("client_report", "# Отчёт по клиенту")])
+def test_every_explanation_of_the_notebooks_is_in_every_language(lang, name, first):
     import nbformat
 
     from relhealth.render.i18n import localised
-    from relhealth.resources import PORTFOLIO_NOTEBOOK
+    from relhealth.resources import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
 
-    notebook = nbformat.read(PORTFOLIO_NOTEBOOK, as_version=4)
+    path = {"portfolio_review": PORTFOLIO_NOTEBOOK, "client_report": CLIENT_NOTEBOOK}[name]
+    notebook = nbformat.read(path, as_version=4)
     english = [c.source for c in notebook.cells if c.cell_type == "markdown"]
-    shown = localised(notebook, "portfolio_review", lang)
+    shown = localised(notebook, name, lang)
     texts = [c.source for c in shown.cells if c.cell_type == "markdown"]
+    # every explanation is replaced, and the catalogue names no cell the notebook does not have
     assert len(texts) == len(english) and all(t != e for t, e in zip(texts, english))
-    assert texts[0].startswith("# Обзор портфеля") and "## Месяц одним взглядом" in texts[1]
+    ids = {c.get("id") for c in shown.cells if c.cell_type == "markdown"}
+    assert {k.rsplit(".", 1)[1] for k in words(lang).entries if k.startswith(f"notebook.{name}.")} == ids
+    assert texts[0].startswith(first)
     assert [c.source for c in shown.cells if c.cell_type == "code"] == [
-        c.source for c in nbformat.read(PORTFOLIO_NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+        c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]

@@ -148,3 +148,19 @@ def test_paired_counts_put_the_healthy_count_beside_the_worrying_one():
     assert held[0].get_x() < cancelled[0].get_x()
     assert held[0].get_facecolor() == to_rgba(plotting.DEPOSIT)
     assert cancelled[0].get_facecolor() == to_rgba(plotting.WITHDRAWAL)
+
+
+def test_cyrillic_labels_draw_with_the_bundled_font_and_no_missing_glyph():
+    import io
+    import warnings
+
+    table = pd.DataFrame({"client": ["ООО «Северный ветер»", "Ёлка & Ко"], "eba_balance": [10.6, -2.0],
+                          "effort_ratio_3m": [0.01, 0.5]})
+    ax = plotting.plot_quadrant(table, 5.0, 0.25)
+    ax.set_title("Где стоит каждый клиент: доверие и цена")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")            # matplotlib warns "Glyph ... missing from font(s)"
+        ax.figure.savefig(io.BytesIO(), format="png")
+    # DejaVu Sans, which matplotlib ships, has Cyrillic: no other font is needed
+    from matplotlib import font_manager
+    assert "DejaVu" in font_manager.FontProperties(family=ax.title.get_fontfamily()).get_name()

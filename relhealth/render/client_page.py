@@ -13,7 +13,7 @@ from relhealth.columns import DSO_PREFIX
 from relhealth.errors import UsageError
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
-from relhealth.render.format import DASH, hours_text, money, month_name, plural, points, ratio_text, weight_text, when
+from relhealth.render.format import DASH, file_names, hours_text, money, month_name, plural, points, ratio_text, weight_text, when
 from relhealth.render.format import day as day_text
 from relhealth.render.html import Fragment, figure, section, table
 from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
@@ -117,7 +117,7 @@ def what_moved(report: ClientReport, top: int = 8) -> Fragment:
                                      top=top)
     shown = _subjects(moved, report).assign(
         what=[plotting.movement_words(w, o) for w, o in zip(moved["weight"], old)], kind=moved["kind"].map(kind_words),
-        file=moved["source"].map(lambda s: Path(str(s)).name))
+        file=file_names(moved["source"]))
     return section("paragraph.html.j2", text=words, css="") + figure(
         ax, f"What moved the EBA balance of {report.client} in {report.month}") + table(
         shown[["date", "what", "kind", "weight", "contribution", "subject", "file", "row"]],
@@ -134,7 +134,7 @@ def month_ledger(report: ClientReport) -> Fragment:
     ledger = _subjects(report.ledger, report)
     kinds = ledger["kind"].map(kind_words)
     ledger = ledger.assign(kind=kinds.where(~ledger["derived"], kinds + " (derived)"),
-                           file=ledger["source"].map(lambda source: Path(str(source)).name))
+                           file=file_names(ledger["source"]))
     return table(ledger[["date", "kind", "weight", "weight_from", "subject", "file", "row"]],
                  {"date": when, "weight": weight_text}, empty=f"No event in {report.month}.")
 
@@ -159,7 +159,7 @@ def effort(report: ClientReport) -> Fragment:
                   "gifted_hours", *(["value"] if rate else [])]].rename(columns={"value": value})
     formats = {"work_hours": hours_text, "collection_hours": hours_text, "effort_ratio": ratio_text,
                "effort_ratio_3m": ratio_text, "gifted_hours": hours_text, value: money}
-    entries = report.time_rules.assign(source=report.time_rules["source"].map(lambda s: Path(str(s)).name),
+    entries = report.time_rules.assign(source=file_names(report.time_rules["source"]),
                                        category=report.time_rules["category"].str.replace("_", " "))
     listed = table(entries, {"date": when, "hours": hours_text, "billable": {True: "yes", False: "no"}.get},
                    empty="No time outside delivery this month.")
@@ -214,7 +214,7 @@ def checklist(report: ClientReport) -> Fragment:
     count = sum(line["fired"] for line in lines)
     evidence = []
     for code, rows in report.evidence.items():
-        shown = evidence_words(rows).assign(source=rows["source"].map(lambda s: Path(s).name))
+        shown = evidence_words(rows).assign(source=file_names(rows["source"]))
         evidence.append({"code": code, "title": SIGNAL_TITLES[code], "count": plural(len(shown), "row"),
                          "table": table(shown, {"date": when, "hours": hours_text}, empty="No rows.")})
     return section("client/checklist.html.j2", lines=lines, evidence=evidence,
@@ -279,12 +279,12 @@ def conversation(report: ClientReport) -> Fragment:
         people[["contact", "new", "channel", "messages_3m", "last"]].rename(
             columns={"messages_3m": "messages 3m", "last": "last message"}), {"last message": when},
         empty="Nobody of the client wrote in the last three months.")
-    spoken = report.unrecapped.assign(file=report.unrecapped["source"].map(lambda s: Path(str(s)).name),
+    spoken = report.unrecapped.assign(file=file_names(report.unrecapped["source"]),
                                       kind=report.unrecapped["kind"].map(kind_words))
     parts += section("subheading.html.j2", text=f"Meetings and calls with no written recap within {recap:g} h")
     parts += table(spoken[["date", "kind", "subject", "contact", "file", "row"]], {"date": when},
                    empty="Every meeting and call had a written recap.")
-    tone = report.tone.assign(file=report.tone["source"].map(lambda s: Path(str(s)).name),
+    tone = report.tone.assign(file=file_names(report.tone["source"]),
                               text=report.tone["text"].map(_shortened))
     return parts + section("subheading.html.j2", text="Messages that matched a tone pattern") + table(
         tone[["date", "contact", "channel", "matched", "text", "file", "row"]], {"date": when},

@@ -1,6 +1,8 @@
 """Numbers, dates and counts as the pages write them: one way for each kind of figure."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -64,3 +66,10 @@ def when(value) -> str:
 def month_name(month) -> str:
     """``October 2026``."""
     return pd.Period(month, "M").strftime("%B %Y")
+
+
+def file_names(sources: pd.Series) -> pd.Series:
+    """The file name of each row's source path, as the pages and the CSVs beside them show it (empty when
+    missing)."""
+    return sources.map(lambda source: "" if source is None or (not isinstance(source, str) and pd.isna(source))
+                       else Path(str(source)).name)

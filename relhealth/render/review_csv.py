@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pandas as pd
 
 from relhealth.columns import DSO_PREFIX, EBA_SPLIT_COLUMNS, OVERDUE_PREFIX
 from relhealth.metrics.signals import HOURS, RATIOS
+from relhealth.render.format import file_names
 
 _TWO_DECIMALS = ["eba_balance", "eba_change", "eba_deposits", "eba_withdrawals", "work_hours", "collection_hours",
                  *HOURS, *EBA_SPLIT_COLUMNS]
@@ -49,7 +49,7 @@ def events_csv(report) -> str:
     ledger = report.ledger.reindex(columns=EVENT_COLUMNS)
     out = ledger.assign(date=ledger["date"].map(lambda d: "" if pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m-%d %H:%M")),
                         weight=ledger["weight"].map(lambda v: _number(v, 2)),
-                        source=ledger["source"].map(lambda v: "" if pd.isna(v) else Path(str(v)).name))
+                        source=file_names(ledger["source"]))
     for column in ("kind", "subject", "contact", "source", "weight_from"):
         out[column] = out[column].map(_safe_text)
     buffer = io.StringIO()

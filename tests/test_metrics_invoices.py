@@ -59,7 +59,7 @@ def test_days_late_of_invoices_paid_in_the_last_12_months(invoices):
 
 
 def test_dso_is_receivables_over_the_last_90_days_of_invoicing(invoices):
-    table = dso(invoices, AS_OF).set_index("currency")
+    table = dso(invoice_status(invoices, AS_OF), AS_OF).set_index("currency")
     # USD receivables at as-of: 100 + 200 + 600 = 900; invoiced in the 90 days up to 2026-03-31
     # (issued after 2025-12-31): 100 + 200 + 300 = 600; DSO = 900 / 600 * 90 = 135
     assert table.loc["USD", ["receivables", "invoiced", "dso"]].tolist() == [900, 600, 135]

@@ -55,11 +55,11 @@ def days_late(invoices: pd.DataFrame, as_of: pd.Timestamp, months: int = 12) -> 
     return paid.assign(days_late=(paid["paid_on"] - paid["due"]).dt.days)
 
 
-def dso(invoices: pd.DataFrame, as_of: pd.Timestamp, days: int = DSO_DAYS) -> pd.DataFrame:
-    """Days sales outstanding by client and currency: receivables at as-of divided by the amount invoiced
-    in the ``days`` days up to as-of, times ``days``. ``inf`` with receivables and nothing invoiced;
-    missing when both are 0. Columns ``client, currency, receivables, invoiced, dso``."""
-    status = invoice_status(invoices, as_of)
+def dso(status: pd.DataFrame, as_of: pd.Timestamp, days: int = DSO_DAYS) -> pd.DataFrame:
+    """Days sales outstanding by client and currency, from the invoices as they stood at ``as_of``
+    (:func:`invoice_status`): receivables at as-of divided by the amount invoiced in the ``days`` days up
+    to as-of, times ``days``. ``inf`` with receivables and nothing invoiced; missing when both are 0.
+    Columns ``client, currency, receivables, invoiced, dso``."""
     recent = status[status["issued"] > as_of - pd.Timedelta(days=days)]
     receivables = status.groupby(["client", "currency"])["outstanding"].sum()
     invoiced = recent.groupby(["client", "currency"])["amount"].sum().reindex(receivables.index, fill_value=0.0)

@@ -48,7 +48,7 @@ def month_table(dataset: Dataset, settings: Settings, month: pd.Period, clients:
     for column in [*FIGURES, *CONVERSATION_COLUMNS]:
         table[column] = signals[column]
     table["eba_new"], table["eba_fading"] = eba["new"], eba["fading"]
-    days = dso(dataset.invoices, month_end(month))
+    days = dso(status, month_end(month))       # the status of the month's end, already worked out
     sales = [f"{DSO_PREFIX}{c.removeprefix(OVERDUE_PREFIX)}" for c in currencies]
     for column in sales:
         of_currency = days[days["currency"] == column.removeprefix(DSO_PREFIX)].set_index("client")["dso"]

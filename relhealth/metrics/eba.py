@@ -64,8 +64,12 @@ def decay_factors(ledger: pd.DataFrame, at: pd.DatetimeIndex, half_life: float) 
     days = ledger["day"].to_numpy().astype("datetime64[D]")
     ends = np.asarray(at).astype("datetime64[D]")
     age = (ends[None, :] - days[:, None]).astype("int64")
-    kept = 0.5 ** (age / half_life) if half_life > 0 else np.ones(age.shape)
-    return np.where(age >= 0, kept, 0.0)
+    return np.where(age >= 0, _kept(age, half_life), 0.0)
+
+
+def _kept(age_days: np.ndarray, half_life: float) -> np.ndarray:
+    """The share of a weight left after ``age_days`` days: halving every ``half_life`` days (0: all of it)."""
+    return 0.5 ** (age_days / half_life) if half_life > 0 else np.ones(np.shape(age_days))
 
 
 def balances_at(ledger: pd.DataFrame, at: pd.DatetimeIndex, clients: list[str], half_life: float,
@@ -113,8 +117,7 @@ def monthly_eba(ledger: pd.DataFrame, clients: list[str], months: pd.PeriodIndex
     withdrawals = weight.where(weight < 0, 0.0).groupby(by).sum()
     own_end = pd.DatetimeIndex(event_month.dt.end_time).normalize()      # each event at the end of its month
     days = (own_end - pd.DatetimeIndex(ledger["day"]).normalize()).days.to_numpy()
-    kept = 0.5 ** (days / eba["half_life_days"]) if eba["half_life_days"] > 0 else np.ones(len(days))
-    new = (weight * kept).groupby(by).sum()
+    new = (weight * _kept(days, eba["half_life_days"])).groupby(by).sum()
     index = pd.MultiIndex.from_product([clients, months], names=["client", "month"])
     table = pd.DataFrame({
         "balance": balance.to_numpy().ravel(),

@@ -82,9 +82,17 @@ def balances_at(ledger: pd.DataFrame, at: pd.DatetimeIndex, clients: list[str], 
     return sums.reindex(clients, fill_value=0.0) + opening
 
 
+OVERDRAWN = "overdrawn"
+
+
+def band_order(bands: dict[str, float]) -> list[str]:
+    """The band names from the lowest up: ``overdrawn``, then the bands by their lower bounds."""
+    return [OVERDRAWN, *sorted(bands, key=bands.get)]
+
+
 def band_of(balance: float, bands: dict[str, float]) -> str:
     """The band of a balance: the name of the highest lower bound it reaches, else ``overdrawn``."""
-    return level_of(balance, bands, "overdrawn")
+    return level_of(balance, bands, OVERDRAWN)
 
 
 def monthly_eba(ledger: pd.DataFrame, clients: list[str], months: pd.PeriodIndex, eba: dict) -> pd.DataFrame:

@@ -11,6 +11,8 @@ from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
+from relhealth.metrics.eba import band_order
+
 #: Colours of the EBA bands from the lowest (overdrawn) to the highest: orange to purple (ColorBrewer's
 #: PuOr, safe for the colour-blind and in grey print); the heatmap writes each band's initial in its cells.
 BAND_PALETTE = ["#b35806", "#f1a340", "#998ec3", "#542788", "#2d004b", "#1a0033"]
@@ -45,7 +47,7 @@ def plain(text) -> str:
 
 def band_colours(bands: dict[str, float]) -> dict[str, str]:
     """A colour per band, ``overdrawn`` first then the bands from the lowest bound up."""
-    names = ["overdrawn", *sorted(bands, key=bands.get)]
+    names = band_order(bands)
     return {name: BAND_PALETTE[min(i, len(BAND_PALETTE) - 1)] for i, name in enumerate(names)}
 
 
@@ -53,7 +55,7 @@ def band_zones(bands: dict[str, float]) -> list[tuple[str, float, float]]:
     """Each band with the balances it covers, ``(name, from, to)``, from overdrawn up."""
     edges = sorted(bands.items(), key=lambda item: item[1])
     bounds = [-np.inf] + [bound for _, bound in edges] + [np.inf]
-    names = ["overdrawn"] + [name for name, _ in edges]
+    names = band_order(bands)
     return [(name, bounds[i], bounds[i + 1]) for i, name in enumerate(names)]
 
 

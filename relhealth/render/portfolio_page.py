@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from relhealth import read_dataset
 from relhealth.columns import OVERDUE_PREFIX
+from relhealth.metrics.eba import band_order
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
 from relhealth.render.format import points, ratio_text
@@ -113,7 +114,7 @@ def _bands_card(report: PortfolioReport, before: pd.DataFrame, w: Words) -> dict
     if before.empty:
         return {"title": w("portfolio.summary.bands"), "value": "–", "tone": "good",
                 "detail": w("portfolio.summary.no_earlier")}
-    order = ["overdrawn", *sorted(report.settings["eba"]["bands"], key=report.settings["eba"]["bands"].get)]
+    order = band_order(report.settings["eba"]["bands"])
     moves = {"down": [], "up": []}
     for client, band in zip(report.table["client"], report.table["eba_band"]):
         old = before["eba_band"].get(client)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from relhealth.io import Dataset, QualityNote
+from relhealth.metrics.eba import band_order
 from relhealth.metrics.invoices import invoice_status
 from relhealth.metrics.months import month_end
 from relhealth.review.clients import HISTORY_MONTHS
@@ -69,8 +70,7 @@ def attention_score(row, settings: Settings) -> int:
     """How much attention a client needs, for the portfolio's order: the checklist signals that fire,
     plus one for each band below the high-trust band (``[quadrant] high_trust_band``; overdrawn is the
     lowest), plus one for each effort flag above green (amber 1, red 2)."""
-    bands = sorted(settings["eba"]["bands"].items(), key=lambda item: item[1], reverse=True)
-    order = [name for name, _ in bands] + ["overdrawn"]
+    order = band_order(settings["eba"]["bands"])[::-1]         # the highest first
     band_step = max(0, order.index(row["eba_band"]) - order.index(settings["quadrant"]["high_trust_band"]))
     flags = [name for name, _ in sorted(settings["effort"]["flags"].items(), key=lambda item: item[1])]
     flag = row["effort_flag"]

@@ -14,7 +14,7 @@ from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
 from relhealth.render.format import points, ratio_text
 from relhealth.render.html import Fragment, figure, section, table
-from relhealth.render.i18n import Words, words
+from relhealth.i18n import Words, words
 from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
 from relhealth.render.words import SIGNAL_TITLES, attention_reasons
 from relhealth.resources import SAMPLE_DIR

@@ -9,12 +9,12 @@ from relhealth.metrics.checklist import SIGNALS, assess
 from relhealth.metrics.evidence import LAST_INBOUND, UNANSWERED
 from relhealth.metrics.replies import SLOW_REPLY
 from relhealth.render.format import figure_text, plural, points, ratio_text
-from relhealth.render.i18n import words
+from relhealth.i18n import words
 from relhealth.review.portfolio import quadrant_bounds
 from relhealth.settings import Settings
 
 #: What each signal of the checklist means, and the practice that answers it (DESIGN section 4b), in
-#: English; every language's are in its catalogue (relhealth.render.i18n).
+#: English; every language's are in its catalogue (relhealth.i18n).
 SIGNAL_TITLES = {code: words("en")(f"signals.{code}.title") for code in SIGNALS}
 SIGNAL_ANSWERS = {code: words("en")(f"signals.{code}.answer") for code in SIGNALS}
 

@@ -2,15 +2,25 @@
 returns it: axes methods only, no pyplot state, so that tests can check what was drawn.
 
 Text from the inputs (client names, subjects) is drawn as plain text: a ``$`` never starts mathtext.
+
+Every chart is worded in the language of its ``w`` (:func:`relhealth.i18n.words`, English by default): the
+catalogue's ``charts.<chart>`` keys for its titles, axes and legends, ``names.<group>`` for the bands,
+categories, flags and quadrants, the language's month names under the months, and in a language other than
+English its decimal comma in the numbers drawn as text and on the value axes. Text a caller passes in (the
+paired counts' labels and title, the waterfall's kinds, client names, invoices, currencies) is drawn as given.
 """
 from __future__ import annotations
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from babel.dates import format_date
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, FuncFormatter
 
+from relhealth.i18n import Words, words
 from relhealth.metrics.eba import band_order
 
 #: Colours of the EBA bands from the lowest (overdrawn) to the highest: orange to purple (ColorBrewer's
@@ -30,6 +40,8 @@ NO_RECORD = "#eef0f3"
 DEPOSIT, WITHDRAWAL, LINE = "#0072b2", "#d55e00", "#1f2937"
 #: An old event fading: the pale colour of what it was.
 FADING_DEPOSIT, FADING_WITHDRAWAL = "#a6cde8", "#f5bf99"
+#: The charts' words when a caller names no language: English, as the pages were first written.
+ENGLISH = words()
 #: Where an infinite ratio (chasing with no work hours) is drawn, as a share above the largest finite one.
 INF_HEADROOM = 1.25
 
@@ -59,22 +71,84 @@ def band_zones(bands: dict[str, float]) -> list[tuple[str, float, float]]:
     return [(name, bounds[i], bounds[i + 1]) for i, name in enumerate(names)]
 
 
-def _month_labels(months) -> list[str]:
-    return [pd.Period(m, "M").strftime("%b\n%Y") if pd.Period(m, "M").month in (1,) or i == 0
-            else pd.Period(m, "M").strftime("%b") for i, m in enumerate(months)]
+def _dated(value, key: str, w: Words) -> str:
+    """A date or a month written with the catalogue's date pattern ``key`` (a CLDR pattern, as Babel reads
+    it): ``Mar 2026``, ``марта 2026``."""
+    day = (value.start_time if isinstance(value, pd.Period) else pd.Timestamp(value)).date()
+    return format_date(day, w(key), locale=w.lang)
 
 
-def _monthly_axes(ax: Axes, months, top: float, ylabel: str, title: str, ncols: int) -> Axes:
+def _month_labels(months, w: Words) -> list[str]:
+    """The months under a chart, ``Jan`` / ``янв.``, with the year beneath January and the first month."""
+    periods = [pd.Period(m, "M") for m in months]
+    return [_dated(p, "charts.months.year_format" if p.month == 1 or i == 0 else "charts.months.tick_format", w)
+            for i, p in enumerate(periods)]
+
+
+def _points(value: float, w: Words, signed: bool = False) -> str:
+    """An EBA figure drawn as text: ``+1.20``, ``+1,20``."""
+    if w.english:
+        return f"{value:+.2f}" if signed else f"{value:.2f}"
+    return w.points(value, signed=signed)
+
+
+def _short(value: float, w: Words, signed: bool = False) -> str:
+    """A bound, a weight or a tick drawn as briefly as it is: ``0.25``, ``+2``; ``0,25`` in Russian."""
+    if w.english:
+        return f"{value:+g}" if signed else f"{value:g}"
+    text = w.figure(abs(value))
+    return ("-" if value < 0 else "+" if signed else "") + text
+
+
+class DecimalFormatter(Formatter):
+    """The tick labels of a value axis in a language other than English: the fewest decimals that write
+    every tick exactly (as matplotlib's own labels), with the language's decimal comma and matplotlib's
+    minus sign: ``−2,5  0,0  2,5``."""
+
+    def __init__(self, w: Words, grouped: bool = False):
+        self.w, self.grouped, self.ticks = w, grouped, []
+
+    def set_locs(self, locs) -> None:
+        self.ticks = list(locs)
+
+    def __call__(self, x, pos=None) -> str:
+        return self.write(x, self.decimals(self.ticks or [x]))
+
+    @staticmethod
+    def decimals(values) -> int:
+        values = np.asarray([v for v in values if np.isfinite(v)], dtype="float64")
+        scale = max(float(np.abs(values).max(initial=0.0)), 1.0)
+        return next((d for d in range(7) if np.all(np.abs(values - np.round(values, d)) <= 1e-9 * scale)), 6)
+
+    def write(self, value: float, decimals: int) -> str:
+        text = self.w.number(value, decimals, grouped=self.grouped)
+        return text.replace("-", "\N{MINUS SIGN}") if mpl.rcParams["axes.unicode_minus"] else text
+
+
+def _value_axis(axis, w: Words) -> None:
+    """The language's decimal comma on a value axis; English keeps matplotlib's own labels."""
+    if not w.english:
+        axis.set_major_formatter(DecimalFormatter(w))
+
+
+def _band_name(band: str, w: Words) -> str:
+    """A band as the language names it; a band of the agency's own as the settings name it."""
+    return w.name("band", band, fallback=band)
+
+
+def _monthly_axes(ax: Axes, months, top: float, ylabel: str, title: str, ncols: int, w: Words) -> Axes:
     """Finish a figure of one value per month: from 0 to ``top``, the months below, a legend on top."""
     ax.set_ylim(0, top)
-    ax.set_xticks(np.arange(len(months)), _month_labels(months))
+    ax.set_xticks(np.arange(len(months)), _month_labels(months, w))
+    _value_axis(ax.yaxis, w)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=ncols)
     return ax
 
 
-def plot_eba_history(history: pd.DataFrame, bands: dict[str, float], ax: Axes | None = None) -> Axes:
+def plot_eba_history(history: pd.DataFrame, bands: dict[str, float], ax: Axes | None = None, *,
+                     w: Words = ENGLISH) -> Axes:
     """The EBA balance at each month's end as a line over the band zones, with the month's deposits and
     withdrawals as bars. ``history``: ``month, balance, deposits, withdrawals`` (from ``monthly_eba``)."""
     ax = ax or new_axes()
@@ -95,50 +169,52 @@ def plot_eba_history(history: pd.DataFrame, bands: dict[str, float], ax: Axes | 
             middles.append((start + stop) / 2)
             names.append(name)
     zones = ax.secondary_yaxis("right")
-    zones.set_yticks(middles, names, fontsize=8)
+    zones.set_yticks(middles, [_band_name(name, w) for name in names], fontsize=8)
     zones.tick_params(length=0)
     for label, name in zip(zones.get_yticklabels(), names):
         label.set_color(colours[name])
-    ax.bar(x - 0.18, deposits, width=0.34, color=DEPOSIT, alpha=0.75, label="deposits in the month")
-    ax.bar(x + 0.18, withdrawals, width=0.34, color=WITHDRAWAL, alpha=0.75, label="withdrawals in the month")
-    ax.plot(x, balance, color=LINE, marker="o", lw=2, label="balance at month end")
+    ax.bar(x - 0.18, deposits, width=0.34, color=DEPOSIT, alpha=0.75, label=w("charts.eba.deposits"))
+    ax.bar(x + 0.18, withdrawals, width=0.34, color=WITHDRAWAL, alpha=0.75, label=w("charts.eba.withdrawals"))
+    ax.plot(x, balance, color=LINE, marker="o", lw=2, label=w("charts.eba.balance"))
     ax.axhline(0, color="#555555", lw=0.8)
     ax.set_ylim(low, high)
     ax.set_xlim(-0.6, len(history) - 0.4)
-    ax.set_xticks(x, _month_labels(history["month"]))
-    ax.set_ylabel("points")
-    ax.set_title("Emotional bank account: balance and the month's deposits and withdrawals")
+    ax.set_xticks(x, _month_labels(history["month"], w))
+    _value_axis(ax.yaxis, w)
+    ax.set_ylabel(w("charts.eba.axis"))
+    ax.set_title(w("charts.eba.title"))
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
     return ax
 
 
-def movement_words(weight: float, old: bool) -> str:
+def movement_words(weight: float, old: bool, *, w: Words = ENGLISH) -> str:
     """What an event did to the month's balance: ``new deposit``, ``new withdrawal``, ``old deposit
-    fading`` (it lowers the balance) or ``old withdrawal fading`` (it raises it)."""
+    fading`` (it lowers the balance) or ``old withdrawal fading`` (it raises it); «новое пополнение», ..."""
     what = "deposit" if weight >= 0 else "withdrawal"
-    return f"old {what} fading" if old else f"new {what}"
+    return w(f"charts.contributions.{'old' if old else 'new'}_{what}")
 
 
 def plot_contributions(moved: pd.DataFrame, opening: float, month: str, top: int = 8,
-                       ax: Axes | None = None) -> Axes:
+                       ax: Axes | None = None, *, w: Words = ENGLISH) -> Axes:
     """A waterfall from the balance at the end of the month before to the balance at the month's end:
     one bar per event, largest movement first, the rest summed into one bar.
 
     ``moved``: ``date, kind, weight, contribution`` (from ``contributions``), largest first; ``opening``:
-    the balance at the end of the month before.
+    the balance at the end of the month before. The kinds are drawn as given: the caller words them.
     """
     ax = ax or new_axes(height=max(2.4, 0.42 * (min(len(moved), top) + 3)))
     month = pd.Period(month, "M")
     shown = moved.head(top)
     rest = moved["contribution"].iloc[top:].sum() if len(moved) > top else None
-    labels = [f"balance at the end of {(month - 1).strftime('%b %Y')}"]
+    labels = [w("charts.contributions.balance", month=_dated(month - 1, "charts.contributions.balance_format", w))]
     starts, widths, colours = [0.0], [opening], ["#9ca3af"]
     level = opening
     hatches = [""]
     for row in shown.itertuples():
-        when = pd.Timestamp(row.date).strftime("%d %b %Y")
+        when = _dated(row.date, "charts.contributions.date_format", w)
         old = pd.Timestamp(row.date).to_period("M") != month
-        labels.append(plain(f"{movement_words(row.weight, old)}: {when} {row.kind} {row.weight:+g}"))
+        labels.append(plain(w("charts.contributions.event", what=movement_words(row.weight, old, w=w), date=when,
+                                kind=row.kind, weight=_short(row.weight, w, signed=True))))
         starts.append(level)
         widths.append(row.contribution)
         # the colour says what the event was (deposit, withdrawal), the hatching that it is an old one fading
@@ -147,13 +223,15 @@ def plot_contributions(moved: pd.DataFrame, opening: float, month: str, top: int
         hatches.append("///" if old else "")
         level += row.contribution
     if rest is not None:
-        labels.append(f"{len(moved) - top} other event{'s' if len(moved) - top > 1 else ''}")
+        others = len(moved) - top
+        labels.append(w("charts.contributions.rest", count=w.number(others, 0, grouped=False),
+                        events=w.form(others, "event")))
         starts.append(level)
         widths.append(rest)
         colours.append("#d1d5db")
         hatches.append("")
         level += rest
-    labels.append(f"balance at the end of {month.strftime('%b %Y')}")
+    labels.append(w("charts.contributions.balance", month=_dated(month, "charts.contributions.balance_format", w)))
     starts.append(0.0)
     widths.append(level)
     colours.append(LINE)
@@ -163,19 +241,20 @@ def plot_contributions(moved: pd.DataFrame, opening: float, month: str, top: int
     for bar, hatch in zip(bars, hatches):
         bar.set_hatch(hatch)
     for yi, start, width in zip(y, starts, widths):
-        ax.text(max(start, start + width), yi, f" {width:+.2f}" if 0 < yi < len(labels) - 1 else f" {width:.2f}",
+        ax.text(max(start, start + width), yi, " " + _points(width, w, signed=0 < yi < len(labels) - 1),
                 va="center", ha="left", fontsize=8)
     ax.axvline(0, color="#555555", lw=0.8)
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("points")
+    _value_axis(ax.xaxis, w)
+    ax.set_xlabel(w("charts.contributions.axis"))
     ax.use_sticky_edges = False
     ax.margins(x=0.12)
-    ax.set_title(f"What moved the balance in {month.strftime('%B %Y')}")
+    ax.set_title(w("charts.contributions.title", month=_dated(month, "charts.contributions.title_format", w)))
     return ax
 
 
-def plot_hours(hours: pd.DataFrame, ax: Axes | None = None) -> Axes:
+def plot_hours(hours: pd.DataFrame, ax: Axes | None = None, *, w: Words = ENGLISH) -> Axes:
     """Hours by category per month as stacked bars. ``hours``: months as the index, one column per
     category."""
     ax = ax or new_axes()
@@ -185,18 +264,20 @@ def plot_hours(hours: pd.DataFrame, ax: Axes | None = None) -> Axes:
     for category in order:
         values = hours[category].to_numpy(dtype="float64")
         ax.bar(x, values, bottom=bottom, color=CATEGORY_COLOURS.get(category, "#dddddd"), width=0.7,
-               label=category.replace("_", " "))
+               label=w.name("category", category))
         bottom += values
-    ax.set_xticks(x, _month_labels(hours.index))
-    ax.set_ylabel("hours")
-    ax.set_title("Hours by category")
+    ax.set_xticks(x, _month_labels(hours.index, w))
+    _value_axis(ax.yaxis, w)
+    ax.set_ylabel(w("charts.hours.axis"))
+    ax.set_title(w("charts.hours.title"))
     if order:                            # a client without time entries has no category to name
         ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=len(order))
     ax.set_ylim(0, max(bottom.max(), 1.0) * 1.18)
     return ax
 
 
-def plot_effort_ratio(effort: pd.DataFrame, flags: dict[str, float], ax: Axes | None = None) -> Axes:
+def plot_effort_ratio(effort: pd.DataFrame, flags: dict[str, float], ax: Axes | None = None, *,
+                      w: Words = ENGLISH) -> Axes:
     """The effort ratio of each month and over three months, against the line where chasing equals the
     work (1.0) and the other flag bounds. An infinite ratio (chasing, no work hours) is drawn at the top
     with a triangle. ``effort``: ``month, effort_ratio, effort_ratio_3m``."""
@@ -206,20 +287,21 @@ def plot_effort_ratio(effort: pd.DataFrame, flags: dict[str, float], ax: Axes | 
     three = effort["effort_ratio_3m"].to_numpy(dtype="float64")
     finite = np.concatenate([month_ratio[np.isfinite(month_ratio)], three[np.isfinite(three)], [1.0]])
     top = finite.max() * INF_HEADROOM
-    for values, label, style in ((month_ratio, "the month", "-o"), (three, "3 months", "--s")):
-        ax.plot(x, np.where(np.isinf(values), top, values), style, lw=1.8, ms=4, label=f"ratio over {label}")
+    for values, key, style in ((month_ratio, "month", "-o"), (three, "three_months", "--s")):
+        ax.plot(x, np.where(np.isinf(values), top, values), style, lw=1.8, ms=4, label=w(f"charts.effort.{key}"))
         infinite = np.isinf(values)
         if infinite.any():
             ax.plot(x[infinite], np.full(infinite.sum(), top), "^", color=WITHDRAWAL, ms=9,
-                    label="chasing with no work hours" if label == "the month" else None)
+                    label=w("charts.effort.infinite") if key == "month" else None)
     for name, bound in flags.items():
         ax.axhline(bound, color=WITHDRAWAL if bound >= 1 else "#e8a33d", lw=1, ls=":")
-        ax.text(-0.5, bound, f" {name} {bound:g}", va="bottom", fontsize=8, color="#555555")
-    return _monthly_axes(ax, effort["month"], top * 1.08, "collection hours / work hours",
-                         "Overdue-payment effort ratio", ncols=3)
+        ax.text(-0.5, bound, w("charts.effort.flag", flag=w.name("flag", name, fallback=name), bound=_short(bound, w)),
+                va="bottom", fontsize=8, color="#555555")
+    return _monthly_axes(ax, effort["month"], top * 1.08, w("charts.effort.axis"), w("charts.effort.title"), ncols=3, w=w)
 
 
-def plot_reply_times(history: pd.DataFrame, sla_hours: float, ax: Axes | None = None) -> Axes:
+def plot_reply_times(history: pd.DataFrame, sla_hours: float, ax: Axes | None = None, *,
+                     w: Words = ENGLISH) -> Axes:
     """The median reply time of each month, ours and the client's, against the client's own baseline
     (the median of the three months before) and our reply limit. A month without a reply is a gap.
     ``history``: ``month, reply_hours_median, client_reply_hours_median, client_reply_baseline_hours``."""
@@ -228,16 +310,18 @@ def plot_reply_times(history: pd.DataFrame, sla_hours: float, ax: Axes | None = 
     ours = history["reply_hours_median"].to_numpy(dtype="float64")
     theirs = history["client_reply_hours_median"].to_numpy(dtype="float64")
     baseline = history["client_reply_baseline_hours"].to_numpy(dtype="float64")
-    ax.plot(x, theirs, "-o", color=WITHDRAWAL, lw=1.8, ms=4, label="the client answers us")
-    ax.plot(x, baseline, "--", color="#e8a33d", lw=1.4, label="the client's baseline (3 months before)")
-    ax.plot(x, ours, "-s", color="#4c72b0", lw=1.8, ms=4, label="we answer the client")
+    ax.plot(x, theirs, "-o", color=WITHDRAWAL, lw=1.8, ms=4, label=w("charts.replies.client"))
+    ax.plot(x, baseline, "--", color="#e8a33d", lw=1.4, label=w("charts.replies.baseline"))
+    ax.plot(x, ours, "-s", color="#4c72b0", lw=1.8, ms=4, label=w("charts.replies.ours"))
     ax.axhline(sla_hours, color="#8c8c8c", lw=1, ls=":")
-    ax.text(-0.5, sla_hours, f" our limit {sla_hours:g} h", va="bottom", fontsize=8, color="#555555")
+    ax.text(-0.5, sla_hours, w("charts.replies.limit", hours=_short(sla_hours, w)), va="bottom", fontsize=8,
+            color="#555555")
     top = np.nanmax(np.concatenate([ours, theirs, baseline, [sla_hours]]))
-    return _monthly_axes(ax, history["month"], top * 1.25, "median hours to a reply", "Reply times", ncols=3)
+    return _monthly_axes(ax, history["month"], top * 1.25, w("charts.replies.axis"), w("charts.replies.title"), ncols=3,
+                         w=w)
 
 
-def plot_message_lengths(history: pd.DataFrame, ax: Axes | None = None) -> Axes:
+def plot_message_lengths(history: pd.DataFrame, ax: Axes | None = None, *, w: Words = ENGLISH) -> Axes:
     """The median length of the client's messages each month against its own baseline (the median of the
     three months before), over bars of how many messages the client wrote. A month without a text is a gap.
     ``history``: ``month, client_messages, length, length_baseline``."""
@@ -245,20 +329,22 @@ def plot_message_lengths(history: pd.DataFrame, ax: Axes | None = None) -> Axes:
     x = np.arange(len(history))
     counts = ax.twinx()
     counts.bar(x, history["client_messages"].to_numpy(dtype="float64"), width=0.6, color="#d9dee7", zorder=0)
-    counts.set_ylabel("messages of the client", fontsize=8, color="#6b7280")
+    counts.set_ylabel(w("charts.lengths.messages"), fontsize=8, color="#6b7280")
     counts.yaxis.get_major_locator().set_params(integer=True)
+    _value_axis(counts.yaxis, w)
     counts.set_ylim(0, max(float(history["client_messages"].max()), 1) * 2.2)
     ax.set_zorder(counts.get_zorder() + 1)
     ax.patch.set_visible(False)
     length = history["length"].to_numpy(dtype="float64")
     baseline = history["length_baseline"].to_numpy(dtype="float64")
-    ax.plot(x, length, "-o", color=WITHDRAWAL, lw=1.8, ms=4, label="median length of the client's messages")
-    ax.plot(x, baseline, "--", color="#e8a33d", lw=1.4, label="the client's baseline (3 months before)")
+    ax.plot(x, length, "-o", color=WITHDRAWAL, lw=1.8, ms=4, label=w("charts.lengths.length"))
+    ax.plot(x, baseline, "--", color="#e8a33d", lw=1.4, label=w("charts.lengths.baseline"))
     top = np.nanmax(np.concatenate([length, baseline, [1.0]]))
-    return _monthly_axes(ax, history["month"], top * 1.3, "characters", "Length of the client's messages", ncols=2)
+    return _monthly_axes(ax, history["month"], top * 1.3, w("charts.lengths.axis"), w("charts.lengths.title"), ncols=2,
+                         w=w)
 
 
-def plot_days_late(paid: pd.DataFrame, ax: Axes | None = None) -> Axes:
+def plot_days_late(paid: pd.DataFrame, ax: Axes | None = None, *, w: Words = ENGLISH) -> Axes:
     """Days late of each invoice paid in the last 12 months, in the order paid: above 0 late (vermillion),
     at or below on time or early (blue), each bar labelled with its days. ``paid``: ``invoice, paid_on,
     days_late``."""
@@ -270,21 +356,22 @@ def plot_days_late(paid: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ax.text(xi, days, f"{days:+.0f}" if days else "0", ha="center", va="bottom" if days >= 0 else "top",
                 fontsize=7)
     ax.axhline(0, color="#555555", lw=0.8)
-    ax.set_xticks(x, [f"{plain(i)}\n{pd.Timestamp(d):%d %b}" for i, d in zip(paid["invoice"], paid["paid_on"])],
-                  fontsize=7)
+    ax.set_xticks(x, [f"{plain(i)}\n{_dated(d, 'charts.days_late.paid_format', w)}"
+                      for i, d in zip(paid["invoice"], paid["paid_on"])], fontsize=7)
     top = max(float(np.nanmax(np.abs(late), initial=1.0)), 1.0)
     ax.set_ylim(min(float(np.nanmin(late, initial=0.0)), 0) - 0.15 * top, max(float(np.nanmax(late, initial=0.0)), 0)
                 + 0.2 * top)
-    ax.set_ylabel("days after the due date")
-    ax.set_title("Payment punctuality: days late of each invoice paid in the last 12 months")
+    _value_axis(ax.yaxis, w)
+    ax.set_ylabel(w("charts.days_late.axis"))
+    ax.set_title(w("charts.days_late.title"))
     return ax
 
 
 def plot_paired_counts(history: pd.DataFrame, good: str, bad: str, labels: tuple[str, str], title: str,
-                       ax: Axes | None = None) -> Axes:
+                       ax: Axes | None = None, *, w: Words = ENGLISH) -> Axes:
     """Two monthly counts side by side, the healthy one (``good``, green) left of the worrying one
     (``bad``, red): meetings held and cancelled, extras sold and gifted. ``history``: ``month`` and both
-    columns."""
+    columns; ``labels`` and ``title`` are drawn as given (the caller words them in ``w``'s language)."""
     ax = ax or new_axes(width=4.4, height=2.8)
     x = np.arange(len(history))
     ax.bar(x - 0.2, history[good].to_numpy(dtype="float64"), width=0.4, color=DEPOSIT, label=labels[0])
@@ -292,13 +379,14 @@ def plot_paired_counts(history: pd.DataFrame, good: str, bad: str, labels: tuple
     top = max(history[good].max(), history[bad].max(), 1)
     ax.set_ylim(0, top * 1.35)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_xticks(x, _month_labels(history["month"]), fontsize=7)
+    _value_axis(ax.yaxis, w)
+    ax.set_xticks(x, _month_labels(history["month"], w), fontsize=7)
     ax.set_title(title, fontsize=10)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
     return ax
 
 
-def plot_aging(aging: pd.DataFrame, ax: Axes | None = None) -> Axes:
+def plot_aging(aging: pd.DataFrame, ax: Axes | None = None, *, w: Words = ENGLISH) -> Axes:
     """Outstanding amounts by aging bucket, one group of bars per currency. ``aging``: currencies as the
     index, the buckets as columns."""
     ax = ax or new_axes(height=3.0)
@@ -309,17 +397,22 @@ def plot_aging(aging: pd.DataFrame, ax: Axes | None = None) -> Axes:
         ax.bar(x - 0.4 + width * (i + 0.5), row.to_numpy(dtype="float64"), width=width * 0.95,
                color=["#74a9cf", "#fdd49e", "#fdbb84", "#fc8d59", "#d7301f"][: len(buckets)] if len(aging) == 1
                else None, label=plain(currency))
-    ax.set_xticks(x, ["not yet due" if b == "current" else f"{b} days overdue" for b in buckets])
-    ax.set_ylabel("outstanding" if len(aging) != 1 else f"outstanding, {aging.index[0]}")
-    ax.set_title("Open invoices by age")
+    ax.set_xticks(x, [w("charts.aging.current") if b == "current" else w("charts.aging.overdue", bucket=b)
+                      for b in buckets])
+    ax.set_ylabel(w("charts.aging.axis") if len(aging) != 1 else w("charts.aging.axis_currency", currency=aging.index[0]))
+    ax.set_title(w("charts.aging.title"))
     if len(aging) > 1:
         ax.legend(fontsize=8, frameon=False)
-    ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
+    if w.english:
+        ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
+    else:
+        amounts = DecimalFormatter(w, grouped=True)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: amounts.write(value, 0)))
     return ax
 
 
 def plot_quadrant(table: pd.DataFrame, trust_bound: float, cost_bound: float, ax: Axes | None = None,
-                  labelled: list[str] | None = None) -> Axes:
+                  labelled: list[str] | None = None, *, w: Words = ENGLISH) -> Axes:
     """Each client as a point: EBA balance across, three-month effort ratio up, with the four quadrants
     named. ``table``: ``client, eba_balance, effort_ratio_3m`` and, from the portfolio, ``quadrant`` and
     ``quadrant_why`` (a client placed elsewhere by its signals is ringed and labelled with its quadrant);
@@ -355,7 +448,7 @@ def plot_quadrant(table: pd.DataFrame, trust_bound: float, cost_bound: float, ax
              ("fix our service", left, "left", inverse(0.48), "top"),
              ("keep and grow", right, "right", inverse(0.48), "top")]
     for name, cx, align, cy, va in names:
-        ax.text(cx, cy, f"  {name}  ", ha=align, va=va, fontsize=10, color="#6b7280", weight="bold")
+        ax.text(cx, cy, f"  {w.name('quadrant', name)}  ", ha=align, va=va, fontsize=10, color="#6b7280", weight="bold")
     drawn_y = np.where(np.isinf(y), inverse(0.9), y)
     ax.scatter(x, drawn_y, s=42, color=LINE, zorder=3)
     named = table["client"].isin(table["client"] if labelled is None else labelled).to_numpy()
@@ -364,15 +457,16 @@ def plot_quadrant(table: pd.DataFrame, trust_bound: float, cost_bound: float, ax
     moved = table.get("quadrant_why", pd.Series("", index=table.index)).fillna("").astype("str") != ""
     ax.scatter(x[moved.to_numpy()], drawn_y[moved.to_numpy()], s=160, facecolors="none", edgecolors=WITHDRAWAL,
                linewidths=1.5, zorder=4)
-    texts = [plain(name) + (f" → {where}" if m else "")
-             for name, where, m in zip(table["client"], placed, moved)]
+    texts = [w("charts.quadrant.placed", client=plain(name), quadrant=w.name("quadrant", where, fallback=str(where)))
+             if m else plain(name) for name, where, m in zip(table["client"], placed, moved)]
     _label_points(ax, x[named], drawn_y[named], [t for t, n in zip(texts, named) if n])
     ticks = [t for t in (0, 0.1, cost_bound, 0.5, 1, 2, 5, 20) if forward(t) < 0.97]
-    ax.set_yticks(sorted(set(ticks)), [f"{t:g}" for t in sorted(set(ticks))])
+    ax.set_yticks(sorted(set(ticks)), [_short(t, w) for t in sorted(set(ticks))])
     ax.minorticks_off()
-    ax.set_xlabel("EBA balance at month end (trust)")
-    ax.set_ylabel("3-month effort ratio (cost)")
-    ax.set_title("Where each client stands")
+    _value_axis(ax.xaxis, w)
+    ax.set_xlabel(w("charts.quadrant.trust"))
+    ax.set_ylabel(w("charts.quadrant.cost"))
+    ax.set_title(w("charts.quadrant.title"))
     return ax
 
 
@@ -401,7 +495,7 @@ def _label_points(ax: Axes, x, y, labels: list[str], fontsize: float = 8) -> Non
 
 
 def plot_band_heatmap(history: pd.DataFrame, bands: dict[str, float], clients: list[str] | None = None,
-                      ax: Axes | None = None) -> Axes:
+                      ax: Axes | None = None, *, w: Words = ENGLISH) -> Axes:
     """Clients by months, each cell coloured by the EBA band at that month's end (grey before the
     client's first record). ``history``: ``client, month, band``; ``clients`` sets the order of the rows
     (default: as they come)."""
@@ -416,19 +510,22 @@ def plot_band_heatmap(history: pd.DataFrame, bands: dict[str, float], clients: l
     norm = BoundaryNorm(np.arange(len(names) + 1) - 0.5, len(names))
     ax.imshow(codes.to_numpy(dtype="float64"), aspect="auto", cmap=cmap, norm=norm, interpolation="nearest")
     ax.set_yticks(np.arange(len(clients)), [plain(c) for c in clients], fontsize=8)
-    ax.set_xticks(np.arange(len(months)), _month_labels(months), fontsize=8)
+    ax.set_xticks(np.arange(len(months)), _month_labels(months, w), fontsize=8)
     ax.set_xticks(np.arange(len(months) + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(len(clients) + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", lw=1.5)
     ax.tick_params(which="minor", length=0)
+    shown = {n: _band_name(n, w) for n in names}
+    initials = {n: w.entries.get(f"charts.heatmap.initial.{n}", shown[n][:1].upper()) for n in names}
     values = codes.to_numpy(dtype="float64")
     for (row, column), code in np.ndenumerate(values):       # the band's initial: a cue beside the colour
         if not np.isnan(code):
-            ax.text(column, row, names[int(code)][0].upper(), ha="center", va="center", fontsize=7,
+            ax.text(column, row, initials[names[int(code)]], ha="center", va="center", fontsize=7,
                     color="white" if int(code) in (0, *range(2, len(names))) else LINE)
-    handles = [ax.bar(0, 0, color=colours[n], label=f"{n[0].upper()}  {n}") for n in names]
+    handles = [ax.bar(0, 0, color=colours[n], label=w("charts.heatmap.band", initial=initials[n], band=shown[n]))
+               for n in names]
     if codes.isna().to_numpy().any():
-        handles.append(ax.bar(0, 0, color=NO_RECORD, label="no record yet"))
+        handles.append(ax.bar(0, 0, color=NO_RECORD, label=w("charts.heatmap.no_record")))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
-    ax.set_title("EBA band at each month's end")
+    ax.set_title(w("charts.heatmap.title"))
     return ax

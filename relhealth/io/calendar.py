@@ -19,7 +19,7 @@ from relhealth.columns import CRM_ACTIVITIES, ROW, SOURCE
 from relhealth.errors import InputError, Problem
 from relhealth.io.dataset import FileInfo, add_derived
 from relhealth.io.names import client_key, named_client
-from relhealth.io.quality import counted
+from relhealth.io.quality import Count, phrase
 
 MEETING_HELD, MEETING_CANCELLED = "meeting_held", "meeting_cancelled"
 #: How far apart a calendar meeting and a CRM meeting of one client may start and still be one meeting.
@@ -155,11 +155,10 @@ def calendar_meetings(paths: list[Path], crm: pd.DataFrame, domains: dict[str, s
         rows = meeting_rows(meetings, str(path), domains, {client_key(n): c for n, c in names.items()})
         nobody = rows["client"].isna()
         if nobody.any():
-            quality.add(str(path), "meeting_without_client", (
-                f"{counted(nobody.sum(), 'event')} with no client attendee (no attendee of a client's domains in "
-                "clients.csv, no client named in the summary): left out."), rows=sorted(set(rows.loc[nobody, ROW])))
+            quality.add(str(path), "meeting_without_client", rows=sorted(set(rows.loc[nobody, ROW])),
+                        events=Count(nobody.sum(), "note_event"))
         if later:
-            quality.add(str(path), "meeting_later", f"{counted(later, 'event')} after today: not held yet, not counted.")
+            quality.add(str(path), "meeting_later", events=Count(later, "note_event"))
         found.append(rows[~nobody])
         infos.append(FileInfo(CRM_ACTIVITIES.name, path, len(rows), "iCalendar", "", False, format="calendar (.ics)"))
     if problems:
@@ -178,9 +177,10 @@ def _not_in_crm(meetings: pd.DataFrame, crm: pd.DataFrame, quality) -> pd.DataFr
     pairs = meetings.reset_index().merge(logged[["client", "date", SOURCE, ROW]], on="client", suffixes=("", "_crm"))
     same = pairs[(pairs["date"] - pairs["date_crm"]).abs() <= SAME_MEETING]
     for (source, client), rows in same.groupby([SOURCE, "client"], sort=False):
-        quality.add(source, "meeting_in_crm", (
-            f"{counted(len(rows), 'meeting')} also in the CRM ({', '.join(f'row {r}' for r in rows[ROW + '_crm'])} of "
-            f"{Path(str(rows[SOURCE + '_crm'].iloc[0])).name}): counted once."), rows=sorted(set(rows[ROW])), client=client)
+        quality.add(source, "meeting_in_crm", rows=sorted(set(rows[ROW])), client=client,
+                    meetings=Count(len(rows), "note_meeting"),
+                    crm_rows=[phrase("notes.part.row", row=r) for r in rows[ROW + "_crm"]],
+                    crm_file=Path(str(rows[SOURCE + "_crm"].iloc[0])).name)
     return meetings.drop(index=same["index"].unique()).reset_index(drop=True)
 
 

@@ -8,9 +8,10 @@ import pandas as pd
 
 from relhealth.columns import ROW, SOURCE, TableSpec
 from relhealth.errors import InputError, Problem
+from relhealth.i18n import words
 from relhealth.io.formats import START
 from relhealth.io.names import ClientDirectory, client_key
-from relhealth.io.quality import DataQuality
+from relhealth.io.quality import Amount, Count, DataQuality, phrase
 from relhealth.io.read_file import DUPLICATE_OF
 
 #: An entry longer than this is most likely a timer left running.
@@ -25,23 +26,22 @@ def note_duplicates(found: list[pd.DataFrame], directory: ClientDirectory, quali
         return
     duplicates = duplicates.assign(client=directory.resolve(duplicates["client"])[0])
     for (source, client), rows in duplicates.groupby([SOURCE, "client"], dropna=False, sort=False):
-        pairs = ", ".join(f"row {r} repeats row {int(f)}" for r, f in zip(rows[ROW], rows[DUPLICATE_OF]))
-        quality.add(source, "duplicate_row",
-                    f"exact duplicate{'s' if len(rows) > 1 else ''}: {pairs}; counted once.",
-                    rows=rows[ROW], client=None if pd.isna(client) else client)
+        pairs = [phrase("notes.part.duplicate_pair", row=r, of=int(f)) for r, f in zip(rows[ROW], rows[DUPLICATE_OF])]
+        quality.add(source, "duplicate_row", rows=rows[ROW], client=None if pd.isna(client) else client, pairs=pairs)
 
 
 def note_left_out(found: list[pd.DataFrame], directory: ClientDirectory, quality: DataQuality) -> None:
     """Note the rows a mapping's rules left out (:attr:`~relhealth.io.read_file.FileRead.left_out`): one
-    note per file, client and reason."""
+    note per file, client and reason. A reason of relhealth's own (``notes.reason`` of the catalogue: its
+    mappings', the register's) reads in the language of the page, any other as the user wrote it."""
     if not found:
         return
     rows = pd.concat(found, ignore_index=True)
     rows = rows.assign(client=directory.resolve(rows["client"].replace("", pd.NA))[0])
+    own = {text: key for key, text in words("en").entries.items() if key.startswith("notes.reason.")}
     for (source, client, reason), group in rows.groupby([SOURCE, "client", "reason"], dropna=False, sort=False):
-        count = len(group)
-        quality.add(source, "left_out", f"{count} row{'s' if count > 1 else ''} left out: {reason}.",
-                    rows=group[ROW], client=None if pd.isna(client) else client)
+        quality.add(source, "left_out", rows=group[ROW], client=None if pd.isna(client) else client,
+                    count=Count(len(group), "note_row"), reason=phrase(own[reason]) if reason in own else reason)
 
 
 def due_from_terms(invoices: pd.DataFrame, found: list[pd.DataFrame], directory: ClientDirectory,
@@ -62,15 +62,11 @@ def due_from_terms(invoices: pd.DataFrame, found: list[pd.DataFrame], directory:
         due = invoices["issued"] + pd.to_timedelta(days, unit="D")
         invoices = invoices.assign(due=due.where(days.notna(), invoices["due"]))
     for (source, client, mapping), group in rows.groupby([SOURCE, "client", "mapping"], dropna=False, sort=False):
-        several = len(group) > 1
         term = group["terms"].iloc[0]
-        why = (f"{term:g} days after issue (the client's payment_terms_days in clients.csv)" if pd.notna(term) else
-               f"{group['days'].iloc[0]} days after issue (due_days of [{mapping}]; set it to your payment terms, or "
-               "give the client's payment_terms_days in clients.csv)")
-        quality.add(source, "due_from_terms", (
-            f"the file gives no due dates: the invoice{'s' if several else ''} on "
-            f"{'these rows are' if several else 'this row is'} taken as due {why}."),
-            rows=group[ROW], column="due", client=None if pd.isna(client) else client)
+        why = (phrase("notes.part.terms_days", days=Count(term, "day")) if pd.notna(term) else
+               phrase("notes.part.due_days", days=Count(group["days"].iloc[0], "day"), mapping=mapping))
+        quality.add(source, "due_from_terms", rows=group[ROW], column="due",
+                    client=None if pd.isna(client) else client, why=why)
     return invoices
 
 
@@ -90,10 +86,8 @@ def drop_overlaps(frame: pd.DataFrame, spec: TableSpec, quality: DataQuality) ->
     dropped = frame[overlap].assign(_first=first_source[overlap], _first_row=first_row[overlap])
     for (source, first), rows in dropped.groupby([SOURCE, "_first"], sort=False):
         count = len(rows)
-        shown = ", ".join(str(int(r)) for r in rows["_first_row"][:10]) + (" ..." if count > 10 else "")
-        quality.add(source, "overlap", (
-            f"{count} entr{'y' if count == 1 else 'ies'} also in {Path(first).name} (row{'s' if count > 1 else ''} "
-            f"{shown} there), from an overlapping export; counted once."), rows=rows[ROW])
+        quality.add(source, "overlap", rows=rows[ROW], entries=Count(count, "note_entry"), first=Path(first).name,
+                    shown=[int(r) for r in rows["_first_row"][:10]], more=" ..." if count > 10 else "")
     return frame[~overlap].reset_index(drop=True)
 
 
@@ -117,30 +111,23 @@ def check_invoices(invoices: pd.DataFrame, quality: DataQuality, lines: set[str]
     invoices = _one_row_per_invoice(invoices, lines, quality)
     credit = invoices["amount"] < 0
     for client, rows in invoices[credit].groupby("client", sort=False):
-        amounts = ", ".join(f"{invoice} ({amount:,.2f} {currency})"
-                            for invoice, amount, currency in zip(rows["invoice"], rows["amount"], rows["currency"]))
-        one = len(rows) == 1
-        what = ("has a negative amount: a credit note" if one else "have negative amounts: credit notes")
-        quality.add(rows[SOURCE].iloc[0], "credit_note", (
-            f"invoice{'' if one else 's'} {amounts} {what}, left out of the invoice figures. Record the "
-            f"settlement on the invoice {'it corrects' if one else 'each corrects'} (its paid_on and paid_amount)."),
-            rows=rows[ROW], column="amount", client=client)
+        amounts = [phrase("notes.part.credit_amount", invoice=invoice, amount=Amount(amount), currency=currency)
+                   for invoice, amount, currency in zip(rows["invoice"], rows["amount"], rows["currency"])]
+        quality.add(rows[SOURCE].iloc[0], "credit_note", rows=rows[ROW], column="amount", client=client,
+                    amounts=amounts)
     if credit.any():
         invoices = invoices[~credit].reset_index(drop=True)
     _refuse_unusable_invoices(invoices, lines)
     invoices = _payments(invoices, quality, latest)
     checks = [
-        ("paid_before_issued", invoices["paid_on"] < invoices["issued"], "paid_on",
-         "paid before it was issued; the dates are kept as written, check them."),
-        ("due_before_issued", invoices["due"] < invoices["issued"], "due",
-         "due before it was issued; the dates are kept as written, check them."),
-        ("overpaid", invoices["paid_amount"] > invoices["amount"], "paid_amount",
-         "paid more than invoiced; the overpayment is not counted as outstanding."),
+        ("paid_before_issued", invoices["paid_on"] < invoices["issued"], "paid_on"),
+        ("due_before_issued", invoices["due"] < invoices["issued"], "due"),
+        ("overpaid", invoices["paid_amount"] > invoices["amount"], "paid_amount"),
     ]
-    for code, mask, column, message in checks:
+    for code, mask, column in checks:
         for client, rows in invoices[mask.fillna(False)].groupby("client", sort=False):
-            quality.add(rows[SOURCE].iloc[0], code, f"invoice {', '.join(rows['invoice'])} {message}", rows=rows[ROW],
-                        column=column, client=client)
+            quality.add(rows[SOURCE].iloc[0], code, rows=rows[ROW], column=column, client=client,
+                        invoices=rows["invoice"])
     return invoices
 
 
@@ -149,12 +136,9 @@ def _without_status(invoices: pd.DataFrame, quality: DataQuality) -> pd.DataFram
     status = invoices["status"].str.strip().str.casefold().map(LEFT_OUT_STATUS)
     out = status.notna()
     for (client, meaning), rows in invoices[out].assign(_status=status[out]).groupby(["client", "_status"], sort=False):
-        one = len(rows) == 1
         written = [w for w in dict.fromkeys(rows["status"]) if w.strip().casefold() != meaning]
-        quality.add(rows[SOURCE].iloc[0], f"{meaning}_invoice", (
-            f"invoice{'' if one else 's'} {', '.join(rows['invoice'])} {'is' if one else 'are'} {meaning}"
-            f"{' (' + ', '.join(written) + ')' if written else ''}: left out of the invoice figures."),
-            rows=rows[ROW], column="status", client=client)
+        quality.add(rows[SOURCE].iloc[0], f"{meaning}_invoice", rows=rows[ROW], column="status", client=client,
+                    invoices=rows["invoice"], written=f" ({', '.join(written)})" if written else "")
     return invoices[~out].reset_index(drop=True) if out.any() else invoices
 
 
@@ -179,12 +163,11 @@ def _one_row_per_invoice(invoices: pd.DataFrame, lines: set[str], quality: DataQ
         first = rows.index[0]
         merged[first] = rows["amount"].sum() if summed else rows["amount"].iloc[0]
         dropped += list(rows.index[1:])
-        shown = ", ".join(str(r) for r in rows[ROW])
-        what = (f"{len(rows)} lines (rows {shown}) summed to {merged[first]:,.2f} {rows['currency'].iloc[0]}"
-                if summed else f"on {len(rows)} rows ({shown}) with the same figures, one per invoice line: "
-                               "counted once")
-        quality.add(source, "invoice_lines", f"invoice {invoice}: {what}.", rows=rows[ROW], column="invoice",
-                    client=rows["client"].iloc[0])
+        what = (phrase("notes.part.lines_summed", lines=Count(len(rows), "note_line"), shown=rows[ROW],
+                       total=Amount(merged[first]), currency=rows["currency"].iloc[0]) if summed else
+                phrase("notes.part.lines_repeated", rows=Count(len(rows), "note_row"), shown=rows[ROW]))
+        quality.add(source, "invoice_lines", rows=rows[ROW], column="invoice", client=rows["client"].iloc[0],
+                    invoice=invoice, what=what)
     if not merged:
         return invoices
     invoices = invoices.copy()
@@ -202,11 +185,8 @@ def _payments(invoices: pd.DataFrame, quality: DataQuality, latest: pd.Timestamp
     balance = invoices["balance"]
     written_off = (balance.abs() < _CENT) & (paid.fillna(0) < invoices["amount"] - _CENT) & invoices["paid_on"].isna()
     for client, rows in invoices[written_off].groupby("client", sort=False):
-        one = len(rows) == 1
-        quality.add(rows[SOURCE].iloc[0], "written_off", (
-            f"invoice{'' if one else 's'} {', '.join(rows['invoice'])} {'has' if one else 'have'} a balance of 0 "
-            f"and no payment: written off, left out of the invoice figures."), rows=rows[ROW], column="balance",
-            client=client)
+        quality.add(rows[SOURCE].iloc[0], "written_off", rows=rows[ROW], column="balance", client=client,
+                    invoices=rows["invoice"])
     partly = balance.notna() & paid.isna() & (balance >= _CENT) & (balance < invoices["amount"] - _CENT)
     paid = paid.where(~partly, invoices["amount"] - balance)
     in_full = balance.notna() & (balance.abs() < _CENT) & ~written_off
@@ -217,14 +197,11 @@ def _payments(invoices: pd.DataFrame, quality: DataQuality, latest: pd.Timestamp
         paid_on = paid_on.where(~undated, latest)
         for client, rows in invoices[undated].assign(_paid=paid[undated].fillna(invoices["amount"])).groupby(
                 "client", sort=False):
-            amounts = ", ".join(f"{invoice} ({amount:,.2f} of {total:,.2f} {currency})" for invoice, amount, total, currency
-                                in zip(rows["invoice"], rows["_paid"], rows["amount"], rows["currency"]))
-            one = len(rows) == 1
-            quality.add(rows[SOURCE].iloc[0], "undated_payment", (
-                f"invoice{'' if one else 's'} {amounts} {'was' if one else 'were'} paid on a date the file does not "
-                f"give: counted as paid from {latest:%Y-%m-%d}, the latest date of the data, so the months before it "
-                "show it unpaid. Give the payment date (paid_on) to place it."), rows=rows[ROW], column="paid_on",
-                client=client)
+            amounts = [phrase("notes.part.paid_amount", invoice=invoice, paid=Amount(amount), total=Amount(total),
+                              currency=currency) for invoice, amount, total, currency
+                       in zip(rows["invoice"], rows["_paid"], rows["amount"], rows["currency"])]
+            quality.add(rows[SOURCE].iloc[0], "undated_payment", rows=rows[ROW], column="paid_on", client=client,
+                        amounts=amounts, latest=pd.Timestamp(latest))
     kept = invoices.assign(paid_amount=paid, paid_on=paid_on)
     return kept[~written_off].reset_index(drop=True) if written_off.any() else kept
 
@@ -248,29 +225,23 @@ def _refuse_unusable_invoices(invoices: pd.DataFrame, lines: set[str]) -> None:
 def note_time_entries(entries: pd.DataFrame, quality: DataQuality) -> None:
     long = entries[entries["hours"] > LONG_ENTRY_HOURS]
     for client, rows in long.groupby("client", dropna=False, sort=False):
-        hours = ", ".join(f"{h:g}" for h in rows["hours"])
-        quality.add(rows[SOURCE].iloc[0], "long_entry", (
-            f"entr{'ies' if len(rows) > 1 else 'y'} of {hours} hours, over {LONG_ENTRY_HOURS} in a day: "
-            "probably a timer left running. Kept as written; correct it in the time tracker."),
-            rows=rows[ROW], column="hours", client=None if pd.isna(client) else client)
+        quality.add(rows[SOURCE].iloc[0], "long_entry", rows=rows[ROW], column="hours",
+                    client=None if pd.isna(client) else client, hours=[float(h) for h in rows["hours"]],
+                    limit=LONG_ENTRY_HOURS)
 
 
 def note_unknown_kinds(activities: pd.DataFrame, known_kinds: set[str], quality: DataQuality) -> None:
     unknown = activities[~activities["kind"].isin(known_kinds)]
     for (kind, client), rows in unknown.groupby(["kind", "client"], sort=False):
-        quality.add(rows[SOURCE].iloc[0], "unknown_kind", (
-            f"kind '{kind}' is not in the rubric, so it weighs 0. Give it a weight under [eba.weights] "
-            "in your settings file, or correct the kind."), rows=rows[ROW], column="kind", client=client)
+        quality.add(rows[SOURCE].iloc[0], "unknown_kind", rows=rows[ROW], column="kind", client=client, kind=kind)
 
 
 def note_invoice_only_clients(invoices: pd.DataFrame, elsewhere: set[str], quality: DataQuality) -> None:
     """Note the clients that have invoices and no record ``elsewhere`` (clients.csv, time, CRM)."""
     lonely = invoices[~invoices["client"].isin(elsewhere)]
     for client, rows in lonely.groupby("client", sort=False):
-        quality.add(rows[SOURCE].iloc[0], "invoice_only_client", (
-            f"client '{client}' has invoices but no other record (not in clients.csv, no time entries, "
-            "no CRM activity). Check the spelling, or add the client to clients.csv with its aliases."),
-            rows=rows[ROW], column="client", client=client)
+        quality.add(rows[SOURCE].iloc[0], "invoice_only_client", rows=rows[ROW], column="client", client=client,
+                    name=client)
 
 
 def tasks_with_clients(tasks: pd.DataFrame, clients: pd.DataFrame, directory: ClientDirectory,
@@ -288,14 +259,13 @@ def tasks_with_clients(tasks: pd.DataFrame, clients: pd.DataFrame, directory: Cl
         tasks["client"] = tasks["client"].fillna(found.astype("str"))
     no_client = tasks["client"].isna()
     for source, rows in tasks[no_client].groupby(SOURCE, sort=False):
-        projects = ", ".join(dict.fromkeys(rows["project"].dropna().astype("str"))) or "none"
-        quality.add(source, "task_without_client", (
-            f"{len(rows)} task{'s' if len(rows) > 1 else ''} without a client, of the project{'s' if ',' in projects else ''} "
-            f"{projects}: left out. Add each project to its client's projects in clients.csv (projects = "
-            "\"WEB;Website\")."), rows=rows[ROW])
+        names = ", ".join(dict.fromkeys(rows["project"].dropna().astype("str")))
+        projects = (phrase("notes.part.projects" if "," in names else "notes.part.project", names=names) if names
+                    else phrase("notes.part.no_project"))
+        quality.add(source, "task_without_client", rows=rows[ROW], tasks=Count(len(rows), "note_task"),
+                    projects=projects)
     no_due = ~no_client & tasks["due"].isna()
     for (source, client), rows in tasks[no_due].groupby([SOURCE, "client"], sort=False):
-        quality.add(source, "task_without_due", (
-            f"{len(rows)} task{'s' if len(rows) > 1 else ''} without a due date: no deadline event."),
-            rows=rows[ROW], column="due", client=client)
+        quality.add(source, "task_without_due", rows=rows[ROW], column="due", client=client,
+                    tasks=Count(len(rows), "note_task"))
     return tasks[~no_client & ~no_due].reset_index(drop=True)

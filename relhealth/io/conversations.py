@@ -27,7 +27,7 @@ import pandas as pd
 from relhealth.columns import ROW, SOURCE
 from relhealth.errors import InputError, Problem
 from relhealth.io.names import client_key
-from relhealth.io.quality import counted
+from relhealth.io.quality import Count, phrase
 
 #: The columns of the CRM activities a conversation gives.
 COLUMNS = ["date", "client", "kind", "direction", "channel", "subject", "contact", "thread", "length", "text", SOURCE,
@@ -100,9 +100,7 @@ def telegram_rows(chats: list[dict], source: str, client_of_chat, people: People
         if client is None:
             people_messages = sum(1 for m in messages if m.get("type") == "message")
             if people_messages:
-                quality.add(source, "chat_without_client", (
-                    f"the chat '{title}' ({counted(people_messages, 'message')}) names no client: left out. List its title in "
-                    "the client's chats in clients.csv."))
+                quality.add(source, "chat_without_client", title=title, messages=Count(people_messages, "note_message"))
             continue
         by_id = {m.get("id"): m for m in messages}
         answered = {m.get("reply_to_message_id") for m in messages} - {None}
@@ -121,9 +119,9 @@ def telegram_rows(chats: list[dict], source: str, client_of_chat, people: People
                          "thread": _telegram_thread(message, by_id, answered, chat.get("id")),
                          **_own(_telegram_text(message.get("text"))), SOURCE: source, ROW: int(message.get("id", 0))})
     if service or bots:
-        what = " and ".join(part for part in (counted(service, "service message"), counted(bots, "message of a bot",
-                                                                                          "messages of bots")) if part)
-        quality.add(source, "chat_left_out", f"{what}: left out, not messages of a person.")
+        parts = [Count(n, word) for n, word in ((service, "note_service_message"), (bots, "note_bot_message")) if n]
+        what = phrase("notes.part.both", first=parts[0], second=parts[1]) if len(parts) == 2 else parts[0]
+        quality.add(source, "chat_left_out", what=what)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -226,12 +224,9 @@ def mail_rows(letters: list, source: str, domains: dict[str, str], people: Peopl
                      "contact": name or address, "thread": _thread(letter), **_own(_body(letter)), SOURCE: source,
                      ROW: number})
     if automatic:
-        quality.add(source, "mail_automatic", f"{counted(automatic, 'automatic letter')} (auto-replies, bulk mail): "
-                                              "left out.")
+        quality.add(source, "mail_automatic", letters=Count(automatic, "note_automatic_letter"))
     for who, count in strangers.items():
-        quality.add(source, "mail_stranger", (
-            f"{count} letter{'s' if count > 1 else ''} of {who}, neither one of ours ([people] domains) nor of a client's "
-            "domains in clients.csv: left out."))
+        quality.add(source, "mail_stranger", letters=Count(count, "note_letter"), sender=who)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -21,6 +21,7 @@ from relhealth.columns import (
     TableSpec,
 )
 from relhealth.errors import InputError, Problem
+from relhealth.i18n import words
 from relhealth.io.calendar import calendar_meetings
 from relhealth.io.checks import (
     check_invoices,
@@ -37,7 +38,7 @@ from relhealth.io.conversations import People, mail_rows, read_letters, telegram
 from relhealth.io.dataset import Dataset, FileInfo, add_derived
 from relhealth.io.formats import FORMATS, mapped_formats
 from relhealth.io.names import ClientDirectory, client_key, kinds_in_words, named_client
-from relhealth.io.quality import DataQuality
+from relhealth.io.quality import DataQuality, phrase
 from relhealth.io.read_file import FileRead, read_file
 from relhealth.io.values import PARSERS, FileContext
 from relhealth.io.workbook import WORKBOOK_SUFFIXES
@@ -74,14 +75,14 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     reads = _read_files(folder, date_order, [*FORMATS, *mapped_formats(mappings or {})], {path for path, _ in chats})
     ignored = _ignored_files(folder)
     if not any(read.spec in MAIN_TABLES for read in reads):
-        listed = "; ".join(f"{path.name} ({why})" for path, why in ignored)
+        listed = "; ".join(f"{path.name} ({words('en')(f'notes.ignored.{why}')})" for path, why in ignored)
         raise InputError(Problem(str(folder), (
             "no data to read: the folder needs at least one export of time entries, CRM activities or "
             "invoices (see docs/data-format.md)." + (f" Files not read: {listed}." if listed else ""))))
     quality = DataQuality([note for read in reads for note in read.quality])
     for path, why in ignored:
         if why != OTHER_FILE:
-            quality.add(str(path), "ignored_file", f"not read: {why}.")
+            quality.add(str(path), "ignored_file", why=phrase(f"notes.ignored.{why}"))
     by_table = {spec.name: [read for read in reads if read.spec == spec] for spec in TABLES}
     frames = {spec.name: _combined([r.frame for r in by_table[spec.name]]) if by_table[spec.name]
               else _empty_frame(spec) for spec in TABLES}
@@ -191,23 +192,18 @@ def _client_domains_and_names(clients: pd.DataFrame, seen: dict[str, list[str]])
     return domains, names
 
 
-#: Files of the folder that are not CSV: why each kind is not read.
-IGNORED_SUFFIXES = {
-    ".xls": "an Excel 97-2003 workbook; open it and save it as .xlsx or CSV UTF-8 to have it read",
-    ".ods": "a spreadsheet; open it and save it as CSV UTF-8 to have it read",
-    ".numbers": "a Numbers spreadsheet; export it as CSV to have it read",
-    ".tsv": "tab-separated text; rename it to .csv to have it read",
-}
+#: Files of the folder that are not CSV: why each kind is not read, ``notes.ignored.<why>`` of the catalogue.
+IGNORED_SUFFIXES = {".xls": "xls", ".ods": "ods", ".numbers": "numbers", ".tsv": "tsv"}
 #: Files read as tables (CSV exports, Excel workbooks), and every file read.
 TABLE_SUFFIXES = {".csv", *WORKBOOK_SUFFIXES, ".json"}     # .json: Trello boards
 MAIL_SUFFIXES = {".mbox", ".eml"}
 READ_SUFFIXES = {*TABLE_SUFFIXES, ".ics", *MAIL_SUFFIXES}
-OTHER_FILE = "not a .csv file"
+OTHER_FILE = "other"
 
 
 def _ignored_files(folder: Path) -> list[tuple[Path, str]]:
-    """The files of the folder that are not read (not CSV, not a calendar), and why: spreadsheets to save
-    as CSV, and other files."""
+    """The files of the folder that are not read (not CSV, not a calendar), and why (a key of
+    ``notes.ignored``): spreadsheets to save as CSV, and other files."""
     return [(path, IGNORED_SUFFIXES.get(path.suffix.lower(), OTHER_FILE))
             for path in sorted(folder.iterdir())
             if path.is_file() and path.suffix.lower() not in READ_SUFFIXES and not path.name.startswith(".")]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TABLES, TASKS, TIME_ENTRIES, TableSpec
+from relhealth.i18n import words
 from relhealth.io.starter import looks_like
 from relhealth.io.text import DETAILED_REPORT, as_categories, as_text, clean_header
 
@@ -25,6 +26,9 @@ START = "start"
 #: Why a row of an export is not a record (a meeting not held yet, ...): set by a mapping's rules, the
 #: row is left out with a data-quality note giving the reason. Empty for the rows read.
 SKIPPED = "skipped"
+#: The reason of the register's example and comment rows (their date starts with ``#``): one of relhealth's
+#: own, so that its note reads in the page's language (``notes.reason`` of the catalogue).
+COMMENT_ROWS = words("en")("notes.reason.comment_rows")
 
 
 def _names(column: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -300,8 +304,7 @@ def _register(names: dict[str, str] | None) -> Callable[[pd.DataFrame], pd.DataF
     def convert(raw: pd.DataFrame) -> pd.DataFrame:
         frame = raw.rename(columns=names) if names else raw.copy()
         comment = frame["date"].str.startswith("#")
-        frame[SKIPPED] = pd.Series("", index=frame.index, dtype="str").mask(
-            comment, "example and comment rows (their date starts with #)")
+        frame[SKIPPED] = pd.Series("", index=frame.index, dtype="str").mask(comment, COMMENT_ROWS)
         return frame
     return convert
 

@@ -1,10 +1,104 @@
 """The data-quality log: recoverable oddities, each with its file and rows, shown to the user and never
-silently changing a number."""
+silently changing a number.
+
+A note keeps its ``code`` and the values of its places, never a finished sentence, so that it reads in
+the language of the page that shows it (``notes.toml`` of the catalogues, :mod:`relhealth.i18n`): the
+command line prints it in English (``str(note)``), a page in its own language (``note.text(w)``).
+"""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from relhealth.i18n import Words, words
+
 MAX_ROWS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number of things, with the form of the counted ``word`` (a key of ``[plural]``) that goes with it:
+    ``Count(3, "note_row")`` reads ``3 rows``, ``3 строки``."""
+
+    n: float
+    word: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "n", _plain(self.n))
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount of money, to 2 decimals with the language's separators: ``1,140.00``, ``1 140,00``."""
+
+    value: float
+
+    def __post_init__(self):
+        object.__setattr__(self, "value", _plain(self.value))
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A catalogue sentence ``key`` with the values of its places: a part of a note chosen among fixed
+    wordings (a reason of relhealth's own, one of the pairs of rows a duplicate repeats)."""
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def text(self, w: Words) -> str:
+        return w(self.key, **{name: worded(value, w) for name, value in self.values})
+
+
+def phrase(key: str, **values) -> Phrase:
+    """``phrase("notes.part.row", row=3)``: a :class:`Phrase` of plain, hashable values."""
+    return Phrase(key, _values(values))
+
+
+def worded(value, w: Words) -> str:
+    """A value of a note in ``w``'s language. Text (file, client, column, kind, invoice names, a user's own
+    reason) is shown as written; whole numbers (rows, counts) as they are; other numbers as ``26.5``,
+    ``26,5``; days as ``w.date``; a tuple as its items one after the other."""
+    if isinstance(value, Phrase):
+        return value.text(w)
+    if isinstance(value, Count):
+        return f"{_figure(value.n, w)} {w.form(value.n, value.word)}"
+    if isinstance(value, Amount):
+        return w.number(value.value)
+    if isinstance(value, tuple):
+        # "26,5; 30" where the decimal mark is a comma, so that a list of fractions still reads
+        fractions = any(isinstance(v, float) and not v.is_integer() for v in value)
+        comma = fractions and w.locale.number_symbols["latn"]["decimal"] == ","
+        return ("; " if comma else ", ").join(worded(v, w) for v in value)
+    if isinstance(value, dt.date):
+        return w.date(value)
+    if isinstance(value, float):
+        return _figure(value, w)
+    return str(value)
+
+
+def _figure(value: float, w: Words) -> str:
+    """``30``, ``26.5`` (``26,5``): a whole number as it is, another with as many digits as it has (six at
+    most)."""
+    text = str(value) if isinstance(value, int) else f"{value:g}"
+    return text if w.english else text.replace(".", w.locale.number_symbols["latn"]["decimal"])
+
+
+def _plain(value):
+    """A value a note can keep (hashable, picklable, equal when read twice): numpy scalars as Python's,
+    lists and Series as tuples."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (Phrase, Count, Amount, str, dt.date)):
+        return value
+    if hasattr(value, "__iter__"):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _values(values: dict) -> tuple[tuple[str, object], ...]:
+    return tuple((name, _plain(value)) for name, value in values.items())
 
 
 @dataclass(frozen=True)
@@ -12,27 +106,46 @@ class QualityNote:
     """One oddity found in a file, on one or more rows.
 
     ``code`` names the kind of oddity (``blank_rows``, ``header_row``, ``totals_row``, ``duplicate_row``,
-    ``long_entry``, ``unknown_kind``, ``invoice_only_client``, ``paid_before_issued``, ``credit_note``, ...);
-    ``client`` is set when the note concerns one
-    client, so that its report can show it.
+    ``long_entry``, ``unknown_kind``, ``invoice_only_client``, ``paid_before_issued``, ``credit_note``, ...)
+    and its sentence, ``notes.<code>`` of the catalogue, whose places ``values`` fill (name, value). A
+    code whose sentence differs for one row and for several has ``notes.<code>.one`` and
+    ``notes.<code>.several``, chosen by the number of the note's ``rows``. ``client`` is set when the note
+    concerns one client, so that its report can show it.
     """
 
     file: str
     code: str
-    message: str
+    values: tuple[tuple[str, object], ...] = ()
     rows: tuple[int, ...] = ()
     column: str | None = None
     client: str | None = None
 
-    def __str__(self) -> str:
+    def text(self, w: Words) -> str:
+        """The whole note in ``w``'s language: where (the file, its rows, the column), then what."""
         where = self.file
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
-            more = f" and {len(self.rows) - MAX_ROWS_SHOWN} more" if len(self.rows) > MAX_ROWS_SHOWN else ""
-            where += f" row{'s' if len(self.rows) > 1 else ''} {shown}{more}"
+            if len(self.rows) > MAX_ROWS_SHOWN:
+                shown = w("notes.where.more", rows=shown, more=len(self.rows) - MAX_ROWS_SHOWN)
+            where = w("notes.where.rows" if len(self.rows) > 1 else "notes.where.row", file=where, rows=shown)
         if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
+            where = w("notes.where.column", where=where, column=self.column)
+        return w("notes.where.note", where=where, message=self.wording(w))
+
+    def wording(self, w: Words) -> str:
+        """What the note says, without where, in ``w``'s language."""
+        key = f"notes.{self.code}"
+        if key not in w.entries:
+            key += ".several" if len(self.rows) > 1 else ".one"
+        return w(key, **{name: worded(value, w) for name, value in self.values})
+
+    @property
+    def message(self) -> str:
+        """What the note says, in English."""
+        return self.wording(words("en"))
+
+    def __str__(self) -> str:
+        return self.text(words("en"))
 
 
 @dataclass
@@ -41,9 +154,10 @@ class DataQuality:
 
     notes: list[QualityNote] = field(default_factory=list)
 
-    def add(self, file: str, code: str, message: str, rows=(), column: str | None = None,
-            client: str | None = None) -> None:
-        self.notes.append(QualityNote(file, code, message, tuple(int(r) for r in rows), column, client))
+    def add(self, file: str, code: str, rows=(), column: str | None = None, client: str | None = None,
+            **values) -> None:
+        """Note ``code`` on ``rows`` of ``file``; ``values`` fill the places of its sentence."""
+        self.notes.append(QualityNote(file, code, _values(values), tuple(int(r) for r in rows), column, client))
 
     def __len__(self) -> int:
         return len(self.notes)
@@ -55,7 +169,4 @@ class DataQuality:
         return [note for note in self.notes if note.client == client]
 
 
-def counted(count: int, one: str, many: str = "") -> str:
-    """``counted(1, "event")`` is ``1 event``, ``counted(3, "event")`` ``3 events``; empty for 0 (the
-    wording of the notes that count what was left out)."""
-    return "" if not count else f"{count} {one if count == 1 else many or one + 's'}"
+__all__ = ["Amount", "Count", "DataQuality", "Phrase", "QualityNote", "phrase", "worded"]

@@ -16,7 +16,7 @@ from relhealth.columns import INVOICES, MAIN_TABLES, ROW, SOURCE, TIME_ENTRIES, 
 from relhealth.errors import InputError, Problem
 from relhealth.io.dataset import FileInfo
 from relhealth.io.formats import DETAILED_REPORT, SKIPPED, Format, recognise, totals_report
-from relhealth.io.quality import DataQuality
+from relhealth.io.quality import Count, DataQuality, phrase
 from relhealth.io.starter import columns_line, looks_like
 from relhealth.io.text import RawTable, per_value, read_raw_table
 from relhealth.io.values import (
@@ -78,13 +78,12 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     raw, left_out = _left_out(fmt.read(table.frame), file)
     _note_splits(raw, file, quality)
     value_columns = [c for c in raw.columns if c != ROW]
-    for code, message, rows in table.notes:
-        quality.add(file, code, message, rows=rows)
+    for code, values, rows in table.notes:
+        quality.add(file, code, rows=rows, **values)
     if table.blank_rows:
-        quality.add(file, "blank_rows", "blank lines skipped.", rows=table.blank_rows)
+        quality.add(file, "blank_rows", rows=table.blank_rows)
     if table.header_rows:
-        quality.add(file, "header_row", "the header row again (two exports pasted into one file?): skipped.",
-                    rows=table.header_rows)
+        quality.add(file, "header_row", rows=table.header_rows)
     raw = _skip_totals(table.frame, raw, spec, file, quality)
     raw, signs = _split_money(raw, spec)
     numeric = [c for c, kind in spec.columns.items() if kind == "number" and c in raw.columns]
@@ -124,10 +123,9 @@ def _unused_values(problems: list[Problem], spec: TableSpec, file: str, quality:
     unused = [p for p in problems if p.column in UNUSED_COLUMNS.get(spec.name, ())]
     for column in dict.fromkeys(p.column for p in unused):
         found = [p for p in unused if p.column == column]
-        written = ", ".join(dict.fromkeys(p.message.split("' is not")[0] + "'" for p in found))
-        quality.add(file, "unread_value", (
-            f"{column} values {written} are not yes or no: left empty. No figure uses {column}, so nothing "
-            "else changes."), rows=[p.row for p in found], column=column)
+        written = dict.fromkeys(p.message[1:].split("' is not")[0] for p in found)   # "'maybe' is not ..."
+        quality.add(file, "unread_value", rows=[p.row for p in found], column=column, heading=column,
+                    written=[phrase("notes.part.quoted", text=value) for value in written])
     return [p for p in problems if p not in unused]
 
 
@@ -167,10 +165,9 @@ def _note_splits(raw: pd.DataFrame, file: str, quality: DataQuality) -> None:
     if split.empty:
         return
     rows = split.groupby(ROW, sort=True)["client"].agg(lambda names: "; ".join(names.astype("str")))
-    shown = ", ".join(f"row {row} ({names})" for row, names in list(rows.items())[:10])
-    quality.add(file, "split_clients", (
-        f"{len(rows)} row{'s' if len(rows) > 1 else ''} name{'' if len(rows) > 1 else 's'} several clients: "
-        f"{shown}{' ...' if len(rows) > 10 else ''}; counted once for each client."), rows=rows.index)
+    quality.add(file, "split_clients", rows=rows.index, count=Count(len(rows), "note_row"),
+                shown=[phrase("notes.part.split_row", row=row, names=names) for row, names in list(rows.items())[:10]],
+                more=" ..." if len(rows) > 10 else "")
 
 
 def _format_of(table: RawTable, path: Path, formats: list[Format]) -> Format:
@@ -319,11 +316,9 @@ def _skip_totals(table: pd.DataFrame, raw: pd.DataFrame, spec: TableSpec, file: 
     totals = dates.index[~is_date]
     if totals.empty:
         return raw
-    written = list(dict.fromkeys(table.loc[totals, first[0]].astype("str")))
-    several = len(totals) > 1
-    quality.add(file, "totals_row", (
-        f"{'totals rows' if several else 'a totals row'} ({', '.join(repr(w) for w in written)}), not "
-        f"{'records' if several else 'a record'}: skipped."), rows=raw.loc[totals, ROW])
+    written = dict.fromkeys(table.loc[totals, first[0]].astype("str"))
+    quality.add(file, "totals_row", rows=raw.loc[totals, ROW],
+                written=[phrase("notes.part.quoted", text=value) for value in written])
     kept = raw.drop(index=totals).reset_index(drop=True)
     return kept.assign(**{c: kept[c].cat.remove_unused_categories() for c in kept.columns if c != ROW})
 

@@ -55,7 +55,7 @@ class RawTable:
     repeated: list[str] = field(default_factory=list)
     #: The header's line in the file.
     header_row: int = 1
-    #: What the reading of a file that is no CSV decided, for the data-quality notes: (code, message, rows).
+    #: What the reading of a file that is no CSV decided, for the data-quality notes: (code, values, rows).
     notes: list = field(default_factory=list)
 
     @property

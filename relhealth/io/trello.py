@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from relhealth.errors import InputError, Problem
+from relhealth.io.quality import Count
 
 #: The columns of the tasks table a board gives.
 COLUMNS = ["client", "task", "due", "done", "id", "status", "project"]
@@ -31,9 +32,9 @@ def _completed_on(board: dict) -> dict[str, str]:
     return done
 
 
-def trello_as_csv(path: Path) -> tuple[bytes, str, list[tuple[str, str, list[int]]]]:
+def trello_as_csv(path: Path) -> tuple[bytes, str, list[tuple[str, dict, list[int]]]]:
     """A Trello board export as the UTF-8 bytes of a tasks CSV file, how it was read, and its notes
-    (code, message, rows).
+    (code, the values of its sentence, rows).
 
     Raises
     ------
@@ -65,9 +66,7 @@ def trello_as_csv(path: Path) -> tuple[bytes, str, list[tuple[str, str, list[int
                          lists.get(card.get("idList"), ""), board.get("name", "")])
     notes = []
     if guessed:
-        notes.append(("done_from_activity", (
-            f"{len(guessed)} card{'s' if len(guessed) > 1 else ''} marked complete before the actions this export holds: "
-            "done taken as the day of the card's last activity (dateLastActivity)."), guessed))
+        notes.append(("done_from_activity", {"cards": Count(len(guessed), "note_card")}, guessed))
     return out.getvalue().encode("utf-8"), "Trello board (JSON)", notes
 
 

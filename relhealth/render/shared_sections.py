@@ -5,12 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from relhealth import __version__
+from relhealth.i18n import Words, words
 from relhealth.render.html import Fragment, section
 from relhealth.settings import Settings
 
 
-def quality_notes(notes: list, empty: str = "No data-quality notes.") -> Fragment:
-    return section("notes.html.j2", notes=[str(note) for note in notes], empty=empty)
+def quality_notes(notes: list, empty: str = "No data-quality notes.", w: Words | None = None) -> Fragment:
+    """The data-quality notes, each in the language of ``w`` (English, ``words()``, when not given)."""
+    w = words() if w is None else w
+    return section("notes.html.j2", notes=[note.text(w) for note in notes], empty=empty)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Render one HTML page per client and the portfolio page (index.html) into OUT/YYYY-MM/. "
                     "Pages open offline and show no code.")
     _data_arguments(report)
+    _lang_argument(report)
     report.add_argument("--client", action="append", metavar="NAME",
                         help="render only this client's page (repeat for more); the index lists every client")
     report.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         "notebook", help="write a client's report notebook, parameters filled in, to open in JupyterLab",
         description="Write the client report notebook with its parameters set for one client and month.")
     _data_arguments(notebook)
+    _lang_argument(notebook)
     notebook.add_argument("--client", required=True, metavar="NAME", help="the client (any spelling or alias)")
     notebook.add_argument("--out", type=Path, metavar="FILE.ipynb",
                           help="where to write it (default: <client>-<month>.ipynb in the current folder)")
@@ -88,6 +90,14 @@ def _data_arguments(command: argparse.ArgumentParser, with_month: bool = True) -
         command.add_argument("--month", type=month,
                              help="YYYY-MM (default: the month of the newest record)")
     command.add_argument("--config", type=Path, metavar="FILE", help="a settings file overriding the shipped one")
+
+
+def _lang_argument(command: argparse.ArgumentParser) -> None:
+    from relhealth.i18n import LANGUAGES
+
+    command.add_argument("--lang", choices=LANGUAGES, metavar="LANG",
+                         help=f"the language of the pages: {' or '.join(LANGUAGES)} (default: [report] language of "
+                              "the settings, shipped en)")
 
 
 def positive(text: str) -> int:
@@ -166,7 +176,7 @@ def _report(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
     with ReportPool(args.jobs) as pool:         # its processes start while the data are read
-        settings = load_settings(args.config)
+        settings = load_settings(args.config).with_language(args.lang)
         dataset = read_dataset(_data_dir(args), settings)
         month = args.month or default_month(dataset)
         for note in dataset.quality:
@@ -208,7 +218,7 @@ def _notebook(args: argparse.Namespace) -> int:
     from relhealth.review import default_month, find_client
     from relhealth.settings import load_settings
 
-    settings = load_settings(args.config)
+    settings = load_settings(args.config).with_language(args.lang)
     data = _data_dir(args).resolve()
     dataset = read_dataset(data, settings)
     client = find_client(dataset, args.client)
@@ -220,7 +230,8 @@ def _notebook(args: argparse.Namespace) -> int:
     from relhealth.render.parameters import write_parametrised
 
     write_parametrised(CLIENT_NOTEBOOK, out, {"client": client, "month": month, "data": str(data),
-                                              "config": str(args.config.resolve()) if args.config else None})
+                                              "config": str(args.config.resolve()) if args.config else None,
+                                              "lang": args.lang}, lang=settings["report"]["language"])
     jupyter = Path(sys.executable).with_name("jupyter")
     print(f"wrote {out}, the report of {client} for {month}. Open it with:\n"
           f"  {shlex.quote(str(jupyter))} lab {shlex.quote(str(out))}")

@@ -112,8 +112,11 @@ class Words:
         return text.rstrip("0").rstrip(decimal)
 
     def weight(self, value: float) -> str:
-        """A rubric weight with its sign: ``+2``, ``-4``, ``0``."""
-        return f"{value:+g}" if value else "0"
+        """A rubric weight with its sign: ``+2``, ``-4``, ``+0.5``, ``+0,5``, ``0``."""
+        if not value:
+            return "0"
+        text = self.figure(value)
+        return text if text.startswith("-") else "+" + text
 
     def date(self, value) -> str:
         """A day in a table: ``2026-10-31``, ``31.10.2026``."""
@@ -137,6 +140,11 @@ class Words:
         """``October 2026``, ``октябрь 2026``."""
         first = pd.Period(month, "M").start_time.date()
         return format_date(first, "LLLL y", locale=self.lang)
+
+    def month_of(self, month) -> str:
+        """A month after "the end of": ``October 2026``, ``октября 2026`` (the genitive)."""
+        first = pd.Period(month, "M").start_time.date()
+        return format_date(first, "MMMM y", locale=self.lang)
 
     def month_short(self, month) -> str:
         """A month in a table or on a chart's axis: ``2026-10``; ``окт. 2026``."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relhealth.columns import TABLES
-from relhealth.errors import InputError, Problem
+from relhealth.errors import InputError, Problem, UsageError
 
 DEFAULT_SETTINGS = Path(__file__).with_name("settings.toml")
 
@@ -42,9 +42,22 @@ class Settings:
 
     @property
     def fingerprint(self) -> str:
-        """12 hex digits of a SHA-256 over the effective values: equal settings, equal fingerprint."""
-        canonical = json.dumps(self.values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        """12 hex digits of a SHA-256 over the effective values but the pages' language (words change no
+        number): equal settings, equal fingerprint, so an English and a Russian page of one run compare."""
+        values = {**self.values, "report": {k: v for k, v in self.values["report"].items() if k != "language"}}
+        canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+    def with_language(self, language: str | None) -> Settings:
+        """These settings with the pages in ``language`` (``--lang``; None: as they are)."""
+        if language is None or language == self.values["report"]["language"]:
+            return self
+        allowed = CHOICES[("report", "language")][0]
+        if language not in allowed:
+            raise UsageError(f"--lang {language}: the pages are written in {', '.join(allowed)}.")
+        values = copy.deepcopy(self.values)
+        values["report"]["language"] = language
+        return Settings(values, self.files)
 
     @property
     def known_kinds(self) -> set[str]:
@@ -261,7 +274,7 @@ def _rule_problems(rule, i: int, where: str, spec, file: str) -> list[Problem]:
 #: Settings that take one of a few words, and what the words mean.
 CHOICES = {("input", "date_order"): (("", "dmy", "mdy"), '"dmy" reads 03/04/2026 as 3 April, "mdy" as March 4, '
                                                           'and "" lets the dates of each file tell'),
-           ("report", "language"): (("en",), "the languages of the pages so far (Russian is being written)")}
+           ("report", "language"): (("en", "ru"), "the languages of the pages, English and Russian")}
 
 
 def _check_references(values: dict, file: str, problems: list[Problem]) -> None:

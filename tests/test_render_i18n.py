@@ -53,26 +53,23 @@ def sample_portfolio():
     from relhealth.resources import SAMPLE_DIR
     from relhealth.review import portfolio_report
 
-    settings = relhealth.load_settings()
+    settings = relhealth.load_settings().with_language("ru")
     return portfolio_report(relhealth.read_dataset(SAMPLE_DIR, settings), settings, "2026-10")
 
 
-def in_russian(monkeypatch, *sections) -> str:
-    """The text of portfolio sections rendered in Russian, tags removed and spaces made plain."""
+def in_russian(*sections) -> str:
+    """The text of sections of a Russian page, tags removed and spaces made plain."""
     import re
 
-    from relhealth.render import portfolio_page
-
-    monkeypatch.setattr(portfolio_page, "_words", lambda report: words("ru"))
     html = "".join(str(section()) for section in sections)
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("\N{NARROW NO-BREAK SPACE}", " ")
                     .replace("\N{NO-BREAK SPACE}", " ").split())
 
 
-def test_the_portfolios_title_and_month_at_a_glance_read_in_russian(monkeypatch, sample_portfolio):
+def test_the_portfolios_title_and_month_at_a_glance_read_in_russian(sample_portfolio):
     from relhealth.render import portfolio_page as page
 
-    text = in_russian(monkeypatch, lambda: page.title(sample_portfolio), lambda: page.summary(sample_portfolio))
+    text = in_russian(lambda: page.title(sample_portfolio), lambda: page.summary(sample_portfolio))
     assert "Портфель клиентов, октябрь 2026" in text and "10 клиентов: сначала те, кому нужно внимание" in text
     assert "Нужно внимание 5 из 10 7 сигналов у 4 клиентов" in text
     assert "3 040,00 €" in text and "37 765,00 $" in text and "самый старый долг: 154 дня" in text
@@ -80,10 +77,10 @@ def test_the_portfolios_title_and_month_at_a_glance_read_in_russian(monkeypatch,
     assert "новых в этом месяце: 2, с прошлого месяца: 5" in text
 
 
-def test_the_portfolios_tables_have_russian_headings_and_money(monkeypatch, sample_portfolio):
+def test_the_portfolios_tables_have_russian_headings_and_money(sample_portfolio):
     from relhealth.render import portfolio_page as page
 
-    text = in_russian(monkeypatch, lambda: page.attention_table(sample_portfolio),
+    text = in_russian(lambda: page.attention_table(sample_portfolio),
                       lambda: page.by_manager(sample_portfolio))
     assert "клиент аккаунт-менеджер сигналы квадрант почему нужно внимание ЭБС (баллы)" in text
     # Pinecrest's 25,875.00 USD owed, the oldest invoice 154 days overdue

@@ -96,9 +96,9 @@ def test_the_index_links_a_page_and_names_a_failure_as_text(data):
     assert '<a href="acme.html">Acme &lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;</a>' in linked
     failed = str(portfolio_page.attention_table(report, {}, {NAME: "<b>boom</b>"}))
     assert 'Acme &lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; <span class="failed">report failed</span>' in failed
-    failures = str(portfolio_page.failures({NAME: "RuntimeError: <b>boom</b>"}))
+    failures = str(portfolio_page.failures(report, {NAME: "RuntimeError: <b>boom</b>"}))
     assert "<b>Acme &lt;script&gt;" in failures and "RuntimeError: &lt;b&gt;boom&lt;/b&gt;" in failures
-    assert str(portfolio_page.failures({})) == ""
+    assert str(portfolio_page.failures(report, {})) == ""
 
 
 def test_a_fragment_shows_as_html_in_a_notebook_and_escapes_what_is_added_to_it():

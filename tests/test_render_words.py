@@ -3,7 +3,9 @@ import pandas as pd
 
 from relhealth.io import read_dataset
 from relhealth.metrics.evidence import evidence
-from relhealth.render.words import SIGNAL_ANSWERS, SIGNAL_TITLES, event_subject, evidence_words, signal_lines
+from relhealth.i18n import words
+from relhealth.metrics.checklist import SIGNALS
+from relhealth.render.words import event_subject, evidence_words, signal_lines
 from relhealth.review import client_report, score
 from relhealth.settings import load_settings
 
@@ -50,7 +52,7 @@ def test_each_signal_is_written_with_its_title_tests_and_answer(folder):
     """}))
     report = client_report(data, load_settings(), "Acme", "2026-03")
     lines = {line["signal"]: line for line in signal_lines(report.checklist)}
-    assert list(lines) == list(SIGNAL_TITLES) == list(SIGNAL_ANSWERS)
+    assert list(lines) == list(SIGNALS)
     assert lines["hostility"] == {"signal": "hostility", "title": "The client is rude", "fired": True,
                                   "evidence": "✔ rude messages in 3 months: 1 (≥ 1)",
                                   "reason": "rude messages in 3 months: 1 (≥ 1)",
@@ -63,3 +65,11 @@ def test_each_signal_is_written_with_its_title_tests_and_answer(folder):
         "baseline: none (≥ 2)")
     assert lines["no_feedback"]["reason"] == "days since the client's last contact: 29 (≥ 21)"
     assert not lines["friction"]["fired"] and lines["friction"]["reason"] == ""
+    russian = {line["signal"]: line for line in signal_lines(report.checklist, words("ru"))}
+    assert russian["hostility"] == {
+        "signal": "hostility", "title": "Клиент груб", "fired": True,
+        "evidence": "✔ грубых сообщений за 3 месяца: 1 (≥ 1)", "reason": "грубых сообщений за 3 месяца: 1 (≥ 1)",
+        "answer": "Грубость выходит за рамки деловых отношений: с таким клиентом пора расставаться."}
+    assert russian["no_feedback"]["evidence"] == (
+        "любое из условий: ✔ дней с последнего контакта клиента: 29 (≥ 21); ✘ время ответа клиента к его обычному: "
+        "нет (≥ 2)")

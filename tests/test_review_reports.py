@@ -6,7 +6,8 @@ import pytest
 from relhealth.errors import InputError, UsageError
 from relhealth.io import read_dataset
 from relhealth.render.bundles import read_bundle, write_bundle
-from relhealth.render.words import attention_reasons
+from relhealth.i18n import words
+from relhealth.render.words import attention_reasons, quadrant_words
 from relhealth.review import (
     ClientReport,
     client_report,
@@ -199,10 +200,18 @@ def test_a_parting_signal_places_the_client_in_consider_parting_and_says_why():
     settings = load_settings()
     # a low balance at no cost is "fix our service"; hostility moves it, and the page says why
     assert verdict(_row(part_flags="friction;hostility"), pd.Period("2025-01", "M"), settings) == (
-        "consider parting", "hostility fired; the balance and the costs alone say fix our service")
+        "consider parting", "parting", "fix our service")
     # already there: nothing to explain
-    assert verdict(_row(effort_ratio_3m=1.2, part_flags="payment_burden"), None, settings) == ("consider parting", "")
-    assert verdict(_row(part_flags="friction"), None, settings) == ("fix our service", "")
+    assert verdict(_row(effort_ratio_3m=1.2, part_flags="payment_burden"), None, settings) == (
+        "consider parting", "", "consider parting")
+    assert verdict(_row(part_flags="friction"), None, settings) == ("fix our service", "", "fix our service")
+    row = _row(part_flags="friction;hostility", quadrant="consider parting", quadrant_why="parting",
+               quadrant_placed="fix our service")
+    assert quadrant_words(row) == (
+        "consider parting", "hostility fired; the balance and the costs alone say fix our service")
+    assert quadrant_words(row, words("ru")) == (
+        "подумать о расставании", "сработали сигналы hostility; по балансу и затратам клиент был бы в квадранте "
+                                  "«исправить наш сервис»")
 
 
 def test_a_client_with_less_than_three_months_of_records_is_new():
@@ -210,10 +219,14 @@ def test_a_client_with_less_than_three_months_of_records_is_new():
 
     settings = load_settings()
     # first record in September: September and October are two months
-    assert verdict(_row(), pd.Period("2026-09", "M"), settings) == (
-        "new client", "first record in September 2026: less than 3 months to judge (the balance and the costs say "
-                      "fix our service)")
-    assert verdict(_row(), pd.Period("2026-08", "M"), settings) == ("fix our service", "")   # three months
+    assert verdict(_row(), pd.Period("2026-09", "M"), settings) == ("new client", "new_client", "fix our service")
+    row = _row(quadrant="new client", quadrant_why="new_client", quadrant_placed="fix our service",
+               first_month=pd.Period("2026-09", "M"))
+    assert quadrant_words(row)[1] == ("first record in September 2026: less than 3 months to judge (the balance "
+                                      "and the costs say fix our service)")
+    assert quadrant_words(row, words("ru"))[1] == ("первая запись — сентябрь 2026: меньше 3 месяцев, судить рано "
+                                                   "(по балансу и затратам — «исправить наш сервис»)")
+    assert verdict(_row(), pd.Period("2026-08", "M"), settings)[:2] == ("fix our service", "")   # three months
     assert verdict(_row(part_flags="hostility"), pd.Period("2026-10", "M"), settings)[0] == "consider parting"
 
 

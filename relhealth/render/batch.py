@@ -22,10 +22,12 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 from pebble import ProcessExpired, ProcessPool
 
 from relhealth.errors import UsageError
+from relhealth.i18n import Words, localised, words
 from relhealth.io import Dataset
 from relhealth.render import forked_kernels
 from relhealth.render.atomic import TEMP_SUFFIX, write_text_atomic
@@ -183,12 +185,24 @@ class _Run:
     slugs: dict[str, str]
     config: str | None
     timeout: float
+    w: Words
 
     def job(self, name: str, stem: str, notebook: Path, title: str, **parameters) -> Job:
-        return Job(name=name, notebook=str(Path(notebook).resolve()),
+        return Job(name=name, notebook=str(self.notebook(notebook)),
                    parameters={"month": str(self.month), "config": self.config, **parameters},
                    executed=str(self.work / f"{stem}.ipynb"), page=str(self.folder / f"{stem}.html"),
-                   log=str(self.work / f"{stem}.log"), title=title, timeout=self.timeout)
+                   log=str(self.work / f"{stem}.log"), title=title, timeout=self.timeout, lang=self.w.lang)
+
+    def notebook(self, template: Path) -> Path:
+        """The notebook to run: ``template`` itself in English, else its copy in the work folder with its
+        explanations in the pages' language (written once)."""
+        if self.w.english:
+            return Path(template).resolve()
+        copy = self.work / Path(template).name
+        if not copy.exists():
+            notebook = localised(nbformat.read(str(template), as_version=4), Path(template).stem, self.w.lang)
+            write_text_atomic(copy, nbformat.writes(notebook))
+        return copy
 
 
 def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, out: str | Path,
@@ -210,12 +224,14 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     folder.mkdir(parents=True, exist_ok=True)
     run = _Run(month=month, folder=folder, work=Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder)),
                slugs=assign_slugs(dataset.client_names, taken=(INDEX.removesuffix(".html"), LOGS, NOTEBOOKS)),
-               config=str(Path(config).resolve()) if config else None, timeout=timeout)
+               config=str(Path(config).resolve()) if config else None, timeout=timeout,
+               w=words(settings["report"]["language"]))
     result = RunResult(folder=folder, index=None)
     try:
         write_text_atomic(folder / REVIEW_CSV, review_to_csv(scored.review))
         write_bundle(portfolio_of(scored), run.work / "portfolio.bundle")
-        client_jobs = [run.job(client, run.slugs[client], CLIENT_NOTEBOOK, f"{client}: relationship health, {month}",
+        client_jobs = [run.job(client, run.slugs[client], CLIENT_NOTEBOOK,
+                               run.w("client.page_title", client=client, month=run.w.month_short(month)),
                                client=client, data=str(run.work / f"{run.slugs[client]}.bundle")) for client in chosen]
 
         def prepared() -> Iterator[Job]:
@@ -256,7 +272,7 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
     def index_job(failures: dict[str, Outcome]) -> Job:
         pages = {c: f"{run.slugs[c]}.html" for c in in_review if c not in failures
                  and (c in chosen or (run.folder / f"{run.slugs[c]}.html").exists())}
-        return run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, f"Client portfolio, {run.month}",
+        return run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, run.w("portfolio.title", month=run.w.month_short(run.month)),
                        data=str(run.work / "portfolio.bundle"), pages=pages,
                        failures={name: outcome.error for name, outcome in failures.items()},
                        tables={"review": REVIEW_CSV, "events": {c: EVENTS_CSV.format(slug=run.slugs[c]) for c in pages}})

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from matplotlib.axes import Axes
 
-from relhealth.render.headings import HEADINGS
+from relhealth.i18n import Words, words
 
 #: Resolution of the figures in the pages.
 DPI = 110
@@ -47,9 +47,15 @@ def figure(ax: Axes, alt: str) -> Fragment:
     return section("figure.html.j2", data=base64.b64encode(buffer.getvalue()).decode("ascii"), alt=alt)
 
 
-def table(frame: pd.DataFrame, formats: dict | None = None, empty: str = "None.") -> Fragment:
+def marked(w: Words, key: str, **values) -> Markup:
+    """A catalogue sentence that holds HTML (``<b>``), its values escaped."""
+    return Markup(w.entries[key]).format(**values)
+
+
+def table(frame: pd.DataFrame, formats: dict | None = None, empty: str = "None.", w: Words = words()) -> Fragment:
     """``frame`` as an HTML table, each column written by its function in ``formats`` (a missing value is
-    an empty cell), under its heading in words (:data:`~relhealth.render.headings.HEADINGS`)."""
+    an empty cell), under its heading in ``w``'s words (``headings.<column>`` of the catalogue; a column
+    the catalogue does not name is shown as it is)."""
     formats = formats or {}
 
     def cell(column: str, value) -> str:
@@ -58,4 +64,4 @@ def table(frame: pd.DataFrame, formats: dict | None = None, empty: str = "None."
         return formats[column](value) if column in formats else str(value)
     columns = [str(c) for c in frame.columns]
     rows = [[cell(c, v) for c, v in zip(columns, values)] for values in frame.itertuples(index=False, name=None)]
-    return section("table.html.j2", columns=[HEADINGS.get(c, c) for c in columns], rows=rows, empty=empty)
+    return section("table.html.j2", columns=[w.entries.get(f"headings.{c}", c) for c in columns], rows=rows, empty=empty)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 
+from relhealth.i18n import LANGUAGES, localised
 from relhealth.render.atomic import write_text_atomic
 
 #: ``name = value  # comment`` in a parameters cell.
@@ -31,9 +32,10 @@ def with_parameters(source: str, values: dict) -> str:
     return "\n".join(lines)
 
 
-def write_parametrised(template: str | Path, out: str | Path, values: dict) -> None:
-    """Write the notebook ``template`` to ``out`` with ``values`` in its cell tagged ``parameters``."""
-    notebook = nbformat.read(str(template), as_version=4)
+def write_parametrised(template: str | Path, out: str | Path, values: dict, lang: str = LANGUAGES[0]) -> None:
+    """Write the notebook ``template`` to ``out`` with ``values`` in its cell tagged ``parameters`` and its
+    explanations in ``lang``."""
+    notebook = localised(nbformat.read(str(template), as_version=4), Path(template).stem, lang)
     cell = next(c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", []))
     cell.source = with_parameters(cell.source, values)
     write_text_atomic(out, nbformat.writes(notebook) + "\n")

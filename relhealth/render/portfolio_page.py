@@ -2,6 +2,7 @@
 the portfolio notebook shows, and :func:`open_portfolio`, what its first cell calls."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -12,11 +13,12 @@ from relhealth.columns import OVERDUE_PREFIX
 from relhealth.metrics.eba import band_order
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
-from relhealth.render.format import points, ratio_text
-from relhealth.render.html import Fragment, figure, section, table
-from relhealth.i18n import Words, words
-from relhealth.render.shared_sections import footer, quality_notes  # noqa: F401  (the notebook's)
-from relhealth.render.words import SIGNAL_TITLES, attention_reasons
+from relhealth.i18n import Words
+from relhealth.metrics.checklist import SIGNALS
+from relhealth.render.html import Fragment, figure, marked, section, table
+from relhealth.render.shared_sections import footer, page_words  # noqa: F401  (footer: the notebook's)
+from relhealth.render.shared_sections import quality_notes as notes_section
+from relhealth.render.words import attention_reasons, quadrant_words, signal_title
 from relhealth.resources import SAMPLE_DIR
 from relhealth.review import PortfolioReport, default_month, portfolio_report
 from relhealth.review.portfolio import quadrant_bounds
@@ -27,23 +29,21 @@ from relhealth.settings import load_settings
 FIGURE_CLIENTS = 40
 
 
-def open_portfolio(data: str | None = None, month: str | None = None, config: str | None = None) -> PortfolioReport:
+def open_portfolio(data: str | None = None, month: str | None = None, config: str | None = None,
+                   lang: str | None = None) -> PortfolioReport:
     """The portfolio written by ``relhealth report`` (a file), or the portfolio of a data folder (default: the
-    bundled sample) for ``month`` (default: the month of the newest record)."""
+    bundled sample) for ``month`` (default: the month of the newest record), its page in ``lang`` (default:
+    ``[report] language``)."""
     if data and Path(data).is_file():
-        return read_bundle(data, PortfolioReport)
-    settings = load_settings(config or None)
+        report = read_bundle(data, PortfolioReport)
+        return dataclasses.replace(report, settings=report.settings.with_language(lang))
+    settings = load_settings(config or None).with_language(lang)
     dataset = read_dataset(data or SAMPLE_DIR, settings)
     return portfolio_report(dataset, settings, month or default_month(dataset))
 
 
-def _words(report: PortfolioReport) -> Words:
-    """The words of the page's language (``[report] language``)."""
-    return words(report.settings["report"]["language"])
-
-
 def title(report: PortfolioReport) -> Fragment:
-    w = _words(report)
+    w = page_words(report)
     return section("portfolio/title.html.j2", title=w("portfolio.title", month=w.month(report.month)),
                    subtitle=w("portfolio.subtitle", clients=w.count(len(report.table), "client")))
 
@@ -52,7 +52,7 @@ def summary(report: PortfolioReport, tables: dict | None = None) -> Fragment:
     """The month at a glance: how many clients need attention, the money overdue per currency, the bands
     that moved since last month, and the signals that fired (new this month or still firing); with
     ``tables`` (the CSV files beside the pages), a link to the month's review table."""
-    w = _words(report)
+    w = page_words(report)
     t, before = report.table, report.previous.set_index("client")
     need = t[t["attention_score"] > 0]
     fired = _fired(t)
@@ -72,15 +72,16 @@ def summary(report: PortfolioReport, tables: dict | None = None) -> Fragment:
          if len(report.previous) else w("portfolio.summary.no_earlier")},
     ]
     rows = []
-    for code in SIGNAL_TITLES:
+    for code in SIGNALS:
         clients = [c for k, c in fired if k == code]
         if clients:
-            rows.append({"signal": SIGNAL_TITLES[code], "clients": ", ".join(
+            rows.append({"signal": signal_title(code, w), "clients": ", ".join(
                 w("portfolio.summary.new_this_month", client=c) if (code, c) in new else c for c in clients)})
     signals = table(pd.DataFrame(rows, columns=["signal", "clients"]).rename(
         columns={"signal": w("portfolio.summary.signal"), "clients": w("portfolio.summary.clients")}),
-        empty=w("portfolio.summary.no_signal"))
-    download = section("portfolio/download.html.j2", href=(tables or {}).get("review"))
+        empty=w("portfolio.summary.no_signal"), w=w)
+    href = (tables or {}).get("review")
+    download = section("portfolio/download.html.j2", text=marked(w, "portfolio.page.download", href=href) if href else "")
     return section("cards.html.j2", cards=cards) + signals + download
 
 
@@ -120,7 +121,8 @@ def _bands_card(report: PortfolioReport, before: pd.DataFrame, w: Words) -> dict
         old = before["eba_band"].get(client)
         if isinstance(old, str) and old != band:
             way = "down" if order.index(band) < order.index(old) else "up"
-            moves[way].append(w("portfolio.summary.bands_move", client=client, before=old, after=band))
+            moves[way].append(w("portfolio.summary.bands_move", client=client, before=w.name("band", old),
+                                after=w.name("band", band)))
     detail = "; ".join(w(f"portfolio.summary.bands_{way}", clients=", ".join(names))
                        for way, names in moves.items() if names)
     return {"title": w("portfolio.summary.bands"),
@@ -128,9 +130,15 @@ def _bands_card(report: PortfolioReport, before: pd.DataFrame, w: Words) -> dict
             "tone": "warn" if moves["down"] else "good", "detail": detail or w("portfolio.summary.bands_same")}
 
 
-def failures(failed: dict | None) -> Fragment:
+def failures(report: PortfolioReport, failed: dict | None) -> Fragment:
     """The clients whose page failed in the run that renders this index, with what went wrong."""
-    return section("portfolio/failures.html.j2", failures=failed or {})
+    return section("portfolio/failures.html.j2", failures=failed or {}, w=page_words(report))
+
+
+def quality_notes(report: PortfolioReport) -> Fragment:
+    """The data-quality notes of the whole folder, in the page's language."""
+    w = page_words(report)
+    return notes_section(report.quality, empty=w("portfolio.page.no_notes"), w=w)
 
 
 def attention_table(report: PortfolioReport, pages: dict | None = None, failed: dict | None = None,
@@ -139,7 +147,7 @@ def attention_table(report: PortfolioReport, pages: dict | None = None, failed: 
     ``pages`` (client -> file name), or says its report failed (``failed``), and to the CSV of its month's
     events in ``tables["events"]``."""
     events = (tables or {}).get("events") or {}
-    w = _words(report)
+    w = page_words(report)
     t = report.table
     currencies = [c for c in t.columns if c.startswith(OVERDUE_PREFIX)]
     columns = [w(f"portfolio.attention.{key}") for key in
@@ -150,26 +158,28 @@ def attention_table(report: PortfolioReport, pages: dict | None = None, failed: 
         owed = [w.money(r[c], c.removeprefix(OVERDUE_PREFIX)) for c in currencies if r[c]]
         overdue = w("portfolio.attention.overdue_oldest", amounts="; ".join(owed),
                     days=w.count(int(r["max_days_overdue"]), "day")) if owed else ""
-        quadrant = r["quadrant"] if not r.get("quadrant_why") else w(
-            "portfolio.attention.quadrant_why", quadrant=r["quadrant"], why=r["quadrant_why"])
+        named, why = quadrant_words(r, w)
+        quadrant = w("portfolio.attention.quadrant_why", quadrant=named, why=why) if why else named
         rows.append({
             "client": r["client"], "href": (pages or {}).get(r["client"]), "failed": r["client"] in (failed or {}),
             "csv": events.get(r["client"]),
-            "signals": [SIGNAL_TITLES[c] for c in r["part_flags"].split(";")] if isinstance(r["part_flags"], str) else [],
+            "signals": [signal_title(c, w) for c in r["part_flags"].split(";")] if isinstance(r["part_flags"], str) else [],
             "cells": [(r["account_manager"] if isinstance(r["account_manager"], str) else "", ""), (quadrant, ""),
-                      ("; ".join(attention_reasons(r, report.settings)), "why"),
-                      (w("portfolio.attention.balance", balance=points(r["eba_balance"]), band=r["eba_band"]), "number"),
-                      (w("portfolio.attention.change_split", change=points(r["eba_change"], True),
-                         new=points(r["eba_new"], True), fading=points(r["eba_fading"], True)), "number"),
-                      (f"{ratio_text(r['effort_ratio'])} / {ratio_text(r['effort_ratio_3m'])} {flag}".strip(), "number"),
+                      ("; ".join(attention_reasons(r, report.settings, w=w)), "why"),
+                      (w("portfolio.attention.balance", balance=w.points(r["eba_balance"]),
+                         band=w.name("band", r["eba_band"])), "number"),
+                      (w("portfolio.attention.change_split", change=w.points(r["eba_change"], True),
+                         new=w.points(r["eba_new"], True), fading=w.points(r["eba_fading"], True)), "number"),
+                      (f"{w.ratio(r['effort_ratio'])} / {w.ratio(r['effort_ratio_3m'])} "
+                       f"{w.name('flag', flag) if flag else ''}".strip(), "number"),
                       (overdue, "number")]})
-    return section("portfolio/attention.html.j2", columns=columns, rows=rows)
+    return section("portfolio/attention.html.j2", columns=columns, rows=rows, failed=w("portfolio.page.failed"))
 
 
 def by_manager(report: PortfolioReport) -> Fragment:
     """Each account manager's clients: how many, how many need attention, the signals that fired and the
     money overdue, for the monthly review's round of managers."""
-    w = _words(report)
+    w = page_words(report)
     t = report.table.assign(manager=report.table["account_manager"].fillna(w("portfolio.managers.none")))
     currencies = [c for c in t.columns if c.startswith(OVERDUE_PREFIX)]
     keys = ["manager", "clients", "need", "signals", "overdue"]
@@ -180,7 +190,7 @@ def by_manager(report: PortfolioReport) -> Fragment:
         rows.append(dict(zip(keys, [manager, len(group), ", ".join(need["client"]), int(group["part_signals"].sum()),
                                     "; ".join(owed)])))
     frame = pd.DataFrame(rows, columns=keys).rename(columns={k: w(f"portfolio.managers.{k}") for k in keys})
-    return table(frame, empty=w("portfolio.managers.empty"))
+    return table(frame, empty=w("portfolio.managers.empty"), w=w)
 
 
 def _most_attention(report: PortfolioReport) -> list[str]:
@@ -188,22 +198,22 @@ def _most_attention(report: PortfolioReport) -> list[str]:
     return report.table["client"].head(FIGURE_CLIENTS).tolist()
 
 
-def _figure_note(report: PortfolioReport, what: str) -> Fragment:
+def _figure_note(report: PortfolioReport, key: str, w: Words) -> Fragment:
     count = len(report.table)
     if count <= FIGURE_CLIENTS:
         return Fragment("")
-    return section("paragraph.html.j2", text=what.format(shown=FIGURE_CLIENTS, count=count), css="sub")
+    return section("paragraph.html.j2", text=w(key, shown=FIGURE_CLIENTS, count=count), css="sub")
 
 
 def quadrant(report: PortfolioReport) -> Fragment:
-    ax = plotting.plot_quadrant(report.table, *quadrant_bounds(report.settings), labelled=_most_attention(report))
-    note = _figure_note(report, "Every client is a point; the {shown} of {count} that need most attention "
-                                "carry their names.")
-    return note + figure(ax, f"Clients by EBA balance and 3-month effort ratio, {report.month}")
+    w = page_words(report)
+    ax = plotting.plot_quadrant(report.table, *quadrant_bounds(report.settings), labelled=_most_attention(report),
+                                w=w)
+    return _figure_note(report, "portfolio.figures.quadrant_note", w) + figure(
+        ax, w("portfolio.figures.quadrant", month=w.month_short(report.month)))
 
 
 def band_heatmap(report: PortfolioReport) -> Fragment:
-    ax = plotting.plot_band_heatmap(report.bands, report.settings["eba"]["bands"], _most_attention(report))
-    note = _figure_note(report, "The {shown} of {count} clients that need most attention; the table above "
-                                "lists every client.")
-    return note + figure(ax, "EBA band of each client at each month's end")
+    w = page_words(report)
+    ax = plotting.plot_band_heatmap(report.bands, report.settings["eba"]["bands"], _most_attention(report), w=w)
+    return _figure_note(report, "portfolio.figures.heatmap_note", w) + figure(ax, w("portfolio.figures.heatmap"))

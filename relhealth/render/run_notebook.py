@@ -42,6 +42,7 @@ class Job:
     title: str
     timeout: float
     ahead: bool = True        # start the next notebook's kernel while this one runs
+    lang: str = "en"          # the page's language, for its <html lang>
 
 
 @dataclass
@@ -132,7 +133,7 @@ def render_page(job: Job) -> Outcome:
                            job.log)
         finally:
             km.stop()
-    write_text_atomic(job.page, export_page(nb, job.title, job.log))
+    write_text_atomic(job.page, export_page(nb, job.title, job.log, job.lang))
     return Outcome(job.name, True, time.monotonic() - start)
 
 

@@ -50,20 +50,25 @@ PARTING_SIGNALS = ("hostility", "payment_burden")
 NEW_CLIENT, NEW_MONTHS = "new client", 3
 
 
-def verdict(row, first_month: pd.Period | None, settings: Settings) -> tuple[str, str]:
-    """The quadrant of a review row and, when it is not where the balance and the costs put it, why.
-    A parting signal (``PARTING_SIGNALS``) places the client in "consider parting"; else a client whose
-    first record is less than ``NEW_MONTHS`` months old is a ``new client``."""
+#: Why a client is not where its balance and costs put it (``quadrant_why``): a parting signal fired, or
+#: it is too new to judge. The pages put each into words.
+PARTING, TOO_NEW = "parting", "new_client"
+
+
+def verdict(row, first_month: pd.Period | None, settings: Settings) -> tuple[str, str, str]:
+    """The quadrant of a review row, why when it is not where the balance and the costs put it (``""``,
+    ``PARTING`` or ``TOO_NEW``), and where they put it. A parting signal (``PARTING_SIGNALS``) places the
+    client in "consider parting"; else a client whose first record is less than ``NEW_MONTHS`` months old
+    is a ``new client``."""
     placed = quadrant_of(row["eba_balance"], row["effort_ratio_3m"], settings)
     fired = [code for code in str(row["part_flags"]).split(";") if code in PARTING_SIGNALS] \
         if isinstance(row["part_flags"], str) else []
     if fired and placed != QUADRANTS[0][0]:
-        return QUADRANTS[0][0], f"{' and '.join(fired)} fired; the balance and the costs alone say {placed}"
+        return QUADRANTS[0][0], PARTING, placed
     month = pd.Period(row["month"], "M")
     if first_month is not None and not fired and (month - first_month).n + 1 < NEW_MONTHS:
-        return NEW_CLIENT, (f"first record in {first_month.strftime('%B %Y')}: less than {NEW_MONTHS} months to "
-                            f"judge (the balance and the costs say {placed})")
-    return placed, ""
+        return NEW_CLIENT, TOO_NEW, placed
+    return placed, "", placed
 
 
 def attention_score(row, settings: Settings) -> int:
@@ -80,13 +85,16 @@ def attention_score(row, settings: Settings) -> int:
 
 def portfolio(review: pd.DataFrame, settings: Settings, first_months: pd.Series | None = None) -> pd.DataFrame:
     """The review with each client's ``quadrant`` (its :func:`verdict`, given each client's first month),
-    ``quadrant_why`` (empty when the balance and the costs alone place it) and ``attention_score``,
+    ``quadrant_why`` (empty when the balance and the costs alone place it, else ``PARTING`` or ``TOO_NEW``),
+    ``quadrant_placed`` (where they place it), ``first_month`` (of its records) and ``attention_score``,
     sorted by the score, highest first, then by EBA balance, lowest first."""
     table = review.copy()
     firsts = first_months if first_months is not None else pd.Series(dtype="object")
     verdicts = [verdict(row, firsts.get(row["client"]), settings) for row in table.to_dict("records")]
     table["quadrant"] = pd.Series([v[0] for v in verdicts], index=table.index, dtype="str")
     table["quadrant_why"] = pd.Series([v[1] for v in verdicts], index=table.index, dtype="str")
+    table["quadrant_placed"] = pd.Series([v[2] for v in verdicts], index=table.index, dtype="str")
+    table["first_month"] = table["client"].map(firsts).astype("period[M]")
     table["attention_score"] = pd.Series([attention_score(row, settings) for row in table.to_dict("records")],
                                          index=table.index, dtype="int64")
     order = table.sort_values(["attention_score", "eba_balance"], ascending=[False, True], kind="stable")
@@ -125,7 +133,7 @@ def _previous(scored: Scored) -> pd.DataFrame:
     empty when that month was not scored."""
     last = scored.month - 1
     if last not in scored.months:
-        return scored.review.iloc[:0].assign(quadrant="", quadrant_why="", attention_score=0)
+        return portfolio(scored.review.iloc[:0], scored.settings)
     review = month_table(scored.dataset, scored.settings, last, scored.clients, scored.eba, scored.effort,
                          scored.signals, invoice_status(scored.dataset.invoices, month_end(last)))
     return portfolio(review, scored.settings, scored.first_months)

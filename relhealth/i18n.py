@@ -205,4 +205,7 @@ def words(lang: str = LANGUAGES[0]) -> Words:
     return Words(lang, entries)
 
 
-__all__ = ["CATALOGUES", "DASH", "LANGUAGES", "Words", "catalogue", "localised", "placeholders", "words"]
+#: The words of the pages in English, the default of every function that writes words.
+ENGLISH = words()
+
+__all__ = ["CATALOGUES", "DASH", "ENGLISH", "LANGUAGES", "Words", "catalogue", "localised", "placeholders", "words"]

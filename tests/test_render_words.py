@@ -1,10 +1,10 @@
 """The sentences that put figures into words (relhealth.render.words)."""
 import pandas as pd
 
-from relhealth.io import read_dataset
-from relhealth.metrics.evidence import evidence
 from relhealth.i18n import words
+from relhealth.io import read_dataset
 from relhealth.metrics.checklist import SIGNALS
+from relhealth.metrics.evidence import evidence
 from relhealth.render.words import event_subject, evidence_words, signal_lines
 from relhealth.review import client_report, score
 from relhealth.settings import load_settings

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 from relhealth.errors import InputError, UsageError
+from relhealth.i18n import words
 from relhealth.io import read_dataset
 from relhealth.render.bundles import read_bundle, write_bundle
-from relhealth.i18n import words
 from relhealth.render.words import attention_reasons, quadrant_words
 from relhealth.review import (
     ClientReport,

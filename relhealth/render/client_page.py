@@ -12,15 +12,23 @@ from markupsafe import Markup
 from relhealth import read_dataset
 from relhealth.columns import DSO_PREFIX
 from relhealth.errors import UsageError
+from relhealth.i18n import DASH, Words
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
-from relhealth.i18n import DASH, Words
 from relhealth.render.format import file_names
 from relhealth.render.html import Fragment, figure, marked, section, table
-from relhealth.render.shared_sections import footer, page_words
+from relhealth.render.shared_sections import footer, page_words  # noqa: F401  (footer: the notebook's)
 from relhealth.render.shared_sections import quality_notes as notes_section
-from relhealth.render.words import (attention_reasons, event_subject, evidence_words, kind_words, quadrant_words,
-                                    rule_words, signal_lines, signal_title)
+from relhealth.render.words import (
+    attention_reasons,
+    event_subject,
+    evidence_words,
+    kind_words,
+    quadrant_words,
+    rule_words,
+    signal_lines,
+    signal_title,
+)
 from relhealth.resources import SAMPLE_DIR
 from relhealth.review import ClientReport, client_report, default_month, find_client
 from relhealth.settings import load_settings
@@ -291,7 +299,7 @@ def conversation(report: ClientReport) -> Fragment:
     if history["length"].notna().any():
         parts += figure(plotting.plot_message_lengths(history, w=w), w("client.talk.figure", client=report.client))
     shown = history.assign(month=history["month"].map(w.month_short))[TALK_COLUMNS]
-    dash = lambda v: _or_dash(v, w)  # noqa: E731
+    dash = lambda v: _or_dash(v, w)
     parts += table(shown, {"length": dash, "length_baseline": dash, "client_reply_length_trend": w.ratio}, w=w)
     people = report.writers.assign(new=report.writers["new"].map({True: w("client.talk.new"), False: ""}),
                                    channel=report.writers["channel"].map(lambda c: _channels(c, w)))

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from matplotlib.axes import Axes
 
-from relhealth.i18n import Words, words
+from relhealth.i18n import ENGLISH, Words
 
 #: Resolution of the figures in the pages.
 DPI = 110
@@ -52,7 +52,7 @@ def marked(w: Words, key: str, **values) -> Markup:
     return Markup(w.entries[key]).format(**values)
 
 
-def table(frame: pd.DataFrame, formats: dict | None = None, empty: str = "None.", w: Words = words()) -> Fragment:
+def table(frame: pd.DataFrame, formats: dict | None = None, empty: str = "None.", w: Words = ENGLISH) -> Fragment:
     """``frame`` as an HTML table, each column written by its function in ``formats`` (a missing value is
     an empty cell), under its heading in ``w``'s words (``headings.<column>`` of the catalogue; a column
     the catalogue does not name is shown as it is)."""

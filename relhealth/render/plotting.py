@@ -20,7 +20,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter
 
-from relhealth.i18n import Words, words
+from relhealth.i18n import ENGLISH, Words
 from relhealth.metrics.eba import band_order
 
 #: Colours of the EBA bands from the lowest (overdrawn) to the highest: orange to purple (ColorBrewer's
@@ -40,8 +40,6 @@ NO_RECORD = "#eef0f3"
 DEPOSIT, WITHDRAWAL, LINE = "#0072b2", "#d55e00", "#1f2937"
 #: An old event fading: the pale colour of what it was.
 FADING_DEPOSIT, FADING_WITHDRAWAL = "#a6cde8", "#f5bf99"
-#: The charts' words when a caller names no language: English, as the pages were first written.
-ENGLISH = words()
 #: Where an infinite ratio (chasing with no work hours) is drawn, as a share above the largest finite one.
 INF_HEADROOM = 1.25
 

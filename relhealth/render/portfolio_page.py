@@ -10,11 +10,11 @@ from markupsafe import Markup
 
 from relhealth import read_dataset
 from relhealth.columns import OVERDUE_PREFIX
+from relhealth.i18n import Words
+from relhealth.metrics.checklist import SIGNALS
 from relhealth.metrics.eba import band_order
 from relhealth.render import plotting
 from relhealth.render.bundles import read_bundle
-from relhealth.i18n import Words
-from relhealth.metrics.checklist import SIGNALS
 from relhealth.render.html import Fragment, figure, marked, section, table
 from relhealth.render.shared_sections import footer, page_words  # noqa: F401  (footer: the notebook's)
 from relhealth.render.shared_sections import quality_notes as notes_section

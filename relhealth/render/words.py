@@ -7,15 +7,13 @@ import re
 import numpy as np
 import pandas as pd
 
-from relhealth.i18n import Words, words
+from relhealth.i18n import ENGLISH, Words
 from relhealth.metrics.checklist import SIGNALS, assess
 from relhealth.metrics.effort import RULE_COLUMN, RULE_DEFAULT, RULE_NO_CLIENT
 from relhealth.metrics.evidence import LAST_INBOUND, UNANSWERED
 from relhealth.metrics.replies import SLOW_REPLY
 from relhealth.review.portfolio import NEW_CLIENT, NEW_MONTHS, PARTING_SIGNALS, quadrant_bounds
 from relhealth.settings import Settings
-
-ENGLISH = words()
 
 
 def signal_title(code: str, w: Words = ENGLISH) -> str:

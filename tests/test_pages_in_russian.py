@@ -94,3 +94,17 @@ def test_a_russian_client_page_writes_numbers_dates_and_money_in_russian(scored)
     # Pinecrest owes 25,875.00 USD, 154 days overdue at the oldest (data/sample/README.md)
     assert "25 875,00 $" in text and "154 дня" in text
     assert "Срок оборота дебиторской задолженности (DSO)" in text and "USD: 405 дней" in text
+
+
+@pytest.mark.parametrize("name", ["portfolio_review", "client_report"])
+def test_the_notebooks_explanations_in_russian_have_no_english_word_but_code_and_names(name):
+    import nbformat
+
+    from relhealth.i18n import localised
+    from relhealth.resources import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
+
+    path = {"portfolio_review": PORTFOLIO_NOTEBOOK, "client_report": CLIENT_NOTEBOOK}[name]
+    shown = localised(nbformat.read(path, as_version=4), name, "ru")
+    text = " ".join(re.sub(r"`[^`]*`", " ", cell.source) for cell in shown.cells if cell.cell_type == "markdown")
+    # the menu of JupyterLab and the products named keep their own names
+    assert set(re.findall(r"[A-Za-z][A-Za-z_]*", text)) - ALLOWED - {"CRM", "JupyterLab", "Run", "All", "Cells"} == set()

@@ -214,3 +214,41 @@ def test_the_notebook_command_writes_a_ready_notebook(tmp_path, monkeypatch, cap
     assert "client = 'Northwind Outfitters'" in parameters.source and "month = '2026-09'" in parameters.source
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
     assert main(["notebook", "--client", "Northwind Outfitters", "--month", "2026-09"]) == 1   # never overwrites
+
+
+def test_a_russian_run_writes_the_same_file_names_in_russian(tmp_path):
+    out = tmp_path / "reports"
+    assert main(["report", "--lang", "ru", "--client", "Pinecrest Logistics", "--client", "ООО «Северный ветер»", "--out", str(out),
+                 "--jobs", "2"]) == 0
+    folder = out / "2026-10"
+    pages = ["ooo-severnyy-veter", "pinecrest-logistics"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{p}.html" for p in pages] + [f"{p}-events.csv" for p in pages] + ["index.html", "review.csv"])
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ru">' in index and "<title>Портфель клиентов, окт. 2026</title>" in index
+    assert "Клиенты по степени внимания" in index and "Получить оплату слишком дорого" in index
+    pinecrest = (folder / "pinecrest-logistics.html").read_text(encoding="utf-8")
+    pinecrest = pinecrest.replace("\N{NARROW NO-BREAK SPACE}", " ").replace("\N{NO-BREAK SPACE}", " ")
+    assert '<html lang="ru">' in pinecrest
+    # the explanations of the notebook, the sections and the numbers in Russian
+    assert "Ранние признаки: когда пора расставаться" in pinecrest and "подумать о расставании" in pinecrest
+    for figure in ("-3,46", "2,500", "25 875,00 $", "154 дня", "INV-1069"):
+        assert figure in pinecrest
+    assert "Client portfolio" not in index and "Early warnings" not in pinecrest
+    # the review table stays the contract: codes and dots
+    assert "payment_burden" in (folder / "review.csv").read_text(encoding="utf-8")
+
+
+def test_the_notebook_command_writes_a_russian_notebook_that_runs(tmp_path, monkeypatch, capsys):
+    import papermill
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["notebook", "--client", "Harrow Motor Group", "--month", "2026-10", "--lang", "ru"]) == 0
+    written = tmp_path / "harrow-motor-group-2026-10.ipynb"
+    nb = nbformat.read(written, as_version=4)
+    parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert "lang = 'ru'" in parameters.source
+    assert nb.cells[0].source.startswith("# Отчёт по клиенту")
+    ran = papermill.execute_notebook(str(written), str(tmp_path / "ran.ipynb"), progress_bar=False, kernel_name="python3")
+    shown = "".join(o.get("data", {}).get("text/html", "") for c in ran.cells for o in c.get("outputs", []))
+    assert "Здоровье отношений за октябрь 2026" in shown and "Клиент груб" in shown

@@ -69,7 +69,8 @@ class Settings:
         """The arguments of :func:`relhealth.io.read_dataset` that the settings decide."""
         return {"known_kinds": self.known_kinds, "aliases": self.values["eba"]["aliases"],
                 "date_order": self.values["input"]["date_order"] or None,
-                "mappings": self.values[MAPPINGS], "people": self.values["people"]}
+                "mappings": self.values[MAPPINGS], "people": self.values["people"],
+                "timezone": self.values["report"]["timezone"]}
 
 
 def _read_toml(path: Path) -> dict:

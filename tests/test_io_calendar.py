@@ -61,10 +61,19 @@ CLIENTS = "client,domains\nAcme,acme.test\nBeta,beta.test\n"
 CRM = "date,client,kind,subject\n2026-03-26 14:15,Acme,meeting_held,Kick-off meeting\n"
 
 
-def test_a_calendar_gives_meetings_held_and_cancelled_once_each(folder):
-    data = relhealth.read_dataset(folder({"clients.csv": CLIENTS, "crm_activities.csv": CRM, "calendar.ics": CALENDAR}))
+def in_zone(tmp_path, zone: str):
+    """The shipped settings of an agency in the time zone ``zone``."""
+    config = tmp_path / f"{zone.replace('/', '-')}.toml"
+    config.write_text(f'[report]\ntimezone = "{zone}"\n', encoding="utf-8")
+    return load_settings(config)
+
+
+def test_a_calendar_gives_meetings_held_and_cancelled_once_each(folder, tmp_path):
+    files = {"clients.csv": CLIENTS, "crm_activities.csv": CRM, "calendar.ics": CALENDAR}
+    data = relhealth.read_dataset(folder(files), in_zone(tmp_path, "Europe/Berlin"))
     meetings = data.crm_activities.sort_values("date")
-    # wall-clock times of Berlin on both sides of the change to summer time; the kick-off once, from the CRM
+    # an agency in Berlin: the times of Berlin on both sides of the change to summer time, as its CRM writes
+    # them; the kick-off once, from the CRM
     assert meetings[["date", "client", "kind", "derived"]].values.tolist() == [
         [pd.Timestamp("2026-03-17 10:00"), "Acme", "meeting_held", True],
         [pd.Timestamp("2026-03-20 09:00"), "Beta", "meeting_cancelled", True],
@@ -84,6 +93,17 @@ def test_a_calendar_gives_meetings_held_and_cancelled_once_each(folder):
     files = {info.path.name: info for info in data.files}
     # seven occurrences up to today, of which the team sync and the kick-off are not counted
     assert (files["calendar.ics"].format, files["calendar.ics"].rows) == ("calendar (.ics)", 7)
+
+
+def test_a_calendar_is_read_into_the_agencys_time_zone(folder, tmp_path):
+    files = {"clients.csv": CLIENTS, "calendar.ics": CALENDAR, "time_entries.csv": "date,client,hours\n2026-03-02,Acme,1\n"}
+    held = {zone: relhealth.read_dataset(folder(files), in_zone(tmp_path, zone)).crm_activities.query(
+        "kind == 'meeting_held'")["date"].sort_values().tolist() for zone in ("UTC", "Europe/Moscow")}
+    # 10:00 in Berlin is 09:00 UTC in winter (CET, +1) and 08:00 after 29 March (CEST, +2); Moscow is +3 all year
+    assert held["UTC"] == [pd.Timestamp("2026-03-17 09:00"), pd.Timestamp("2026-03-26 13:00"),
+                           pd.Timestamp("2026-04-02 13:00"), pd.Timestamp("2026-04-07 08:00")]
+    assert held["Europe/Moscow"] == [pd.Timestamp("2026-03-17 12:00"), pd.Timestamp("2026-03-26 16:00"),
+                                     pd.Timestamp("2026-04-02 16:00"), pd.Timestamp("2026-04-07 11:00")]
 
 
 def test_a_calendar_that_does_not_parse_is_named(folder):

@@ -138,6 +138,11 @@ def test_an_mbox_gives_letters_each_side_quoted_replies_removed(folder, tmp_path
                           "domains in clients.csv: left out.")]
     files = {f.path.name: f.format for f in data.files}
     assert files["inbox.mbox"] == "mail (.mbox, .eml)"
+    # an agency in Moscow (+3) reads the same letters at 10:00 and 12:30, its own times; the reply time stays
+    config.write_text('[people]\ndomains = ["agency.test"]\n[report]\ntimezone = "Europe/Moscow"\n', encoding="utf-8")
+    moscow = relhealth.read_dataset(data.folder, relhealth.load_settings(config)).crm_activities
+    assert moscow["date"].tolist() == [pd.Timestamp("2026-03-02 10:00"), pd.Timestamp("2026-03-02 12:30")]
+    assert our_replies(moscow)["hours"].tolist() == [2.5]
 
 
 def _message(number, when, sender, text):

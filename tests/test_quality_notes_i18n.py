@@ -159,7 +159,10 @@ def test_long_entries_list_their_hours_with_the_languages_decimal_mark(tmp_path)
 
 def test_the_meetings_of_a_calendar(tmp_path):
     # the fixture of test_io_calendar: an event of no client (line 65), one in 2099, the kick-off also in the CRM
-    assert notes(tmp_path / "data", {"clients.csv": CALENDAR_CLIENTS, "crm_activities.csv": CRM, "calendar.ics": CALENDAR}) == [
+    config = tmp_path / "berlin.toml"
+    config.write_text('[report]\ntimezone = "Europe/Berlin"\n', encoding="utf-8")
+    assert notes(tmp_path / "data", {"clients.csv": CALENDAR_CLIENTS, "crm_activities.csv": CRM, "calendar.ics": CALENDAR},
+                 load_settings(config)) == [
         ("{d}/calendar.ics row 65: 1 event with no client attendee (no attendee of a client's domains in clients.csv, "
          "no client named in the summary): left out.",
          "{d}/calendar.ics, строка 65: 1 событие без участников со стороны клиента (ни одного адреса из доменов "

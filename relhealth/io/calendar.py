@@ -3,8 +3,9 @@ Calendar, Outlook and Apple Calendar export them), recurring events expanded, as
 
 An event whose attendees include a client's ``domains`` (clients.csv), or whose summary names the client,
 becomes ``meeting_held`` once its end has passed, or ``meeting_cancelled`` when it, or that one occurrence,
-has ``STATUS:CANCELLED`` or every client attendee declined. Times are kept as the wall-clock time of the
-event's own time zone, as the CSV exports are. Each event is traced to its file and the line where its
+has ``STATUS:CANCELLED`` or every client attendee declined. A time with a zone (``TZID``, ``Z``) is read
+into the agency's time zone (``[report] timezone``); a floating time or a day is taken as written, as
+the CSV exports are. Each event is traced to its file and the line where its
 ``BEGIN:VEVENT`` (or the block of that one occurrence) starts.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ SAME_MEETING = pd.Timedelta(minutes=30)
 
 @dataclass(frozen=True)
 class Meeting:
-    start: dt.datetime          # wall-clock time of the event's time zone
+    start: dt.datetime          # in the agency's time zone, naive
     end_passed: bool
     cancelled: bool
     summary: str
@@ -48,10 +49,11 @@ def _attendees(event) -> list:
     return [] if found is None else found if isinstance(found, list) else [found]
 
 
-def _wall(value) -> dt.datetime:
-    """A DTSTART or DTEND as a naive wall-clock time (a date is its midnight)."""
+def _local(value, zone: dt.tzinfo) -> dt.datetime:
+    """A DTSTART as a naive time of the agency's ``zone``: a time with a zone converted into it, a floating
+    time as written, a date at its midnight."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
+        return (value.astimezone(zone) if value.tzinfo else value).replace(tzinfo=None)
     return dt.datetime.combine(value, dt.time())
 
 
@@ -78,9 +80,9 @@ def _block_lines(text: str) -> dict[tuple[str, str | None], int]:
     return lines
 
 
-def read_meetings(path: Path, now: dt.datetime | None = None) -> tuple[list[Meeting], int]:
-    """The meetings of one ``.ics`` file, each occurrence of a recurring event on its own, and how many
-    events start after ``now`` (not yet held: no event yet).
+def read_meetings(path: Path, now: dt.datetime | None = None, zone: dt.tzinfo = dt.UTC) -> tuple[list[Meeting], int]:
+    """The meetings of one ``.ics`` file, each occurrence of a recurring event on its own, its start in the
+    agency's ``zone``, and how many events start after ``now`` (not yet held: no event yet).
 
     Raises
     ------
@@ -111,7 +113,7 @@ def read_meetings(path: Path, now: dt.datetime | None = None) -> tuple[list[Meet
         rid = written.to_ical().decode() if written is not None else None
         attendees = _attendees(event)
         meetings.append(Meeting(
-            start=_wall(start), end_passed=_aware(end) <= now,
+            start=_local(start, zone), end_passed=_aware(end) <= now,
             cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED", summary=str(event.get("SUMMARY", "")),
             domains=tuple(_address_domain(a) for a in attendees),
             declined=tuple(_address_domain(a) for a in attendees
@@ -140,7 +142,7 @@ def meeting_rows(meetings: list[Meeting], source: str, domains: dict[str, str], 
 
 
 def calendar_meetings(paths: list[Path], crm: pd.DataFrame, domains: dict[str, str], names: dict[str, str],
-                      quality) -> tuple[pd.DataFrame, list[FileInfo]]:
+                      quality, zone: dt.tzinfo = dt.UTC) -> tuple[pd.DataFrame, list[FileInfo]]:
     """The CRM activities with the meetings of the calendars ``paths`` added as derived events
     (``derived`` = True), and how each file was read: meetings of no client, meetings also logged in the
     CRM (same client, start within :data:`SAME_MEETING`) and events not yet held are left out, each with
@@ -148,7 +150,7 @@ def calendar_meetings(paths: list[Path], crm: pd.DataFrame, domains: dict[str, s
     found, problems, infos = [], [], []
     for path in paths:
         try:
-            meetings, later = read_meetings(path)
+            meetings, later = read_meetings(path, zone=zone)
         except InputError as exc:
             problems.extend(exc.problems)
             continue

@@ -195,10 +195,12 @@ def read_letters(path: Path) -> list:
         raise InputError(Problem(str(path), f"does not read as mail ({exc}). Export the mailbox again as mbox.")) from None
 
 
-def mail_rows(letters: list, source: str, domains: dict[str, str], people: People, quality) -> pd.DataFrame:
+def mail_rows(letters: list, source: str, domains: dict[str, str], people: People, quality,
+              zone: dt.tzinfo = dt.UTC) -> pd.DataFrame:
     """The letters as CRM activities: ours (the sender's domain is the agency's) to the client of a
     recipient's domain, the client's (the sender's domain is a client's) to us; automatic mail and senders
-    of no side left out, with notes."""
+    of no side left out, with notes. A letter is dated in the agency's ``zone`` (its ``Date`` carries its
+    own zone; one without is taken as written in ``zone``)."""
     rows, automatic, strangers = [], 0, {}
     for number, letter in enumerate(letters, start=1):
         if _automatic(letter):
@@ -218,7 +220,7 @@ def mail_rows(letters: list, source: str, domains: dict[str, str], people: Peopl
             strangers[address or name] += 1
             continue
         when = letter["Date"].datetime
-        when = when.astimezone(dt.UTC).replace(tzinfo=None) if when.tzinfo else when
+        when = when.astimezone(zone).replace(tzinfo=None) if when.tzinfo else when
         rows.append({"date": pd.Timestamp(when), "client": clients[0], "kind": "email_out" if ours else "email_in",
                      "direction": "out" if ours else "in", "channel": "email", "subject": str(letter.get("Subject", "")),
                      "contact": name or address, "thread": _thread(letter), **_own(_body(letter)), SOURCE: source,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -46,7 +47,7 @@ from relhealth.io.workbook import WORKBOOK_SUFFIXES
 
 def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_order: str | None = None,
                  mappings: dict | None = None, aliases: dict[str, str] | None = None,
-                 people: dict | None = None) -> Dataset:
+                 people: dict | None = None, timezone: str = "UTC") -> Dataset:
     """Read every CSV export of ``folder`` into a :class:`Dataset`.
 
     Each ``.csv`` is recognised by its header, whatever its name (:mod:`relhealth.io.formats`); several
@@ -63,6 +64,8 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     aliases : the ``[eba.aliases]`` settings (word = kind): kinds written in words (``Жалоба``, ``срыв
         срока``) read as the rubric's kinds. Used with ``known_kinds``.
     people : the ``[people]`` settings (``staff``, ``domains``): who is ours in chats and mail.
+    timezone : the agency's time zone (``[report] timezone``): a time that carries a zone (a letter's
+        ``Date``, a calendar event's) is read into it; a time without one is taken as written in it.
 
     Raises
     ------
@@ -107,8 +110,9 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
         if aliases:
             frames[CRM_ACTIVITIES.name]["kind"] = kinds_in_words(frames[CRM_ACTIVITIES.name]["kind"], aliases, known_kinds)
         note_unknown_kinds(frames[CRM_ACTIVITIES.name], known_kinds, quality)
-    infos = [read.info for read in reads] + _with_calendars(folder, frames, clients, seen, quality)
-    infos += _with_conversations(folder, chats, frames, clients, seen, people or {}, quality)
+    zone = ZoneInfo(timezone)
+    infos = [read.info for read in reads] + _with_calendars(folder, frames, clients, seen, quality, zone)
+    infos += _with_conversations(folder, chats, frames, clients, seen, people or {}, quality, zone)
     elsewhere = {*clients["client"], *seen[TIME_ENTRIES.name], *seen[CRM_ACTIVITIES.name]}
     note_invoice_only_clients(frames[INVOICES.name], elsewhere, quality)
     tasks = tasks_with_clients(frames[TASKS.name], clients, directory, quality)
@@ -118,7 +122,7 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
 
 
 def _with_calendars(folder: Path, frames: dict[str, pd.DataFrame], clients: pd.DataFrame, seen: dict[str, list[str]],
-                    quality: DataQuality) -> list:
+                    quality: DataQuality, zone: ZoneInfo) -> list:
     """The meetings of the folder's calendars (``.ics``) added to the CRM activities of ``frames`` (their
     clients to ``seen``); how each calendar was read."""
     calendars = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".ics")
@@ -126,7 +130,7 @@ def _with_calendars(folder: Path, frames: dict[str, pd.DataFrame], clients: pd.D
         return []
     domains, names = _client_domains_and_names(clients, seen)
     frames[CRM_ACTIVITIES.name], infos = calendar_meetings(calendars, frames[CRM_ACTIVITIES.name], domains, names,
-                                                           quality)
+                                                           quality, zone)
     seen[CRM_ACTIVITIES.name] = list(dict.fromkeys([*seen[CRM_ACTIVITIES.name],
                                                     *frames[CRM_ACTIVITIES.name]["client"].dropna()]))
     return infos
@@ -134,7 +138,7 @@ def _with_calendars(folder: Path, frames: dict[str, pd.DataFrame], clients: pd.D
 
 def _with_conversations(folder: Path, chats: list[tuple[Path, dict]], frames: dict[str, pd.DataFrame],
                         clients: pd.DataFrame, seen: dict[str, list[str]], people: dict,
-                        quality: DataQuality) -> list[FileInfo]:
+                        quality: DataQuality, zone: ZoneInfo) -> list[FileInfo]:
     """The messages of the folder's Telegram exports (``chats``: each file with its JSON) and mail (``.mbox``,
     ``.eml``) added to the CRM activities of ``frames`` as derived events; how each file was read."""
     letters = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in MAIL_SUFFIXES)
@@ -157,7 +161,7 @@ def _with_conversations(folder: Path, chats: list[tuple[Path, dict]], frames: di
         found.append(rows)
         infos.append(FileInfo(CRM_ACTIVITIES.name, path, len(rows), "UTF-8", "", False, format="Telegram chat export"))
     for path in letters:
-        rows = mail_rows(read_letters(path), str(path), domains, ours, quality)
+        rows = mail_rows(read_letters(path), str(path), domains, ours, quality, zone)
         found.append(rows)
         infos.append(FileInfo(CRM_ACTIVITIES.name, path, len(rows), "", "", False, format="mail (.mbox, .eml)"))
     messages = pd.concat(found, ignore_index=True)

@@ -185,8 +185,8 @@ def test_the_client_notebook_runs_as_is_and_stops_on_a_wrong_client(tmp_path):
                                    parameters={"client": "Pinecrst"})
     assert failure.value.ename == "UsageError"
     assert "no client 'Pinecrst'" in failure.value.evalue and "Did you mean 'Pinecrest Logistics'?" in failure.value.evalue
-    assert set(papermill.inspect_notebook(str(PORTFOLIO_NOTEBOOK))) == {"data", "month", "config", "pages", "failures",
-                                                                        "tables"}
+    assert set(papermill.inspect_notebook(str(PORTFOLIO_NOTEBOOK))) == {"data", "month", "config", "lang", "pages",
+                                                                        "failures", "tables"}
 
 
 def test_a_notebook_without_a_parameter_the_run_passes_stops_the_run_before_any_page(tmp_path, monkeypatch,

@@ -40,6 +40,7 @@ CLIENTS = TableSpec(
         "domains": "text",       # ;-separated mail domains of the client's people (calendar attendees, mail)
         "chats": "text",         # ;-separated titles of the client's chats (Telegram)
         "hourly_rate": "number",  # the price of an hour, in the client's currency: values the extras given free
+        "ended": "date",         # the day the relationship ended: no review after its month; the backtest's churn
     },
 )
 

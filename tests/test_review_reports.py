@@ -254,3 +254,15 @@ def test_the_portfolio_figures_name_only_the_clients_that_need_most_attention(da
     # Acme comes first in the portfolio order (same quadrant, lower balance)
     assert "The 1 of 2 clients that need most attention" in str(pages.band_heatmap(report))
     assert "the 1 of 2 that need most attention carry their names" in str(pages.quadrant(report))
+
+
+def test_a_client_that_ended_leaves_the_reviews_after_its_month(folder):
+    import relhealth
+
+    data = relhealth.read_dataset(folder({
+        "clients.csv": "client,ended\nAcme,2026-03-15\nBeta,\n",
+        "time_entries.csv": "date,client,hours\n2026-02-02,Acme,3\n2026-03-02,Acme,2\n2026-03-02,Beta,1\n"}))
+    assert data.clients.set_index("client")["ended"].tolist()[0] == pd.Timestamp("2026-03-15")
+    # in its last month Acme is still reviewed; from April on only Beta is
+    assert relhealth.month_review(data, load_settings(), "2026-03")["client"].tolist() == ["Acme", "Beta"]
+    assert relhealth.month_review(data, load_settings(), "2026-04")["client"].tolist() == ["Beta"]

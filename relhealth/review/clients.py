@@ -26,11 +26,14 @@ def default_month(dataset: Dataset) -> pd.Period:
 
 def review_clients(dataset: Dataset, month: str | pd.Period) -> list[str]:
     """Every client of clients.csv and every client with a record in the 12 months up to the month's end,
-    in the order of :attr:`Dataset.clients`."""
+    in the order of :attr:`Dataset.clients`; but a client whose relationship ended (``ended`` in
+    clients.csv) before the month began."""
     month = as_month(month)
     first, last = (month - (ACTIVE_MONTHS - 1)).start_time, month_end(month)
     clients = dataset.clients
     keep = clients["listed"] | clients["client"].isin(dataset.clients_dated(first, last))
+    if "ended" in clients.columns:
+        keep &= ~(clients["ended"] < month.start_time)
     return clients.loc[keep, "client"].tolist()
 
 

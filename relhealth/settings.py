@@ -55,8 +55,12 @@ class Settings:
         allowed = CHOICES[("report", "language")][0]
         if language not in allowed:
             raise UsageError(f"--lang {language}: the pages are written in {', '.join(allowed)}.")
+        return self.with_value("report", "language", language)
+
+    def with_value(self, table: str, key: str, value) -> Settings:
+        """These settings with ``[table] key`` set to ``value`` (``table`` may be dotted: ``eba``)."""
         values = copy.deepcopy(self.values)
-        values["report"]["language"] = language
+        values[table][key] = value
         return Settings(values, self.files)
 
     @property

@@ -75,6 +75,27 @@ class Dataset:
                        crm_activities=own(self.crm_activities), invoices=own(self.invoices), tasks=own(self.tasks),
                        quality=DataQuality(self.quality.for_client(client)), files=list(self.files))
 
+    def as_of(self, day: pd.Timestamp) -> Dataset:
+        """The data as it stood at the end of ``day``: every row dated after it gone (time entries and CRM
+        activities by their date, invoices by the day issued, tasks by the day created), an invoice paid
+        after it unpaid, a task done after it open, a relationship ended after it not ended."""
+        cut = pd.Timestamp(day).normalize() + pd.Timedelta(days=1)
+        invoices = self.invoices[self.invoices["issued"] < cut]
+        later = invoices["paid_on"] >= cut
+        invoices = invoices.assign(paid_on=invoices["paid_on"].mask(later),
+                                   paid_amount=invoices["paid_amount"].mask(later))
+        tasks = self.tasks[~(self.tasks["created"] >= cut)] if "created" in self.tasks.columns else self.tasks
+        if "done" in tasks.columns:
+            tasks = tasks.assign(done=tasks["done"].mask(tasks["done"] >= cut))
+        clients = self.clients
+        if "ended" in clients.columns:
+            clients = clients.assign(ended=clients["ended"].mask(clients["ended"] >= cut))
+        return Dataset(folder=self.folder, clients=clients,
+                       time_entries=self.time_entries[self.time_entries["date"] < cut].reset_index(drop=True),
+                       crm_activities=self.crm_activities[self.crm_activities["date"] < cut].reset_index(drop=True),
+                       invoices=invoices.reset_index(drop=True), tasks=tasks.reset_index(drop=True),
+                       quality=self.quality, files=list(self.files))
+
     def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         """The first and last date of any record, or None when there is none."""
         dates = [getattr(self, table)[column] for table, column in self.DATED]

@@ -29,11 +29,19 @@ def auc(scores, outcomes) -> float:
     are left out."""
     frame = pd.DataFrame({"score": pd.Series(scores, dtype="float64").to_numpy(),
                           "outcome": pd.Series(outcomes, dtype="boolean").to_numpy()}).dropna()
-    positive = frame["outcome"].astype(bool).to_numpy()
-    n1, n0 = int(positive.sum()), int((~positive).sum())
+    return _auc(frame["score"].to_numpy(dtype="float64"), frame["outcome"].to_numpy(dtype=bool))
+
+
+def _auc(score: np.ndarray, positive: np.ndarray) -> float:
+    """:func:`auc` of arrays without missing values: the positives' average ranks, less their least sum."""
+    n1 = int(positive.sum())
+    n0 = len(positive) - n1
     if not n1 or not n0:
         return math.nan
-    ranks = frame["score"].rank(method="average").to_numpy()
+    order = np.argsort(score, kind="mergesort")
+    _, first, counts = np.unique(score[order], return_index=True, return_counts=True)
+    ranks = np.empty(len(score))
+    ranks[order] = np.repeat(first + (counts + 1) / 2, counts)      # tied values share their average rank
     return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
@@ -43,14 +51,15 @@ def bootstrap_auc(scores, outcomes, groups, reps: int = 1000, seed: int = 202610
     frame = pd.DataFrame({"score": pd.Series(scores, dtype="float64").to_numpy(),
                           "outcome": pd.Series(outcomes, dtype="boolean").to_numpy(),
                           "group": pd.Series(groups).to_numpy()}).dropna()
-    by_group = [rows for _, rows in frame.groupby("group", sort=True)]
+    by_group = [(rows["score"].to_numpy(dtype="float64"), rows["outcome"].to_numpy(dtype=bool))
+                for _, rows in frame.groupby("group", sort=True)]
     if len(by_group) < 2:
         return math.nan, math.nan
     rng = np.random.default_rng(seed)
     found = []
     for _ in range(reps):
-        picked = pd.concat([by_group[i] for i in rng.integers(0, len(by_group), len(by_group))], ignore_index=True)
-        value = auc(picked["score"], picked["outcome"])
+        picked = [by_group[i] for i in rng.integers(0, len(by_group), len(by_group))]
+        value = _auc(np.concatenate([s for s, _ in picked]), np.concatenate([o for _, o in picked]))
         if not math.isnan(value):
             found.append(value)
     if len(found) < reps / 10:

@@ -79,12 +79,12 @@ def test_month_accepts_yyyy_mm():
 def test_the_bundled_sample_validates_with_only_its_five_documented_notes(capsys):
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
-    assert "  time_entries.csv     3,974 rows  canonical time entries, UTF-8, comma-separated" in out
+    assert "  time_entries.csv     4,315 rows  canonical time entries, UTF-8, comma-separated" in out
     assert "  alpenrose.mbox         162 rows  mail (.mbox, .eml)\n" in out
     assert "  result.json            232 rows  Telegram chat export, UTF-8\n" in out
     assert "Data-quality notes: 5" in out
-    assert "row 2420: exact duplicate: row 2420 repeats row 2419; counted once." in out
-    assert "row 1771, column hours: entry of 26.5 hours" in out
+    assert "row 2755: exact duplicate: row 2755 repeats row 2754; counted once." in out
+    assert "row 2053, column hours: entry of 26.5 hours" in out
     assert "result.json: the chat 'Agency team' (3 messages) names no client: left out." in out
     assert "result.json: 2 service messages and 1 message of a bot: left out" in out
     assert "alpenrose.mbox: 1 automatic letter (auto-replies, bulk mail): left out." in out

@@ -73,7 +73,11 @@ def test_the_files_are_utf8_without_bom_with_unix_line_ends():
 
 
 def test_the_volumes_are_those_of_a_small_agency_over_fourteen_months():
-    assert len(read("clients.csv")) == 10
+    clients = read("clients.csv")
+    assert len(clients) == 12
+    # two of them left before the last months (the backtest's history); ten are still clients in October 2026
+    assert {r["client"]: r["ended"] for r in clients if r["ended"]} == {
+        "Brightline Media": "2026-05-31", "Kestrel Foods": "2026-03-20"}
     assert 3000 <= len(read("time_entries.csv")) <= 6000
     assert 1000 <= len(read("crm_activities.csv")) <= 2000
     assert 100 <= len(read("invoices.csv")) <= 200
@@ -135,6 +139,25 @@ def test_crm_kinds_come_from_the_rubric_and_danetor_answers_only_from_scope_requ
         assert r["kind"] in rubric, r
         answers = (r["benefits_client"], r["benefits_us"], r["covers_cost"])
         assert answers == ("", "", "") or (r["kind"] == "scope_request" and set(answers) <= {"yes", "no"}), r
+
+
+def test_no_record_of_a_client_who_left_is_dated_after_the_day_it_ended():
+    clients = client_of()
+    ended = {r["client"]: r["ended"] for r in read("clients.csv") if r["ended"]}
+    for name, column in (("time_entries.csv", "date"), ("crm_activities.csv", "date"), ("invoices.csv", "issued")):
+        late = [r for r in read(name) if clients.get(key(r["client"])) in ended
+                and r[column][:10] > ended[clients[key(r["client"])]]]
+        assert not late, f"{name}: {late[:3]}"
+
+
+def test_the_clients_who_left_have_invoice_numbers_and_thread_ids_after_everyone_elses():
+    ended = {r["client"] for r in read("clients.csv") if r["ended"]}
+    invoices = [r["invoice"] for r in read("invoices.csv")]
+    left = [r["invoice"] for r in read("invoices.csv") if r["client"] in ended]
+    assert invoices[-len(left):] == left == [f"INV-{n}" for n in range(1131, 1147)]
+    threads = {r["thread"] for r in read("crm_activities.csv") if r["thread"] and r["client"] not in ended}
+    theirs = {r["thread"] for r in read("crm_activities.csv") if r["thread"] and r["client"] in ended}
+    assert max(threads) == "T00449" < min(theirs)
 
 
 def test_the_evidence_files_are_shaped_as_their_tools_write_them():

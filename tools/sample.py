@@ -1,10 +1,11 @@
 """Seeded generator of the bundled sample agency.
 
-Ten clients of a small agency, September 2025 to October 2026, each living one story that the reports must
-make visible (see ``data/sample/README.md``). The generator uses only the standard library and writes the four
-canonical CSVs of DESIGN section 2, and some of the events where an agency keeps them (DESIGN section 2a): a
-Jira export, a calendar, a register in Russian words, a mailbox (mbox) and a Telegram Desktop export. The
-same seed gives byte-identical files.
+Twelve clients of a small agency, September 2025 to October 2026, each living one story that the reports must
+make visible (see ``data/sample/README.md``): ten are still clients in October 2026, and two left before (their
+``ended`` date in ``clients.csv``), so that the backtest has a history of clients who left. The generator uses
+only the standard library and writes the four canonical CSVs of DESIGN section 2, and some of the events where
+an agency keeps them (DESIGN section 2a): a Jira export, a calendar, a register in Russian words, a mailbox
+(mbox) and a Telegram Desktop export. The same seed gives byte-identical files.
 
 Run it with ``python -m tools.sample OUT_DIR [--seed N]`` (``make sample`` regenerates ``data/sample``).
 """
@@ -57,6 +58,7 @@ class Client:
     last_billed: tuple[int, int] = (2026, 10)
     billing_name: str = ""  # the spelling the billing system uses, when not `name`
     variants: tuple[str, ...] = ()  # other spellings that turn up in time entries and CRM rows
+    ended: date | None = None  # the day the relationship ended (clients.csv `ended`); no record after it
 
 
 CLIENTS = (
@@ -85,6 +87,14 @@ CLIENTS = (
            (PRIYA, ELENA), ("Claire Duval", "Hugo Martin"), "ordinary, mixed"),
     Client("tidewater", "Tidewater Coffee Co.", (), DMITRY, 30, 30, "USD", 110.0,
            (MARCO, SOFIA, ELENA), ("Sam Rivera", "Julia Grant"), "ordinary, steady"),
+    # Two clients who left before the last months (for the backtest). They come last, and their rows, invoice
+    # numbers and thread ids are their own, so the ten clients' records stay what they were.
+    Client("brightline", "Brightline Media", (), DMITRY, 45, 30, "USD", 110.0,
+           (MARCO, ELENA, TOM), ("Grace Holloway", "Owen Price"), "slow slide, left",
+           last_billed=(2026, 5), ended=date(2026, 5, 31)),
+    Client("kestrel", "Kestrel Foods", (), ANNA, 40, 30, "EUR", 90.0,
+           (SOFIA, PRIYA, ELENA), ("Hanna Berg", "Lukas Brandt"), "sudden end, left",
+           last_billed=(2026, 3), ended=date(2026, 3, 20)),
 )
 
 # Extras that were sold (named, priced, invoiced on their own): client key, issued, amount, what.
@@ -278,6 +288,8 @@ class Book:
             ) -> None:
         if when > END_OF_DATA:
             return  # not happened yet when the data was exported
+        if self.client.ended and when.date() > self.client.ended:
+            return  # the relationship had ended
         self.agency.crm.append({
             "key": self.client.key,
             "date": when, "client": self.spelling(), "kind": kind, "weight": weight, "direction": direction,
@@ -811,10 +823,103 @@ def ordinary_steady(b: Book) -> None:
     b.pay_all((-10, 5))
 
 
+def slow_slide(b: Book) -> None:
+    """Brightline Media: healthy until December 2025, then from January 2026 one thing after another goes
+    wrong (a shift, errors, missed deadlines, complaints, our slow answers, cancelled reviews, a late invoice
+    chased); overdrawn from March, the client leaves on 2026-05-31."""
+    rng = b.rng
+    tasks = ("Podcast episode editing", "Show notes copy", "Video series cuts", "Social clips design",
+             "Newsletter design", "Website content update")
+    topics = ("Episode cut for review", "Show notes", "Guest list", "Video thumbnails", "Newsletter draft")
+    ended = b.client.ended
+
+    def slow_answer(ym: Month, subject: str) -> None:
+        """The client writes (Monday to Wednesday, in the morning); we answer only the next afternoon or later,
+        after the 24 hours of the reply limit: a derived `slow_reply`."""
+        d = rng.choice([d for d in weekdays(ym) if d.weekday() <= 2])
+        when, thread, contact = b.moment(d, 9, 11.5), b.new_thread(), b.contact()
+        b.crm(when, "email_in", subject, "in", "email", contact, thread)
+        b.crm(when + timedelta(hours=rng.uniform(27, 31)), "email_out", "Re: " + subject, "out", "email", contact,
+              thread)
+
+    for ym in months((2025, 9), b.client.last_billed):
+        handover = ym == (ended.year, ended.month)  # the last month: less work, the files handed over
+        b.work(ym, quarter_hours(rng, 18, 22) if handover else quarter_hours(rng, 38, 44), tasks, "Content retainer")
+        b.status_calls(ym)
+        b.correspondence(ym, rng.randint(3, 4), topics, (2.0, 3.5))
+        b.monthly_report(ym, f"Monthly report: {MONTH_EN[ym[1] - 1]}")
+        if ym < (2026, 2):
+            b.monthly_meeting(ym, "Monthly content review")
+            b.event(ym, "deadline_met", "Monthly episodes delivered on time")
+            b.calls(ym, 1, "Catch-up call")
+    for ym, subject in (((2025, 9), "The new season sounds great"), ((2025, 12), "Best show notes we have had")):
+        b.event(ym, "praise", subject, lo=15, direction="in", channel="email", contact="Grace Holloway")
+    b.event((2025, 9), "delivered_early", "Season premiere delivered early")
+    # the slide, step by step
+    slide = (((2026, 1), "deadline_shift_announced", "Video series moved by a week: our editor is ill"),
+             ((2026, 1), "error_found", "Wrong guest name in the episode notes"),
+             ((2026, 2), "deadline_missed", "Episode 15 published two days late"),
+             ((2026, 3), "complaint", "Complaint: the show notes are late again"),
+             ((2026, 3), "error_found", "Sponsor read missing from episode 18"),
+             ((2026, 4), "complaint", "Complaint: nobody answers our e-mails"),
+             ((2026, 4), "promise_broken", "Promised the re-edit by Friday; not delivered"),
+             ((2026, 5), "complaint", "Complaint about the handover files"))
+    for ym, kind, subject in slide:
+        b.event(ym, kind, subject, hi=26, direction="in" if kind == "complaint" else "", channel="email",
+                contact="Grace Holloway" if kind == "complaint" else "")
+    for ym, n in (((2026, 2), 1), ((2026, 3), 2), ((2026, 4), 2), ((2026, 5), 1)):
+        for _ in range(n):
+            slow_answer(ym, rng.choice(("Where is the new episode?", "Thumbnails for review?",
+                                        "Questions about the show notes", "Newsletter status")))
+    for ym in ((2026, 2), (2026, 4)):
+        b.event(ym, "meeting_cancelled", "Client cancelled the monthly content review", lo=8, hi=20, channel="video")
+    b.monthly_meeting((2026, 3), "Monthly content review (what went wrong in February)")
+    b.thread_from_client(datetime(2026, 5, 4, 10, 20), "Notice: we move the podcast to another agency from June")
+    b.work((2026, 5), 4, ("Handover of project files",), "Content retainer", (MARCO,), lo=18)
+    # the February invoice is paid 40-odd days late, after reminders and chasing
+    b.pay_all((-5, 3))
+    b.pay(b.invoice((2026, 2)), 44)
+    b.pay(b.invoice((2026, 3)), 12)
+    for ym in ((2026, 4), (2026, 5)):
+        b.work(ym, 1.5, ("Invoice follow-up", "Payment reminder call"), "Account management", (DMITRY,),
+               billable=False)
+        b.thread_from_us(b.moment(b.day(ym, hi=8)), f"Overdue invoice {b.invoice((2026, 2)).number}",
+                         rng.uniform(20, 40) if ym == (2026, 5) else None, kind="payment_reminder")
+
+
+def sudden_end(b: Book) -> None:
+    """Kestrel Foods: content all along (deadlines met, praise, meetings held, invoices paid on time), then a
+    budget cut ends the retainer on 2026-03-20, with no warning before that month."""
+    rng = b.rng
+    tasks = ("Packaging artwork", "Recipe cards layout", "Social media assets", "Product photo retouching",
+             "Trade fair banners", "Newsletter copy")
+    topics = ("Packaging proofs", "Recipe cards", "Social posts for next week", "Product photos", "Trade fair stand")
+    ended = b.client.ended
+    for i, ym in enumerate(months((2025, 9), b.client.last_billed)):
+        last = ym == (ended.year, ended.month)
+        hi = ended.day - 3 if last else 31   # the last month's events come before the end
+        b.work(ym, quarter_hours(rng, 20, 24) if last else quarter_hours(rng, 34, 40), tasks,
+               "Packaging & social retainer", hi=ended.day if last else 31)
+        b.status_calls(ym, hi=hi)
+        b.correspondence(ym, rng.randint(3, 4), topics, (2.0, 3.5), hi=hi)
+        b.monthly_report(ym, f"Monthly report: {MONTH_EN[ym[1] - 1]}")
+        b.event(ym, "meeting_held", "Monthly marketing review", lo=8, hi=min(hi, 24), channel="video",
+                contact=b.contact())
+        b.event(ym, "deadline_met", "Monthly packaging and social assets delivered", hi=hi)
+        b.event(ym, "call", "Quick sync on priorities", hi=hi, direction=rng.choice(("in", "out")), channel="phone",
+                contact=b.contact())
+        if i % 2 == 0:
+            b.event(ym, "praise", "The new packaging flies off the shelves", hi=hi, direction="in", channel="email",
+                    contact="Hanna Berg")
+    b.event((2025, 9), "delivered_early", "Trade fair banners delivered early")
+    b.thread_from_client(datetime(2026, 3, 16, 9, 40), "Budget cut: we have to end the retainer on 20 March")
+    b.pay_all((-6, 0))
+
+
 STORIES = {
     "northwind": healthy_partner, "alpenrose": goes_quiet, "copperleaf": scope_creeper, "pinecrest": late_payer,
     "harrow": rude_client, "solstice": recovery, "orbita": new_client, "veter": russian_client,
-    "duval": ordinary_mixed, "tidewater": ordinary_steady,
+    "duval": ordinary_mixed, "tidewater": ordinary_steady, "brightline": slow_slide, "kestrel": sudden_end,
 }
 
 
@@ -841,18 +946,21 @@ def internal_time(agency: Agency, rng: random.Random) -> None:
 
 
 def plan_invoices(agency: Agency) -> None:
-    """One invoice per client and month (issued on the month's last weekday) plus the sold extras, numbered in
-    order of issue. Regular invoices of retainer clients cost the retainer; hourly ones are priced by the story."""
+    """One invoice per client and month (issued on the month's last weekday, or on the day the relationship
+    ended) plus the sold extras, numbered in order of issue: first the clients still with us (INV-1001 on),
+    then, in a block after them, the clients who left. Regular invoices of retainer clients cost the retainer;
+    hourly ones are priced by the story."""
     drafts = []
     for order, c in enumerate(CLIENTS):
         for ym in months(c.first_month, c.last_billed):
             amount = c.retainer_hours * c.rate if c.retainer_hours else 0.0
-            drafts.append((last_weekday(ym), order, c, amount, ""))
+            issued = last_weekday(ym) if c.ended is None else min(last_weekday(ym), c.ended)
+            drafts.append((issued, order, c, amount, ""))
     by_key = {c.key: (order, c) for order, c in enumerate(CLIENTS)}
     for key, issued, amount, what in SOLD_EXTRAS:
         order, c = by_key[key]
         drafts.append((issued, order, c, amount, what))
-    drafts.sort(key=lambda d: (d[0], d[1]))
+    drafts.sort(key=lambda d: (d[2].ended is not None, d[0], d[1]))
     for n, (issued, _order, c, amount, what) in enumerate(drafts, start=1001):
         agency.invoices.append(Invoice(f"INV-{n}", c, issued, round(amount, 2), extra=what))
 
@@ -898,9 +1006,11 @@ def build(seed: int = DEFAULT_SEED) -> Agency:
 
 
 def _thread_ids(crm_rows: list[dict]) -> dict[str, str]:
-    """Readable thread ids, numbered in order of first appearance."""
+    """Readable thread ids, numbered in order of first appearance: first the threads of the clients still with
+    us, then those of the clients who left."""
+    left = {c.key for c in CLIENTS if c.ended is not None}
     ids: dict[str, str] = {}
-    for row in crm_rows:
+    for row in sorted(crm_rows, key=lambda r: r["key"] in left):
         if row["thread"] and row["thread"] not in ids:
             ids[row["thread"]] = f"T{len(ids) + 1:05d}"
     return ids
@@ -1281,10 +1391,10 @@ def write_sample(out_dir: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
     domains = {CALENDAR_CLIENT: CALENDAR_DOMAIN}
     chats = {UNRECAPPED_CLIENT: CHAT_TITLES[UNRECAPPED_CLIENT]}     # Harrow's chat title names the client
     _write(paths[0], ["client", "aliases", "account_manager", "retainer_hours", "payment_terms_days", "currency",
-                      "hourly_rate", "projects", "domains", "chats"],
+                      "hourly_rate", "projects", "domains", "chats", "ended"],
            [[c.name, ";".join(c.aliases), c.account_manager, "" if c.retainer_hours is None else str(c.retainer_hours),
              str(c.payment_terms_days), c.currency, f"{c.rate:.2f}", projects.get(c.key, ""), domains.get(c.key, ""),
-             chats.get(c.key, "")] for c in CLIENTS])
+             chats.get(c.key, ""), c.ended.isoformat() if c.ended else ""] for c in CLIENTS])
 
     _write(paths[1], ["date", "client", "project", "person", "task", "tags", "hours", "billable", "category"],
            [[r["date"].isoformat(), r["client"], r["project"], r["person"], r["task"], r["tags"],

@@ -1,6 +1,7 @@
 """Synthetic agencies at scale, grown from the bundled sample's generator (``tools/sample.py``).
 
-The sample has ten clients, each living one story. An agency of N clients takes client k's rows from story
+The sample has twelve clients, each living one story; the bench grows the ten still active in its last
+month. An agency of N clients takes client k's rows from story
 ``k % 10`` under a name of its own (``Northwind Outfitters 017``), keeps the last 12 months, and repeats
 rows to reach the asked numbers: a time entry repeated r times carries 1/r of its hours, a CRM event is
 repeated a few minutes apart (in a thread of its own), an invoice is split into parts of equal amounts.

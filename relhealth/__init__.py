@@ -30,5 +30,5 @@ def read_dataset(folder, settings: Settings | None = None):
 
 
 def load_sample(settings: Settings | None = None):
-    """The bundled sample agency (``data/sample``: ten clients, each living one story)."""
+    """The bundled sample agency (``data/sample``: twelve clients, each living one story; ten at its end)."""
     return read_dataset(SAMPLE_DIR, settings)

@@ -22,3 +22,4 @@ SAMPLE_DIR = _shipped("sample_data", "data/sample")
 NOTEBOOK_DIR = _shipped("notebooks", "notebooks")
 CLIENT_NOTEBOOK = NOTEBOOK_DIR / "client_report.ipynb"
 PORTFOLIO_NOTEBOOK = NOTEBOOK_DIR / "portfolio_review.ipynb"
+BACKTEST_NOTEBOOK = NOTEBOOK_DIR / "backtest.ipynb"

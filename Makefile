@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --progress-bar off -e '.[test]' | { grep -v '^Requirement already satisfied' || test $$? = 1; }
 	touch $(STAMP)
 
-# Render the sample agency's latest month into reports/ (index.html and one page per client).
+# Render the sample agency's latest month into reports/ (index.html and one page per client), and its
+# backtest into reports/backtest/.
 demo: $(STAMP)
 	$(BIN)/relhealth validate
 	$(BIN)/relhealth report --out reports
+	$(BIN)/relhealth backtest --out reports
 
 # Open the report notebooks in JupyterLab.
 lab: $(STAMP)

@@ -61,6 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     notebook.add_argument("--client", required=True, metavar="NAME", help="the client (any spelling or alias)")
     notebook.add_argument("--out", type=Path, metavar="FILE.ipynb",
                           help="where to write it (default: <client>-<month>.ipynb in the current folder)")
+    backtest = commands.add_parser(
+        "backtest", help="replay the history: did the score foresee the clients who left and paid late?",
+        description="Replay the history month by month, each month as it stood at its end, against what "
+                    "followed: clients who left (churned) and invoices paid late. Writes OUT/backtest/index.html "
+                    "and OUT/backtest/backtest.csv (one row per client and month). Nothing is fitted.")
+    _data_arguments(backtest, with_month=False)
+    _lang_argument(backtest)
+    backtest.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
+                          help="the reports folder (default: reports)")
+    backtest.add_argument("--from", dest="first", type=month, metavar="YYYY-MM",
+                          help="the first month (default: the third month of the data)")
+    backtest.add_argument("--to", dest="last", type=month, metavar="YYYY-MM",
+                          help="the last month (default: the month of the newest record)")
     mapping = commands.add_parser(
         "mapping", help="print a starter [mapping] for an export relhealth does not know",
         description="Print the start of a [mapping] settings section that reads FILE: the table it looks like "
@@ -111,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from relhealth.errors import InputError, UsageError
     commands = {"validate": _validate, "score": _score, "report": _report, "notebook": _notebook,
-                "mapping": _mapping, "template": _template}
+                "backtest": _backtest, "mapping": _mapping, "template": _template}
     try:
         return commands[args.command](args)
     except InputError as exc:
@@ -191,6 +204,28 @@ def _report(args: argparse.Namespace) -> int:
     if result.index is not None:
         print(f"open {result.index}")
     return 0 if result.ok else 1
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from relhealth import read_dataset
+    from relhealth.render.batch import ReportPool, run_backtest
+    from relhealth.settings import load_settings
+
+    if args.first and args.last and args.first > args.last:
+        from relhealth.errors import UsageError
+        raise UsageError(f"--from {args.first} is after --to {args.last}. Give the earlier month first.")
+    with ReportPool(1) as pool:
+        settings = load_settings(args.config).with_language(args.lang)
+        dataset = read_dataset(_data_dir(args), settings)
+        for note in dataset.quality:
+            print(f"note: {note}", file=sys.stderr)
+        result = run_backtest(dataset, settings, args.out, pool, args.first, args.last, config=args.config)
+    print(f"wrote {result.csv}")
+    if result.failure is not None:
+        print(f"error: the backtest page failed: {result.failure.error} (log: {result.failure.log})", file=sys.stderr)
+        return 1
+    print(f"open {result.page}")
+    return 0
 
 
 def _print_pdfs(pages: list[Path], jobs: int | None) -> None:

@@ -220,8 +220,8 @@ def test_a_backtest_written_by_a_run_opens_in_another_language(warned_folder, tm
     report = in_language(written, "ru", tmp_path)
     assert text(page.title(report)).startswith("Бэктест: предвидит ли оценка то, что произошло? С марта 2026")
     assert report.aucs.equals(written.aucs) and written.settings["report"]["language"] == "en"
-    # the report of backtest() keeps no data-quality notes: the page says where they are
-    assert text(page.quality_notes(report)).startswith("Замечания о качестве данных этой папки выводит relhealth validate")
+    # the report keeps the folder's data-quality notes (none here) and shows them in the page's language
+    assert report.quality == written.quality == [] and text(page.quality_notes(report)) == "Замечаний о качестве данных нет."
 
 
 def test_the_backtest_notebook_is_kept_without_outputs_and_each_cell_has_an_id():

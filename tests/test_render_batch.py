@@ -252,3 +252,21 @@ def test_the_notebook_command_writes_a_russian_notebook_that_runs(tmp_path, monk
     ran = papermill.execute_notebook(str(written), str(tmp_path / "ran.ipynb"), progress_bar=False, kernel_name="python3")
     shown = "".join(o.get("data", {}).get("text/html", "") for c in ran.cells for o in c.get("outputs", []))
     assert "Здоровье отношений за октябрь 2026" in shown and "Клиент груб" in shown
+
+
+def test_the_backtest_command_writes_the_panel_and_its_page(folder, tmp_path):
+    from test_backtest import FILES
+
+    path, out = folder(FILES), tmp_path / "reports"
+    assert main(["backtest", str(path), "--out", str(out), "--lang", "ru", "--from", "2026-01"]) == 0
+    written = out / "backtest"
+    assert sorted(p.name for p in written.iterdir()) == ["backtest.csv", "index.html"]
+    rows = (written / "backtest.csv").read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    assert header[:3] == ["client", "month", "account_manager"] and header[-2:] == ["churned", "paid_late"]
+    # Acme ends in May: churn follows February (within its three months), not January; May is empty
+    acme = {r.split(",")[1]: r.split(",")[-2:] for r in rows[1:] if r.startswith("Acme,")}
+    assert acme["2026-01"] == ["False", "False"] and acme["2026-02"] == ["True", "False"] and acme["2026-05"] == ["", ""]
+    page = (written / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ru">' in page and "Бэктест" in page and "Acme" in page
+    assert main(["backtest", str(path), "--out", str(out), "--from", "2026-05", "--to", "2026-02"]) == 2

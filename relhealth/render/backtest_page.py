@@ -40,18 +40,10 @@ def open_backtest(data: str | None = None, config: str | None = None, first: str
     page in ``lang`` (default: ``[report] language``). ``reps``: the bootstrap's resamples."""
     if data and Path(data).is_file():
         report = read_bundle(data, BacktestReport)
-        return _with_notes(dataclasses.replace(report, settings=report.settings.with_language(lang)),
-                           getattr(report, "quality", None))
+        return dataclasses.replace(report, settings=report.settings.with_language(lang))
     settings = load_settings(config or None).with_language(lang)
     dataset = read_dataset(data or SAMPLE_DIR, settings)
-    return _with_notes(backtest(dataset, settings, first or None, last or None, reps=reps), list(dataset.quality))
-
-
-def _with_notes(report: BacktestReport, notes: list | None) -> BacktestReport:
-    """``report`` holding the data-quality notes of its folder, which the report itself does not keep."""
-    if notes is not None and not hasattr(report, "quality"):
-        report.quality = notes
-    return report
+    return backtest(dataset, settings, first or None, last or None, reps=reps)
 
 
 def title(report: BacktestReport) -> Fragment:
@@ -294,12 +286,9 @@ def sensitivity(report: BacktestReport) -> Fragment:
 
 
 def quality_notes(report: BacktestReport) -> Fragment:
-    """The data-quality notes of the folder, in the page's language (when the report holds them)."""
+    """The data-quality notes of the folder, in the page's language."""
     w = page_words(report)
-    notes = getattr(report, "quality", None)
-    if notes is None:
-        return section("paragraph.html.j2", text=w("backtest.page.notes_elsewhere"), css="empty")
-    return notes_section(notes, empty=w("backtest.page.no_notes"), w=w)
+    return notes_section(report.quality, empty=w("backtest.page.no_notes"), w=w)
 
 
 def footer(report: BacktestReport) -> Fragment:

@@ -36,7 +36,7 @@ from relhealth.render.forked_kernels import KernelFactory
 from relhealth.render.review_csv import events_csv, review_to_csv
 from relhealth.render.run_notebook import Job, Outcome, first_line, fork_kernels_with, render_page
 from relhealth.render.slugs import assign_slugs
-from relhealth.resources import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
+from relhealth.resources import BACKTEST_NOTEBOOK, CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
 from relhealth.review import find_client, portfolio_of, report_of, score
 from relhealth.review.clients import ACTIVE_MONTHS, HISTORY_MONTHS
 from relhealth.settings import Settings
@@ -50,6 +50,9 @@ INDEX_JOB = "the index page"
 #: The parameters each notebook must have: papermill only logs a misspelt one and runs with the default.
 CLIENT_PARAMETERS = ["client", "month", "data", "config"]
 PORTFOLIO_PARAMETERS = ["data", "month", "config", "pages", "failures", "tables"]
+BACKTEST_PARAMETERS = ["data", "config"]
+#: Where ``relhealth backtest`` writes: OUT/backtest/index.html and the panel beside it.
+BACKTEST_FOLDER, BACKTEST_CSV = "backtest", "backtest.csv"
 #: The tables written beside the pages: the month's review, and each client's events of the month.
 REVIEW_CSV, EVENTS_CSV = "review.csv", "{slug}-events.csv"
 
@@ -107,7 +110,8 @@ class ReportPool:
             context.set_forkserver_preload(["relhealth.render.run_notebook"])
         self.pool = ProcessPool(max_workers=self.size, initializer=_worker_started, context=context,
                                 initargs=(self.runtime, self.factory and self.factory.specs))
-        self.notebooks = ((CLIENT_NOTEBOOK, CLIENT_PARAMETERS), (PORTFOLIO_NOTEBOOK, PORTFOLIO_PARAMETERS))
+        self.notebooks = ((CLIENT_NOTEBOOK, CLIENT_PARAMETERS), (PORTFOLIO_NOTEBOOK, PORTFOLIO_PARAMETERS),
+                          (BACKTEST_NOTEBOOK, BACKTEST_PARAMETERS))
         self.checks: list = []
         # the first tasks start the fork server and the processes, a few seconds; meanwhile this process
         # goes on (and reads the data)
@@ -194,15 +198,19 @@ class _Run:
                    log=str(self.work / f"{stem}.log"), title=title, timeout=self.timeout, lang=self.w.lang)
 
     def notebook(self, template: Path) -> Path:
-        """The notebook to run: ``template`` itself in English, else its copy in the work folder with its
-        explanations in the pages' language (written once)."""
-        if self.w.english:
-            return Path(template).resolve()
-        copy = self.work / Path(template).name
-        if not copy.exists():
-            notebook = localised(nbformat.read(str(template), as_version=4), Path(template).stem, self.w.lang)
-            write_text_atomic(copy, nbformat.writes(notebook))
-        return copy
+        return _in_language(template, self.w, self.work)
+
+
+def _in_language(template: Path, w: Words, work: Path) -> Path:
+    """The notebook to run: ``template`` itself in English, else its copy in the ``work`` folder with its
+    explanations in ``w``'s language (written once)."""
+    if w.english:
+        return Path(template).resolve()
+    copy = work / Path(template).name
+    if not copy.exists():
+        notebook = localised(nbformat.read(str(template), as_version=4), Path(template).stem, w.lang)
+        write_text_atomic(copy, nbformat.writes(notebook))
+    return copy
 
 
 def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, out: str | Path,
@@ -297,6 +305,48 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
         result.index = Path(first.page)
     else:
         result.failures[INDEX_JOB] = _keep_log(first, outcome, run.folder / LOGS)
+
+
+@dataclass
+class BacktestResult:
+    """What ``relhealth backtest`` wrote: the panel's CSV, the page (None when it failed) and the failure."""
+
+    csv: Path
+    page: Path | None
+    failure: Outcome | None = None
+
+
+def run_backtest(dataset: Dataset, settings: Settings, out: str | Path, pool: ReportPool, first=None, last=None,
+                 timeout: float = DEFAULT_TIMEOUT, config: str | Path | None = None) -> BacktestResult:
+    """Replay the history (:func:`~relhealth.review.backtest.backtest`) and write ``out/backtest/``: the
+    panel as ``backtest.csv`` (the review's columns, then ``churned`` and ``paid_late``) and the page,
+    ``index.html``, from the backtest notebook run in ``pool`` on the report alone. A failed page keeps its
+    log and notebook in ``out/backtest/logs/``."""
+    from relhealth.review.backtest import backtest
+
+    report = backtest(dataset, settings, first, last)
+    pool.check_notebooks()
+    folder = (Path(out) / BACKTEST_FOLDER).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(folder / BACKTEST_CSV, review_to_csv(report.panel))
+    work = Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder))
+    w = words(settings["report"]["language"])
+    try:
+        write_bundle(report, work / "backtest.bundle")
+        job = Job(name="the backtest page", notebook=str(_in_language(BACKTEST_NOTEBOOK, w, work)),
+                  parameters={"data": str(work / "backtest.bundle"),
+                              "config": str(Path(config).resolve()) if config else None},
+                  executed=str(work / "backtest.ipynb"), page=str(folder / INDEX), log=str(work / "backtest.log"),
+                  title=w("backtest.title.title"), timeout=timeout, ahead=False, lang=w.lang)
+        outcome = pool.run([job], 1)[job.page]
+        if outcome.ok:
+            return BacktestResult(csv=folder / BACKTEST_CSV, page=Path(job.page))
+        Path(job.page).unlink(missing_ok=True)
+        return BacktestResult(csv=folder / BACKTEST_CSV, page=None, failure=_keep_log(job, outcome, folder / LOGS))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
+            temporary.unlink(missing_ok=True)
 
 
 def _keep_log(job: Job, outcome: Outcome, logs: Path) -> Outcome:

@@ -17,7 +17,7 @@ BUNDLE_FORMAT = "relhealth-bundle-1"
 
 
 def write_bundle(content, path: str | Path) -> None:
-    """Write ``content`` (a ``ClientReport`` or a ``PortfolioReport``) to ``path``."""
+    """Write ``content`` (a ``ClientReport``, a ``PortfolioReport`` or a ``BacktestReport``) to ``path``."""
     payload = {"format": BUNDLE_FORMAT, "version": __version__, "content": content}
     write_bytes_atomic(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -25,7 +25,7 @@ def write_bundle(content, path: str | Path) -> None:
 def read_bundle(path: str | Path, expected: type):
     """The content of a bundle written by :func:`write_bundle`, which must be an ``expected``."""
     path = Path(path)
-    what = "client report" if expected.__name__ == "ClientReport" else "portfolio"
+    what = {"ClientReport": "client report", "BacktestReport": "backtest"}.get(expected.__name__, "portfolio")
 
     def wrong(why: str = "") -> InputError:
         return InputError(Problem(str(path), f"is not a {what} written by relhealth{why}. Give a data folder, or "

@@ -9,7 +9,7 @@ client leaving (``churned``) or paying late (``paid_late``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -145,6 +145,7 @@ class BacktestReport:
     run_up: pd.DataFrame         # client, month, eba_balance, eba_band, effort_flag, part_flags
     aucs: pd.DataFrame           # predictor, outcome, auc, low, high, events, rows, indicative
     sensitivity: pd.DataFrame    # half_life_days, outcome, auc, events
+    quality: list = field(default_factory=list)     # the data-quality notes of the folder
 
 
 #: What each predictor ranks: a risk higher when worse. The score's two figures, then the naive baselines.
@@ -172,7 +173,8 @@ def backtest(dataset: Dataset, settings: Settings, first=None, last=None, reps: 
     churned, run_up = _churned(table, dataset, settings)
     return BacktestReport(folder=str(dataset.folder), settings=settings, months=months,
                           panel=table.drop(columns="quadrant"), rates=_rates(table), churned=churned, run_up=run_up,
-                          aucs=_aucs(table, reps), sensitivity=_sensitivity(dataset, settings, months, table))
+                          aucs=_aucs(table, reps), sensitivity=_sensitivity(dataset, settings, months, table),
+                          quality=list(dataset.quality))
 
 
 def _rates(table: pd.DataFrame) -> pd.DataFrame:

@@ -81,7 +81,7 @@ def test_a_month_of_the_panel_equals_score_month_on_the_data_cut_at_its_end(data
 def test_the_backtest_of_an_agency_with_no_churn_has_nothing_to_measure(folder):
     data = relhealth.read_dataset(folder({"time_entries.csv": "date,client,hours\n" + "".join(
         f"2026-{m:02d}-05,Acme,10\n" for m in range(1, 9))}))
-    report = backtest(data, SETTINGS, reps=50)
+    report = backtest(data, SETTINGS, first="2026-04", reps=50)
     assert report.churned.empty and report.panel["churned"].dropna().eq(False).all()
     assert report.aucs.set_index(["predictor", "outcome"]).loc[("eba_balance", "churned"), "events"] == 0
     assert report.aucs["auc"].isna().all()

@@ -10,11 +10,9 @@ import pytest
 from test_backtest import FILES
 from test_pages_in_russian import ALLOWED, latin_words, plain_text
 
-import relhealth
 from relhealth.render import backtest_page as page
 from relhealth.render.bundles import write_bundle
 from relhealth.resources import BACKTEST_NOTEBOOK
-from relhealth.review.backtest import backtest
 
 SECTIONS = ["title", "summary", "rates", "churned", "aucs", "sensitivity", "quality_notes", "footer"]
 #: The fixture of tests/test_backtest.py (Acme ends on 10 May, Beta's hours stop after March, Gamma pays
@@ -214,9 +212,8 @@ def test_the_russian_page_has_no_english_word_left(request, which, tmp_path):
     assert {name: found for name, found in left.items() if found} == {}
 
 
-def test_a_backtest_written_by_a_run_opens_in_another_language(warned_folder, tmp_path):
-    settings = relhealth.load_settings()
-    written = backtest(relhealth.read_dataset(warned_folder, settings), settings, reps=50)
+def test_a_backtest_written_by_a_run_opens_in_another_language(warned, tmp_path):
+    written = warned
     report = in_language(written, "ru", tmp_path)
     assert text(page.title(report)).startswith("Бэктест: предвидит ли оценка то, что произошло? С марта 2026")
     assert report.aucs.equals(written.aucs) and written.settings["report"]["language"] == "en"

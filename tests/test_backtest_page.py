@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 from test_backtest import FILES
 from test_pages_in_russian import ALLOWED, latin_words, plain_text
@@ -255,3 +256,24 @@ def test_the_backtest_notebook_runs_on_a_data_folder(warned_folder, tmp_path):
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
     assert "<h1>Backtest: does the score foresee what happened?</h1>" in html
     assert "Warned 2 months or more ahead: 1 of 2 clients who left (50%)." in html
+
+
+@pytest.mark.slow
+def test_the_sample_backtest_shows_what_its_readme_says():
+    report = page.open_backtest(reps=1000)
+    assert (len(report.panel), report.panel["client"].nunique()) == (132, 12)
+    churned = report.churned.set_index("client")
+    assert churned.loc["Brightline Media", "lead_months"] == 2 and churned.loc["Brightline Media", "warned"]
+    assert pd.isna(churned.loc["Kestrel Foods", "first_warning"]) and not churned.loc["Kestrel Foods", "warned"]
+    rates = report.rates.set_index(["by", "group", "outcome"])
+    assert rates.loc[("eba_band", "overdrawn", "churned"), ["events", "client_months"]].tolist() == [2, 13]
+    assert rates.loc[("eba_band", "healthy", "churned"), ["events", "client_months"]].tolist() == [3, 55]
+    assert rates.loc[("quadrant", "consider parting", "paid_late"), ["events", "client_months"]].tolist() == [4, 8]
+    aucs = report.aucs.set_index(["predictor", "outcome"])["auc"].round(2)
+    assert aucs.to_dict() == {
+        ("eba_balance", "churned"): 0.52, ("eba_balance", "paid_late"): 0.35,
+        ("effort_ratio_3m", "churned"): 0.47, ("effort_ratio_3m", "paid_late"): 0.78,
+        ("work_hours_falling", "churned"): 0.65, ("work_hours_falling", "paid_late"): 0.63,
+        ("client_silence_days", "churned"): 0.49, ("client_silence_days", "paid_late"): 0.54}
+    summary = text(page.summary(report))
+    assert "2 of 12 clients left in these months; the score warned of 1 of them 2 months or more ahead (50%)." in summary

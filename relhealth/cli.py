@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="reports rendered at once (default: the number of cores)")
     report.add_argument("--timeout", type=positive, default=300, metavar="SECONDS",
                         help="time limit of one report (default: 300)")
+    report.add_argument("--force", action="store_true",
+                        help="render every page again, even those whose data, settings and notebook did not change")
     report.add_argument("--pdf", action="store_true",
                         help="also print index.pdf and a PDF per client beside the pages (needs Chromium)")
     notebook = commands.add_parser(
@@ -195,12 +197,14 @@ def _report(args: argparse.Namespace) -> int:
         for note in dataset.quality:
             print(f"note: {note}", file=sys.stderr)
         result = run_reports(dataset, settings, month, args.out, pool, clients=args.client,
-                             timeout=args.timeout, progress=sys.stderr.isatty(), config=args.config)
+                             timeout=args.timeout, progress=sys.stderr.isatty(), config=args.config, force=args.force)
     for name, outcome in result.failures.items():
         print(f"error: the report of {name} failed: {outcome.error} (log: {outcome.log})", file=sys.stderr)
-    print(f"wrote {len(result.pages)} client page{'s' if len(result.pages) != 1 else ''} to {result.folder}")
+    print(f"wrote {len(result.pages)} client page{'s' if len(result.pages) != 1 else ''} to {result.folder}"
+          + (f"; kept {len(result.kept)} unchanged (--force renders them again)" if result.kept else ""))
     if args.pdf and result.index is not None:
-        _print_pdfs([result.index, *result.pages.values()], args.jobs)
+        kept = [page for page in result.kept.values() if not page.with_suffix(".pdf").exists()]
+        _print_pdfs([result.index, *result.pages.values(), *kept], args.jobs)
     if result.index is not None:
         print(f"open {result.index}")
     return 0 if result.ok else 1

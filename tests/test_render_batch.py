@@ -270,3 +270,39 @@ def test_the_backtest_command_writes_the_panel_and_its_page(folder, tmp_path):
     page = (written / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ru">' in page and "Бэктест" in page and "Acme" in page
     assert main(["backtest", str(path), "--out", str(out), "--from", "2026-05", "--to", "2026-02"]) == 2
+
+
+def test_a_second_run_keeps_the_pages_whose_inputs_did_not_change(folder, tmp_path, capsys):
+    from test_backtest import FILES
+
+    data, out = folder(FILES), tmp_path / "reports"
+    run = ["report", str(data), "--month", "2026-03", "--out", str(out), "--jobs", "2"]
+    assert main(run) == 0
+    month = out / "2026-03"
+    pages = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in month.glob("*.html")}
+    assert sorted(pages) == ["acme.html", "beta.html", "gamma.html", "index.html"]
+    capsys.readouterr()
+    # nothing changed: every page kept as it is, bytes and time
+    assert main(run) == 0
+    printed = capsys.readouterr().out
+    assert "wrote 0 client pages" in printed and "kept 3 unchanged" in printed
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in month.glob("*.html")} == pages
+    # one more hour of Beta's: Beta's page and the index again, Acme's and Gamma's kept
+    (data / "time_entries.csv").write_text(FILES["time_entries.csv"] + "2026-03-20,Beta,2,Design\n", encoding="utf-8")
+    assert main(run) == 0
+    changed = {p.name for p in month.glob("*.html") if p.stat().st_mtime_ns != pages[p.name][0]}
+    assert changed == {"beta.html", "index.html"}
+    # a page whose record is damaged is rendered again; --force renders all
+    acme = month / "acme.html"
+    acme.write_text(acme.read_text(encoding="utf-8").replace('name="relhealth-record"', 'name="x"'), encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in month.glob("*.html")}
+    assert main(run) == 0
+    assert {p.name for p in month.glob("*.html") if p.stat().st_mtime_ns != before[p.name]} == {"acme.html"}
+    before = {p.name: p.stat().st_mtime_ns for p in month.glob("*.html")}
+    assert main([*run, "--force"]) == 0
+    assert all(p.stat().st_mtime_ns != before[p.name] for p in month.glob("*.html"))
+    # another language is another page
+    before = {p.name: p.stat().st_mtime_ns for p in month.glob("*.html")}
+    assert main([*run, "--lang", "ru"]) == 0
+    assert all(p.stat().st_mtime_ns != before[p.name] for p in month.glob("*.html"))
+    assert '<html lang="ru">' in (month / "beta.html").read_text(encoding="utf-8")

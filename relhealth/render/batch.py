@@ -33,6 +33,7 @@ from relhealth.render import forked_kernels
 from relhealth.render.atomic import TEMP_SUFFIX, write_text_atomic
 from relhealth.render.bundles import write_bundle
 from relhealth.render.forked_kernels import KernelFactory
+from relhealth.render.records import client_slices, page_record, record
 from relhealth.render.review_csv import events_csv, review_to_csv
 from relhealth.render.run_notebook import Job, Outcome, first_line, fork_kernels_with, render_page
 from relhealth.render.slugs import assign_slugs
@@ -65,6 +66,8 @@ class RunResult:
     index: Path | None
     pages: dict[str, Path] = field(default_factory=dict)
     failures: dict[str, Outcome] = field(default_factory=dict)
+    #: The pages whose record matched what they would be made from now: not rendered again.
+    kept: dict[str, Path] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -191,11 +194,12 @@ class _Run:
     timeout: float
     w: Words
 
-    def job(self, name: str, stem: str, notebook: Path, title: str, **parameters) -> Job:
+    def job(self, name: str, stem: str, notebook: Path, title: str, record: str = "", **parameters) -> Job:
         return Job(name=name, notebook=str(self.notebook(notebook)),
                    parameters={"month": str(self.month), "config": self.config, **parameters},
                    executed=str(self.work / f"{stem}.ipynb"), page=str(self.folder / f"{stem}.html"),
-                   log=str(self.work / f"{stem}.log"), title=title, timeout=self.timeout, lang=self.w.lang)
+                   log=str(self.work / f"{stem}.log"), title=title, timeout=self.timeout, lang=self.w.lang,
+                   record=record)
 
     def notebook(self, template: Path) -> Path:
         return _in_language(template, self.w, self.work)
@@ -215,14 +219,16 @@ def _in_language(template: Path, w: Words, work: Path) -> Path:
 
 def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, out: str | Path,
                 pool: ReportPool, clients: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
-                progress: bool = True, config: str | Path | None = None, keep_notebooks: bool = False) -> RunResult:
+                progress: bool = True, config: str | Path | None = None, keep_notebooks: bool = False,
+                force: bool = False) -> RunResult:
     """Render the month's pages into ``out/YYYY-MM/``: one page per client (``clients``: the names to
     render, any spelling; default: every client of the month review) and ``index.html``, in ``pool``.
 
     The month is scored once; each client's notebook receives that client's report alone. ``config`` (the
     user's settings file) is named to the notebooks for the record. ``keep_notebooks`` keeps every executed
-    notebook in ``out/YYYY-MM/notebooks/`` (failed ones are always kept in ``logs/``). Returns what was
-    written and what failed.
+    notebook in ``out/YYYY-MM/notebooks/`` (failed ones are always kept in ``logs/``). A page whose record
+    (:mod:`relhealth.render.records`) matches what it would be made from now is kept as it is, unless
+    ``force``. Returns what was written, kept and what failed.
     """
     month = pd.Period(month, "M")
     scored = score(dataset, settings, month, HISTORY_MONTHS)
@@ -235,12 +241,27 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                config=str(Path(config).resolve()) if config else None, timeout=timeout,
                w=words(settings["report"]["language"]))
     result = RunResult(folder=folder, index=None)
+    slices = client_slices(dataset)
+    records = {client: record("client", str(month), str(dataset.folder), client, slices.get(client, ""),
+                              settings=settings, notebook=CLIENT_NOTEBOOK) for client in scored.clients}
+
+    def unchanged(client: str) -> bool:
+        page = folder / f"{run.slugs[client]}.html"
+        return (not force and page_record(page) == records[client]
+                and (folder / EVENTS_CSV.format(slug=run.slugs[client])).exists())
+    result.kept = {client: folder / f"{run.slugs[client]}.html" for client in chosen if unchanged(client)}
+
+    def index_record(pages: dict, failures: dict) -> str:
+        notes = [str(note) for note in dataset.quality if note.client is None]
+        return record("index", str(month), str(dataset.folder), sorted(records.items()), pages, failures, notes,
+                      settings=settings, notebook=PORTFOLIO_NOTEBOOK)
     try:
         write_text_atomic(folder / REVIEW_CSV, review_to_csv(scored.review))
         write_bundle(portfolio_of(scored), run.work / "portfolio.bundle")
         client_jobs = [run.job(client, run.slugs[client], CLIENT_NOTEBOOK,
                                run.w("client.page_title", client=client, month=run.w.month_short(month)),
-                               client=client, data=str(run.work / f"{run.slugs[client]}.bundle")) for client in chosen]
+                               record=records[client], client=client, data=str(run.work / f"{run.slugs[client]}.bundle"))
+                       for client in chosen if client not in result.kept]
 
         def prepared() -> Iterator[Job]:
             """Each client's job once its report is written for its notebook."""
@@ -249,7 +270,8 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                 write_bundle(report, job.parameters["data"])
                 write_text_atomic(folder / EVENTS_CSV.format(slug=run.slugs[job.name]), events_csv(report))
                 yield job
-        _run_all(run, pool, scored.clients, chosen, (client_jobs, prepared()), result, progress)
+        _run_all(run, pool, scored.clients, chosen, (client_jobs, prepared()), result, progress,
+                 index_record if not force else None)
         if keep_notebooks:
             _keep_notebooks(run, [*client_jobs, run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, "")])
     finally:
@@ -272,21 +294,31 @@ def _chosen(dataset: Dataset, in_review: list[str], clients: list[str] | None, m
 
 
 def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str],
-             jobs: tuple[list[Job], Iterator[Job]], result: RunResult, progress: bool) -> None:
+             jobs: tuple[list[Job], Iterator[Job]], result: RunResult, progress: bool, index_record=None) -> None:
     """Render the client pages (``jobs``: each client's job, and the same as they are prepared) and the index
     beside them (as if every page succeeds); the index again, at the end, only when a page failed, so that
-    it names the failure and links no missing page."""
+    it names the failure and links no missing page. An index whose record (``index_record(pages,
+    failures)``; None: render it anyway) is the same as what it would be made from now is kept, unless a
+    page fails."""
     client_jobs, prepared = jobs
     def index_job(failures: dict[str, Outcome]) -> Job:
         pages = {c: f"{run.slugs[c]}.html" for c in in_review if c not in failures
                  and (c in chosen or (run.folder / f"{run.slugs[c]}.html").exists())}
+        failed = {name: outcome.error for name, outcome in failures.items()}
         return run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, run.w("portfolio.title", month=run.w.month_short(run.month)),
-                       data=str(run.work / "portfolio.bundle"), pages=pages,
-                       failures={name: outcome.error for name, outcome in failures.items()},
+                       record=index_record(pages, failed) if index_record else "",
+                       data=str(run.work / "portfolio.bundle"), pages=pages, failures=failed,
                        tables={"review": REVIEW_CSV, "events": {c: EVENTS_CSV.format(slug=run.slugs[c]) for c in pages}})
-    bar = _progress(len(client_jobs) + 1, progress)
     first = index_job({})
-    outcomes = pool.run(itertools.chain([first], prepared), len(client_jobs) + 1, on_done=lambda _: bar.update(1))
+    kept = bool(first.record) and page_record(first.page) == first.record
+    if kept and not client_jobs:
+        result.index = Path(first.page)
+        return
+    bar = _progress(len(client_jobs) + (not kept), progress)
+    outcomes = pool.run(prepared if kept else itertools.chain([first], prepared), len(client_jobs) + (not kept),
+                        on_done=lambda _: bar.update(1))
+    if kept:
+        outcomes[first.page] = Outcome(INDEX_JOB, True, 0.0)
     for job in client_jobs:
         outcome = outcomes[job.page]
         if outcome.ok:

@@ -32,9 +32,10 @@ def style() -> str:
     return (TEMPLATES / TEMPLATE / "style.css").read_text(encoding="utf-8")
 
 
-def export_page(nb, title: str, log: str | Path | None = None, lang: str = "en") -> str:
-    """The page of an executed notebook ``nb`` (a NotebookNode), titled ``title``. What the notebook wrote
-    to stderr (warnings) is appended to ``log``, never shown on the page."""
+def export_page(nb, title: str, log: str | Path | None = None, lang: str = "en", record: str = "") -> str:
+    """The page of an executed notebook ``nb`` (a NotebookNode), titled ``title``, holding ``record`` (what
+    it was made from, :mod:`relhealth.render.records`). What the notebook wrote to stderr (warnings) is
+    appended to ``log``, never shown on the page."""
     warnings = [_text(output.get("text", "")) for cell in nb.cells if cell.get("cell_type") == "code"
                 for output in cell.get("outputs", [])
                 if output.get("output_type") == "stream" and output.get("name") == "stderr"]
@@ -42,7 +43,7 @@ def export_page(nb, title: str, log: str | Path | None = None, lang: str = "en")
         with open(log, "a", encoding="utf-8") as stream:
             stream.write("".join(warnings))
     body, _ = exporter().from_notebook_node(nb, resources={"relhealth": {"title": title, "style": style(),
-                                                                         "lang": lang}})
+                                                                         "lang": lang, "record": record}})
     return body
 
 

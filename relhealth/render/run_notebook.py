@@ -43,6 +43,7 @@ class Job:
     timeout: float
     ahead: bool = True        # start the next notebook's kernel while this one runs
     lang: str = "en"          # the page's language, for its <html lang>
+    record: str = ""          # what the page is made from (relhealth.render.records)
 
 
 @dataclass
@@ -133,7 +134,7 @@ def render_page(job: Job) -> Outcome:
                            job.log)
         finally:
             km.stop()
-    write_text_atomic(job.page, export_page(nb, job.title, job.log, job.lang))
+    write_text_atomic(job.page, export_page(nb, job.title, job.log, job.lang, job.record))
     return Outcome(job.name, True, time.monotonic() - start)
 
 

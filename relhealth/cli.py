@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -190,7 +191,8 @@ def _report(args: argparse.Namespace) -> int:
     def stop(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
-    with ReportPool(args.jobs) as pool:         # its processes start while the data are read
+    # its processes start while the data are read; for a few clients' pages, no more than they need
+    with ReportPool(args.jobs or (min(len(args.client) + 1, os.cpu_count() or 1) if args.client else None)) as pool:
         settings = load_settings(args.config).with_language(args.lang)
         dataset = read_dataset(_data_dir(args), settings)
         month = args.month or default_month(dataset)

@@ -306,3 +306,28 @@ def test_a_second_run_keeps_the_pages_whose_inputs_did_not_change(folder, tmp_pa
     assert main([*run, "--lang", "ru"]) == 0
     assert all(p.stat().st_mtime_ns != before[p.name] for p in month.glob("*.html"))
     assert '<html lang="ru">' in (month / "beta.html").read_text(encoding="utf-8")
+
+
+def test_one_clients_page_renders_alone_and_the_index_is_kept_when_nothing_else_changed(folder, tmp_path, capsys):
+    from test_backtest import FILES
+
+    data, out = folder(FILES), tmp_path / "reports"
+    run = ["report", str(data), "--month", "2026-03", "--out", str(out)]
+    assert main(run) == 0
+    month = out / "2026-03"
+    before = {p.name: p.stat().st_mtime_ns for p in month.iterdir()}
+    # the analyst's path: one client's page again (its own record damaged); the index and the review stay
+    gamma = month / "gamma.html"
+    gamma.write_text(gamma.read_text(encoding="utf-8").replace('name="relhealth-record"', 'name="x"'), encoding="utf-8")
+    before["gamma.html"] = gamma.stat().st_mtime_ns
+    capsys.readouterr()
+    assert main([*run, "--client", "gamma"]) == 0
+    assert "wrote 1 client page" in capsys.readouterr().out
+    changed = {p.name for p in month.iterdir() if p.stat().st_mtime_ns != before[p.name]}
+    assert changed == {"gamma.html", "gamma-events.csv"}
+    # the page made from Gamma's slice alone is the page the whole month makes
+    alone = gamma.read_bytes()
+    assert main([*run, "--force"]) == 0
+    # but for when it was made and the id papermill gives the cell it injects
+    strip = lambda page: re.sub(rb"Generated at: [^<]+|cell-id=[0-9a-f]+", b"", page)
+    assert strip(gamma.read_bytes()) == strip(alone)

@@ -38,7 +38,7 @@ from relhealth.render.review_csv import events_csv, review_to_csv
 from relhealth.render.run_notebook import Job, Outcome, first_line, fork_kernels_with, render_page
 from relhealth.render.slugs import assign_slugs
 from relhealth.resources import BACKTEST_NOTEBOOK, CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
-from relhealth.review import find_client, portfolio_of, report_of, score
+from relhealth.review import Scored, find_client, portfolio_of, report_of, review_clients, score
 from relhealth.review.clients import ACTIVE_MONTHS, HISTORY_MONTHS
 from relhealth.settings import Settings
 
@@ -231,8 +231,8 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     ``force``. Returns what was written, kept and what failed.
     """
     month = pd.Period(month, "M")
-    scored = score(dataset, settings, month, HISTORY_MONTHS)
-    chosen = _chosen(dataset, scored.clients, clients, month)
+    in_review = review_clients(dataset, month)
+    chosen = _chosen(dataset, in_review, clients, month)
     pool.check_notebooks()
     folder = (Path(out) / str(month)).resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -243,7 +243,7 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     result = RunResult(folder=folder, index=None)
     slices = client_slices(dataset)
     records = {client: record("client", str(month), str(dataset.folder), client, slices.get(client, ""),
-                              settings=settings, notebook=CLIENT_NOTEBOOK) for client in scored.clients}
+                              settings=settings, notebook=CLIENT_NOTEBOOK) for client in in_review}
 
     def unchanged(client: str) -> bool:
         page = folder / f"{run.slugs[client]}.html"
@@ -253,25 +253,43 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
 
     def index_record(pages: dict, failures: dict) -> str:
         notes = [str(note) for note in dataset.quality if note.client is None]
-        return record("index", str(month), str(dataset.folder), sorted(records.items()), pages, failures, notes,
+        in_slices = sorted((client, slices.get(client, "")) for client in in_review)
+        return record("index", str(month), str(dataset.folder), in_slices, pages, failures, notes,
                       settings=settings, notebook=PORTFOLIO_NOTEBOOK)
+    scored: list = []
+
+    def whole() -> Scored:
+        """The month scored for every client, once, with the review's CSV and the portfolio written."""
+        if not scored:
+            scored.append(score(dataset, settings, month, HISTORY_MONTHS))
+            write_text_atomic(folder / REVIEW_CSV, review_to_csv(scored[0].review))
+            write_bundle(portfolio_of(scored[0]), run.work / "portfolio.bundle")
+        return scored[0]
+
+    def report(client: str):
+        """A client's report: from the whole month when it is scored, else from the client's slice alone
+        (the index kept, nothing else needs scoring)."""
+        if scored:
+            return report_of(scored[0], client)
+        return report_of(score(dataset.for_client(client), settings, month, HISTORY_MONTHS), client)
     try:
-        write_text_atomic(folder / REVIEW_CSV, review_to_csv(scored.review))
-        write_bundle(portfolio_of(scored), run.work / "portfolio.bundle")
         client_jobs = [run.job(client, run.slugs[client], CLIENT_NOTEBOOK,
                                run.w("client.page_title", client=client, month=run.w.month_short(month)),
                                record=records[client], client=client, data=str(run.work / f"{run.slugs[client]}.bundle"))
                        for client in chosen if client not in result.kept]
+        if force or not (folder / REVIEW_CSV).exists() or page_record(folder / INDEX) != index_record(
+                _index_pages(run, in_review, chosen, {}), {}):
+            whole()
 
         def prepared() -> Iterator[Job]:
             """Each client's job once its report is written for its notebook."""
             for job in client_jobs:
-                report = report_of(scored, job.name)
-                write_bundle(report, job.parameters["data"])
-                write_text_atomic(folder / EVENTS_CSV.format(slug=run.slugs[job.name]), events_csv(report))
+                made = report(job.name)
+                write_bundle(made, job.parameters["data"])
+                write_text_atomic(folder / EVENTS_CSV.format(slug=run.slugs[job.name]), events_csv(made))
                 yield job
-        _run_all(run, pool, scored.clients, chosen, (client_jobs, prepared()), result, progress,
-                 index_record if not force else None)
+        _run_all(run, pool, in_review, chosen, (client_jobs, prepared()), result, progress,
+                 index_record if not force else None, whole)
         if keep_notebooks:
             _keep_notebooks(run, [*client_jobs, run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, "")])
     finally:
@@ -279,6 +297,13 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
         for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
             temporary.unlink(missing_ok=True)
     return result
+
+
+def _index_pages(run: _Run, in_review: list[str], chosen: list[str], failures: dict) -> dict[str, str]:
+    """The pages the index links: every client of the review whose page this run renders (but those that
+    failed) or an earlier run left in the month folder."""
+    return {c: f"{run.slugs[c]}.html" for c in in_review if c not in failures
+            and (c in chosen or (run.folder / f"{run.slugs[c]}.html").exists())}
 
 
 def _chosen(dataset: Dataset, in_review: list[str], clients: list[str] | None, month: pd.Period) -> list[str]:
@@ -294,16 +319,17 @@ def _chosen(dataset: Dataset, in_review: list[str], clients: list[str] | None, m
 
 
 def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str],
-             jobs: tuple[list[Job], Iterator[Job]], result: RunResult, progress: bool, index_record=None) -> None:
+             jobs: tuple[list[Job], Iterator[Job]], result: RunResult, progress: bool, index_record=None,
+             whole=None) -> None:
     """Render the client pages (``jobs``: each client's job, and the same as they are prepared) and the index
     beside them (as if every page succeeds); the index again, at the end, only when a page failed, so that
     it names the failure and links no missing page. An index whose record (``index_record(pages,
     failures)``; None: render it anyway) is the same as what it would be made from now is kept, unless a
-    page fails."""
+    page fails. ``whole()`` scores the month and writes the portfolio for the index, when it needs
+    rendering."""
     client_jobs, prepared = jobs
     def index_job(failures: dict[str, Outcome]) -> Job:
-        pages = {c: f"{run.slugs[c]}.html" for c in in_review if c not in failures
-                 and (c in chosen or (run.folder / f"{run.slugs[c]}.html").exists())}
+        pages = _index_pages(run, in_review, chosen, failures)
         failed = {name: outcome.error for name, outcome in failures.items()}
         return run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, run.w("portfolio.title", month=run.w.month_short(run.month)),
                        record=index_record(pages, failed) if index_record else "",
@@ -328,6 +354,7 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
             Path(job.page).unlink(missing_ok=True)
     outcome = outcomes[first.page]
     if result.failures and outcome.ok:
+        whole()
         bar.total += 1
         outcome = pool.run([index_job(result.failures)], 1, on_done=lambda _: bar.update(1))[first.page]
         if not outcome.ok:      # never leave the first index, which links the failed pages

@@ -3,7 +3,7 @@
 A page's **record** is a SHA-256 over everything its notebook reads: the client's slice of the data (its
 row of ``clients.csv``, its time entries, activities, invoices, tasks and data-quality notes), the month,
 the data folder, the settings' fingerprint, the language, the notebook and the version of relhealth; the
-index's adds every client's record and the links, failures and notes it shows. The record is written into
+index's adds every client's slice and the links, failures and notes it shows. The record is written into
 the page itself (``<meta name="relhealth-record">``), so a page and its record are renamed into place
 together: a run interrupted halfway leaves records only for whole pages.
 """

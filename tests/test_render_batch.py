@@ -301,11 +301,6 @@ def test_a_second_run_keeps_the_pages_whose_inputs_did_not_change(folder, tmp_pa
     before = {p.name: p.stat().st_mtime_ns for p in month.glob("*.html")}
     assert main([*run, "--force"]) == 0
     assert all(p.stat().st_mtime_ns != before[p.name] for p in month.glob("*.html"))
-    # another language is another page
-    before = {p.name: p.stat().st_mtime_ns for p in month.glob("*.html")}
-    assert main([*run, "--lang", "ru"]) == 0
-    assert all(p.stat().st_mtime_ns != before[p.name] for p in month.glob("*.html"))
-    assert '<html lang="ru">' in (month / "beta.html").read_text(encoding="utf-8")
 
 
 def test_one_clients_page_renders_alone_and_the_index_is_kept_when_nothing_else_changed(folder, tmp_path, capsys):

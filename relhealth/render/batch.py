@@ -340,9 +340,9 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
     if kept and not client_jobs:
         result.index = Path(first.page)
         return
-    bar = _progress(len(client_jobs) + (not kept), progress)
+    bar = _progress(len(client_jobs) + (not kept), progress, len(result.kept))
     outcomes = pool.run(prepared if kept else itertools.chain([first], prepared), len(client_jobs) + (not kept),
-                        on_done=lambda _: bar.update(1))
+                        on_done=bar.done)
     if kept:
         outcomes[first.page] = Outcome(INDEX_JOB, True, 0.0)
     for job in client_jobs:
@@ -356,7 +356,7 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
     if result.failures and outcome.ok:
         whole()
         bar.total += 1
-        outcome = pool.run([index_job(result.failures)], 1, on_done=lambda _: bar.update(1))[first.page]
+        outcome = pool.run([index_job(result.failures)], 1, on_done=bar.done)[first.page]
         if not outcome.ok:      # never leave the first index, which links the failed pages
             Path(first.page).unlink(missing_ok=True)
     bar.close()
@@ -429,7 +429,17 @@ def _keep_notebooks(run: _Run, jobs: list[Job]) -> None:
             shutil.move(job.executed, kept / f"{Path(job.page).stem}.ipynb")
 
 
-def _progress(total: int, enabled: bool):
+def _progress(total: int, enabled: bool, kept: int = 0):
+    """The run's progress bar: pages done of those to render, with the pages kept and failed and tqdm's
+    estimate of the time left; ``done(outcome)`` counts one."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="reports", unit="page", disable=not enabled, leave=False, file=sys.stderr)
+    bar = tqdm(total=total, desc="pages", unit="page", disable=not enabled, leave=False, file=sys.stderr)
+    failed = []
+
+    def done(outcome: Outcome) -> None:
+        failed.extend([outcome.name] if not outcome.ok else [])
+        bar.set_postfix(kept=kept, failed=len(failed), refresh=False)
+        bar.update(1)
+    bar.done = done
+    return bar

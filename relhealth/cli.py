@@ -15,8 +15,9 @@ from relhealth.resources import SAMPLE_DIR
 def month(text: str) -> str:
     """An argparse type for ``YYYY-MM``."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a month; write it as YYYY-MM, for example 2026-03")
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 2999:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month; write it as YYYY-MM (1900 to 2999), for example "
+                                         "2026-03")
     return text
 
 
@@ -163,12 +164,13 @@ def _score(args: argparse.Namespace) -> int:
     from relhealth import read_dataset
     from relhealth.render.atomic import write_text_atomic
     from relhealth.render.review_csv import review_to_csv
-    from relhealth.review import default_month, month_review
+    from relhealth.review import month_review
+    from relhealth.review.clients import month_within
     from relhealth.settings import load_settings
 
     settings = load_settings(args.config)
     dataset = read_dataset(_data_dir(args), settings)
-    month = args.month or default_month(dataset)
+    month = month_within(dataset, args.month)
     text = review_to_csv(month_review(dataset, settings, month))
     if args.out is None:
         sys.stdout.write(text)
@@ -185,7 +187,7 @@ def _report(args: argparse.Namespace) -> int:
 
     from relhealth import read_dataset
     from relhealth.render.batch import ReportPool, run_reports
-    from relhealth.review import default_month
+    from relhealth.review.clients import month_within
     from relhealth.settings import load_settings
 
     def stop(signum, frame):
@@ -195,7 +197,7 @@ def _report(args: argparse.Namespace) -> int:
     with ReportPool(args.jobs or (min(len(args.client) + 1, os.cpu_count() or 1) if args.client else None)) as pool:
         settings = load_settings(args.config).with_language(args.lang)
         dataset = read_dataset(_data_dir(args), settings)
-        month = args.month or default_month(dataset)
+        month = month_within(dataset, args.month)
         for note in dataset.quality:
             print(f"note: {note}", file=sys.stderr)
         result = run_reports(dataset, settings, month, args.out, pool, clients=args.client,
@@ -256,14 +258,15 @@ def _notebook(args: argparse.Namespace) -> int:
     from relhealth import read_dataset
     from relhealth.render.slugs import slugify
     from relhealth.resources import CLIENT_NOTEBOOK
-    from relhealth.review import default_month, find_client
+    from relhealth.review import find_client
+    from relhealth.review.clients import month_within
     from relhealth.settings import load_settings
 
     settings = load_settings(args.config).with_language(args.lang)
     data = _data_dir(args).resolve()
     dataset = read_dataset(data, settings)
     client = find_client(dataset, args.client)
-    month = args.month or str(default_month(dataset))
+    month = str(month_within(dataset, args.month))
     out = args.out or Path(f"{slugify(client)}-{month}.ipynb")
     if out.exists():
         print(f"error: {out} exists; give another --out or move it away first.", file=sys.stderr)

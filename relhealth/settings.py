@@ -11,6 +11,7 @@ import copy
 import difflib
 import hashlib
 import json
+import math
 import re
 import tomllib
 import zoneinfo
@@ -104,6 +105,7 @@ def load_settings(config: str | Path | None = None) -> Settings:
     problems: list[Problem] = []
     merged = _merge(defaults, user, "", str(config), problems)
     if not problems:
+        _check_numbers(merged, str(config), problems)
         _check_references(merged, str(config), problems)
         _check_aliases(merged, str(config), problems)
         _check_mappings(merged, str(config), problems)
@@ -280,6 +282,43 @@ def _rule_problems(rule, i: int, where: str, spec, file: str) -> list[Problem]:
 CHOICES = {("input", "date_order"): (("", "dmy", "mdy"), '"dmy" reads 03/04/2026 as 3 April, "mdy" as March 4, '
                                                           'and "" lets the dates of each file tell'),
            ("report", "language"): (("en", "ru"), "the languages of the pages, English and Russian")}
+
+
+#: Settings that must lie in a range, with what they count: the date arithmetic of the scoring holds
+#: within these, and a negative time or count means nothing.
+RANGES = {("eba", "half_life_days"): (0, 36_500, "days (0 switches decay off)"),
+          ("signals", "reply_sla_hours"): (0, 8_760, "hours"), ("signals", "recap_hours"): (0, 8_760, "hours"),
+          ("backtest", "horizon_months"): (1, 120, "months"), ("backtest", "churn_months"): (1, 120, "months"),
+          ("backtest", "late_days"): (0, 3_650, "days"), ("backtest", "lead_months"): (0, 120, "months"),
+          ("tasks", "early_days"): (0, 3_650, "days"), ("tasks", "grace_days"): (0, 3_650, "days")}
+#: Tables of names and numbers (bounds, weights, thresholds) whose every number must be finite.
+FINITE_TABLES = ("eba.weights", "eba.bands", "effort.flags", "signals.ignored_advice", "signals.payment_burden",
+                 "signals.excessive_demands", "signals.no_feedback", "signals.no_partnership", "signals.friction",
+                 "signals.hostility", "signals.conversation")
+
+
+def _check_numbers(values: dict, file: str, problems: list[Problem]) -> None:
+    """Numbers that make no sense: out of their range (``RANGES``), not finite (TOML writes ``inf`` and
+    ``nan``), two bands or two flags at the same bound."""
+    for (table, key), (low, high, unit) in RANGES.items():
+        value = values[table][key]
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high):
+            problems.append(Problem(file, f"{table}.{key} = {value!r} must be from {low:g} to {high:,} {unit}."))
+    if not math.isfinite(values["eba"]["opening_balance"]):
+        problems.append(Problem(file, f"eba.opening_balance = {values['eba']['opening_balance']!r} must be a finite "
+                                      "number."))
+    for path in FINITE_TABLES:
+        table, _, sub = path.partition(".")
+        for key, value in values[table][sub].items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isfinite(value):
+                problems.append(Problem(file, f"{path}.{key} = {value!r} must be a finite number."))
+    for path in ("eba.bands", "effort.flags"):
+        table, _, sub = path.partition(".")
+        bounds = values[table][sub]
+        same = [name for name, bound in bounds.items() if list(bounds.values()).count(bound) > 1]
+        if same:
+            problems.append(Problem(file, f"{path}: {', '.join(same)} have the same bound; give each its own, so "
+                                          "that each value has one name."))
 
 
 def _check_references(values: dict, file: str, problems: list[Problem]) -> None:

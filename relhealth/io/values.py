@@ -190,8 +190,9 @@ def has_decimal_comma(values: pd.Series, delimiter: str) -> bool:
 
 def parse_number(values: pd.Series, context: FileContext) -> pd.Series:
     """Read numbers with a decimal point or, when the file uses one, a decimal comma; spaces and the
-    other mark as thousands separators (``2.000,0``, ``1 200,50``, ``1,200.50``)."""
-    fast = pd.to_numeric(values.where(values != ""), errors="coerce")
+    other mark as thousands separators (``2.000,0``, ``1 200,50``, ``1,200.50``). A number that is not
+    finite (``inf``, ``Infinity``, ``1e400``) is no number: a bad value, like ``NaN``."""
+    fast = _finite(pd.to_numeric(values.where(values != ""), errors="coerce"))
     if not context.decimal_comma and fast.notna().sum() == (values != "").sum():
         return fast.astype("float64")
     text = values.str.replace(_SPACES, "", regex=True)
@@ -200,7 +201,11 @@ def parse_number(values: pd.Series, context: FileContext) -> pd.Series:
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
         text = text.str.replace(",", "", regex=False)
-    return pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
+    return _finite(pd.to_numeric(text.where(text != ""), errors="coerce")).astype("float64")
+
+
+def _finite(numbers: pd.Series) -> pd.Series:
+    return numbers.mask(numbers.isin([float("inf"), float("-inf")]))
 
 
 _COMMA_FILE_NUMBER = r"^[-+]?(?:\d*|\d{1,3}(?:\.\d{3})+)(?:,\d*)?$"

@@ -24,6 +24,32 @@ def default_month(dataset: Dataset) -> pd.Period:
     return span[1].to_period("M")
 
 
+#: How far before the first record or after the newest a month may lie: a review of a month further away
+#: is a typing error (``--month 1026-10``), not a question.
+MARGIN_MONTHS = 24
+
+
+def month_within(dataset: Dataset, month: str | pd.Period | None) -> pd.Period:
+    """``month`` (default: :func:`default_month`), checked to lie within the data's months and
+    ``MARGIN_MONTHS`` around them.
+
+    Raises
+    ------
+    UsageError : for a month further away, with the data's range.
+    """
+    if month is None:
+        return default_month(dataset)
+    month = as_month(month)
+    span = dataset.date_range()
+    if span is None:
+        return month
+    first, last = span[0].to_period("M"), span[1].to_period("M")
+    if not first - MARGIN_MONTHS <= month <= last + MARGIN_MONTHS:
+        raise UsageError(f"--month {month}: the data of {dataset.folder} run from {first} to {last}. Give a month "
+                         f"from {first - MARGIN_MONTHS} to {last + MARGIN_MONTHS}.")
+    return month
+
+
 def review_clients(dataset: Dataset, month: str | pd.Period) -> list[str]:
     """Every client of clients.csv and every client with a record in the 12 months up to the month's end,
     in the order of :attr:`Dataset.clients`; but a client whose relationship ended (``ended`` in

@@ -1,0 +1,46 @@
+"""Input that makes no sense ends with one clear message (issue 25): numbers that are not finite,
+settings out of their range, months far from the data."""
+from __future__ import annotations
+
+import pytest
+
+import relhealth
+from relhealth.cli import main
+from relhealth.errors import InputError
+
+
+@pytest.mark.parametrize("written", ["inf", "-Infinity", "1e400"])
+def test_a_number_that_is_not_finite_is_refused_naming_its_row(folder, written):
+    path = folder({"time_entries.csv": f"date,client,hours\n2026-03-02,Acme,2\n2026-03-03,Acme,{written}\n"})
+    with pytest.raises(InputError) as error:
+        relhealth.read_dataset(path)
+    assert f"row 3, column hours: '{written}' is not a number" in str(error.value)
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("[eba]\nhalf_life_days = -5", "eba.half_life_days = -5 must be from 0 to 36,500 days"),
+    ("[eba]\nhalf_life_days = inf", "eba.half_life_days = inf must be from 0 to 36,500 days"),
+    ("[eba]\nhalf_life_days = 9223372036854775807", "eba.half_life_days = 9223372036854775807 must be from 0"),
+    ("[signals]\nreply_sla_hours = -1", "signals.reply_sla_hours = -1 must be from 0 to 8,760 hours"),
+    ("[backtest]\nhorizon_months = 0", "backtest.horizon_months = 0 must be from 1 to 120 months"),
+    ("[eba.weights]\npraise = nan", "eba.weights.praise = nan must be a finite number"),
+    ("[eba.bands]\nstrong = 5\nhealthy = 5", "eba.bands: strong, healthy have the same bound"),
+    ("[effort.flags]\nred = inf", "effort.flags.red = inf must be a finite number"),
+])
+def test_settings_that_make_no_sense_name_the_key(tmp_path, setting, message):
+    config = tmp_path / "mine.toml"
+    config.write_text(setting + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        relhealth.load_settings(config)
+    assert message in str(error.value)
+
+
+def test_a_month_far_from_the_data_is_refused_with_the_datas_range(folder, capsys):
+    path = folder({"time_entries.csv": "date,client,hours\n2026-03-02,Acme,2\n"})
+    assert main(["score", str(path), "--month", "2020-01"]) == 2
+    assert f"--month 2020-01: the data of {path} run from 2026-03 to 2026-03. Give a month from 2024-03 to 2028-03." in (
+        capsys.readouterr().err)
+    assert main(["score", str(path), "--month", "2027-12"]) == 0        # within two years of the data
+    with pytest.raises(SystemExit) as stopped:
+        main(["score", str(path), "--month", "0000-01"])
+    assert stopped.value.code == 2 and "'0000-01' is not a month" in capsys.readouterr().err

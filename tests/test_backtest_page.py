@@ -22,7 +22,7 @@ SECTIONS = ["title", "summary", "rates", "churned", "aucs", "sensitivity", "qual
 #: in March, 2 months before it leaves; Beta and Gamma stay at 0 (watch) and Beta is never warned.
 WARNED = {**FILES, "crm_activities.csv": "date,client,kind\n2026-03-10,Acme,complaint\n"}
 #: One client working every month: nobody leaves, no invoice.
-NO_CHURN = {"time_entries.csv": "date,client,hours\n" + "".join(f"2026-{m:02d}-05,Acme,10\n" for m in range(1, 9))}
+NO_CHURN = {"time_entries.csv": "date,client,hours\n" + "".join(f"2026-{m:02d}-05,Acme,10\n" for m in range(1, 7))}
 #: Latin words the Russian page may show: the AUC, the column of clients.csv it names.
 CODES = ALLOWED | {"AUC", "ended"}
 

@@ -77,8 +77,10 @@ def test_the_sample_portfolio_page_has_no_english_word_left(scored):
     assert {name: words for name, words in left.items() if words} == {}
 
 
+#: The stories whose pages show the most sections with something in them: overdue invoices, tone matches and
+#: a rude client, scope requests with new people and meetings without a recap, mail, a Russian register.
 @pytest.mark.parametrize("client", ["Pinecrest Logistics", "Harrow Motor Group", "Copperleaf Studios",
-                                    "Alpenrose Hotels GmbH", "ООО «Северный ветер»", "Northwind Outfitters"])
+                                    "Alpenrose Hotels GmbH", "ООО «Северный ветер»"])
 def test_every_section_of_a_sample_client_page_has_no_english_word_left(scored, client):
     report = report_of(scored, client)
     strings = data_strings(report)

@@ -44,3 +44,20 @@ def test_a_month_far_from_the_data_is_refused_with_the_datas_range(folder, capsy
     with pytest.raises(SystemExit) as stopped:
         main(["score", str(path), "--month", "0000-01"])
     assert stopped.value.code == 2 and "'0000-01' is not a month" in capsys.readouterr().err
+
+
+def test_a_write_that_fails_names_the_file_not_its_temporary_name(tmp_path, monkeypatch, capsys):
+    import errno
+    import os
+
+    out = tmp_path / "missing" / "review.csv"
+    assert main(["score", "--out", str(out)]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == f"error: {out}: No such file or directory."
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "replace", full)
+    out = tmp_path / "review.csv"
+    assert main(["score", "--out", str(out)]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == f"error: {out}: No space left on device."
+    assert list(tmp_path.iterdir()) == []             # no temporary file left behind

@@ -47,9 +47,9 @@ def months_of(dataset: Dataset, first: str | pd.Period | None = None,
     return pd.period_range(start, end, freq="M") if start <= end else pd.PeriodIndex([], freq="M")
 
 
-def panel(dataset: Dataset, settings: Settings, months: pd.PeriodIndex) -> pd.DataFrame:
+def panel(dataset: Dataset, settings: Settings, months: pd.PeriodIndex, churns: pd.Series | None = None) -> pd.DataFrame:
     """One row per client and month: the month's review as it stood at the month's end, then
-    ``churned`` and ``paid_late`` (:func:`outcomes`)."""
+    ``churned`` and ``paid_late`` (:func:`outcomes`; ``churns``: :func:`churn_month`, when known)."""
     reviews = [month_review(dataset.as_of(month_end(month)), settings, month) for month in months]
     if not reviews:
         return month_review(dataset, settings, "2000-01").iloc[:0].assign(
@@ -58,7 +58,7 @@ def panel(dataset: Dataset, settings: Settings, months: pd.PeriodIndex) -> pd.Da
     table = pd.concat(reviews, ignore_index=True)[list(reviews[-1].columns)]
     overdue = [c for c in table.columns if c.startswith(OVERDUE_PREFIX)]
     table[overdue] = table[overdue].fillna(0.0)
-    return table.join(outcomes(table, dataset, settings))
+    return table.join(outcomes(table, dataset, settings, churns))
 
 
 def churn_month(dataset: Dataset, settings: Settings) -> pd.Series:
@@ -86,15 +86,16 @@ def churn_month(dataset: Dataset, settings: Settings) -> pd.Series:
     return pd.Series(found, dtype="period[M]")
 
 
-def outcomes(table: pd.DataFrame, dataset: Dataset, settings: Settings) -> pd.DataFrame:
+def outcomes(table: pd.DataFrame, dataset: Dataset, settings: Settings, churns: pd.Series | None = None) -> pd.DataFrame:
     """``churned`` and ``paid_late`` of each row of ``table`` (``client``, ``month``), as DESIGN 4c defines
     them over the ``[backtest] horizon_months`` after the month; missing where the horizon runs past the
     newest record, where the client had already churned, and (``paid_late``) where an invoice of the
-    horizon is unpaid for fewer than ``late_days`` days at the end of the data."""
+    horizon is unpaid for fewer than ``late_days`` days at the end of the data. ``churns``:
+    :func:`churn_month`, when known."""
     options = settings["backtest"]
     horizon, late_days = options["horizon_months"], options["late_days"]
     span = dataset.date_range()
-    churns = churn_month(dataset, settings)
+    churns = churn_month(dataset, settings) if churns is None else churns
     months = table["month"].map(as_month)
     known = months + horizon <= span[1].to_period("M") if span else months.map(lambda _: False)
     churned, paid_late = [], []
@@ -168,12 +169,13 @@ def _hours_change(table: pd.DataFrame) -> pd.Series:
 def backtest(dataset: Dataset, settings: Settings, first=None, last=None, reps: int = 1000) -> BacktestReport:
     """The backtest of ``dataset`` over :func:`months_of` ``first`` to ``last``."""
     months = months_of(dataset, first, last)
-    table = panel(dataset, settings, months)
+    churns = churn_month(dataset, settings)
+    table = panel(dataset, settings, months, churns)
     table = table.assign(quadrant=[verdict(row, None, settings)[0] for row in table.to_dict("records")])
-    churned, run_up = _churned(table, dataset, settings)
+    churned, run_up = _churned(table, churns, settings)
     return BacktestReport(folder=str(dataset.folder), settings=settings, months=months,
                           panel=table.drop(columns="quadrant"), rates=_rates(table), churned=churned, run_up=run_up,
-                          aucs=_aucs(table, reps), sensitivity=_sensitivity(dataset, settings, months, table),
+                          aucs=_aucs(table, reps), sensitivity=_sensitivity(dataset, settings, months, table, churns),
                           quality=list(dataset.quality))
 
 
@@ -190,11 +192,10 @@ def _rates(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["by", "group", "outcome", "client_months", "events", "rate", "low", "high"])
 
 
-def _churned(table: pd.DataFrame, dataset: Dataset, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each client that churned within the months of the panel, its last ``RUN_UP`` months before, the
-    first of them that warned and how many months ahead."""
+def _churned(table: pd.DataFrame, churns: pd.Series, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each client that churned (``churns``: :func:`churn_month`) within the months of the panel, its last
+    ``RUN_UP`` months before, the first of them that warned and how many months ahead."""
     lead = settings["backtest"]["lead_months"]
-    churns = churn_month(dataset, settings)
     months = table["month"].map(as_month)
     rows, run_ups = [], []
     for client, left in churns.sort_values().items():
@@ -226,15 +227,16 @@ def _aucs(table: pd.DataFrame, reps: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["predictor", "outcome", "auc", "low", "high", "events", "rows", "indicative"])
 
 
-def _sensitivity(dataset: Dataset, settings: Settings, months: pd.PeriodIndex, table: pd.DataFrame) -> pd.DataFrame:
+def _sensitivity(dataset: Dataset, settings: Settings, months: pd.PeriodIndex, table: pd.DataFrame,
+                 churns: pd.Series) -> pd.DataFrame:
     """The AUC of the balance for each outcome under each half-life of ``HALF_LIVES`` (the rest of the
-    settings as they are)."""
+    settings as they are; the half-life changes no client's churn)."""
     rows = []
     for days in HALF_LIVES:
         if days == settings["eba"]["half_life_days"]:
             replayed = table
         else:
-            replayed = panel(dataset, settings.with_value("eba", "half_life_days", days), months)
+            replayed = panel(dataset, settings.with_value("eba", "half_life_days", days), months, churns)
         for outcome in OUTCOMES:
             known = replayed[outcome].notna()
             rows.append({"half_life_days": days, "outcome": outcome,

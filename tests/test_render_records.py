@@ -3,7 +3,7 @@ only, and a record changes with the settings, the language and the notebook."""
 from __future__ import annotations
 
 import relhealth
-from relhealth.render.records import client_slices, page_record, record
+from relhealth.render.records import client_slices, page_record, recorder
 from relhealth.resources import CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
 
 FILES = {"clients.csv": "client\nAcme\nBeta\n",
@@ -22,12 +22,13 @@ def test_a_record_changes_with_settings_language_and_notebook(tmp_path):
     settings = relhealth.load_settings()
     config = tmp_path / "decay.toml"
     config.write_text("[eba]\nhalf_life_days = 30\n", encoding="utf-8")
-    base = record("client", "2026-03", "Acme", settings=settings, notebook=CLIENT_NOTEBOOK)
-    assert base == record("client", "2026-03", "Acme", settings=settings, notebook=CLIENT_NOTEBOOK)
-    others = [record("client", "2026-03", "Acme", settings=settings.with_language("ru"), notebook=CLIENT_NOTEBOOK),
-              record("client", "2026-03", "Acme", settings=relhealth.load_settings(config), notebook=CLIENT_NOTEBOOK),
-              record("client", "2026-03", "Acme", settings=settings, notebook=PORTFOLIO_NOTEBOOK),
-              record("client", "2026-04", "Acme", settings=settings, notebook=CLIENT_NOTEBOOK)]
+    record = recorder(settings, CLIENT_NOTEBOOK)
+    base = record("client", "2026-03", "Acme")
+    assert base == record("client", "2026-03", "Acme") == recorder(settings, CLIENT_NOTEBOOK)("client", "2026-03", "Acme")
+    others = [recorder(settings.with_language("ru"), CLIENT_NOTEBOOK)("client", "2026-03", "Acme"),
+              recorder(relhealth.load_settings(config), CLIENT_NOTEBOOK)("client", "2026-03", "Acme"),
+              recorder(settings, PORTFOLIO_NOTEBOOK)("client", "2026-03", "Acme"),
+              record("client", "2026-04", "Acme")]
     assert base not in others and len(set(others)) == 4
 
 

@@ -33,7 +33,7 @@ from relhealth.render import forked_kernels
 from relhealth.render.atomic import TEMP_SUFFIX, write_text_atomic
 from relhealth.render.bundles import write_bundle
 from relhealth.render.forked_kernels import KernelFactory
-from relhealth.render.records import client_slices, page_record, record
+from relhealth.render.records import client_slices, page_record, recorder
 from relhealth.render.review_csv import events_csv, review_to_csv
 from relhealth.render.run_notebook import Job, Outcome, first_line, fork_kernels_with, render_page
 from relhealth.render.slugs import assign_slugs
@@ -242,8 +242,9 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                w=words(settings["report"]["language"]))
     result = RunResult(folder=folder, index=None)
     slices = client_slices(dataset)
-    records = {client: record("client", str(month), str(dataset.folder), client, slices.get(client, ""),
-                              settings=settings, notebook=CLIENT_NOTEBOOK) for client in in_review}
+    client_record, portfolio_record = recorder(settings, CLIENT_NOTEBOOK), recorder(settings, PORTFOLIO_NOTEBOOK)
+    records = {client: client_record("client", str(month), str(dataset.folder), client, slices.get(client, ""))
+               for client in in_review}
 
     def unchanged(client: str) -> bool:
         page = folder / f"{run.slugs[client]}.html"
@@ -254,8 +255,7 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     def index_record(pages: dict, failures: dict) -> str:
         notes = [str(note) for note in dataset.quality if note.client is None]
         in_slices = sorted((client, slices.get(client, "")) for client in in_review)
-        return record("index", str(month), str(dataset.folder), in_slices, pages, failures, notes,
-                      settings=settings, notebook=PORTFOLIO_NOTEBOOK)
+        return portfolio_record("index", str(month), str(dataset.folder), in_slices, pages, failures, notes)
     scored: list = []
 
     def whole() -> Scored:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -46,13 +47,19 @@ def client_slices(dataset: Dataset) -> dict[str, str]:
     return {client: digest.hexdigest() for client, digest in digests.items()}
 
 
-def record(*parts, settings: Settings, notebook: str | Path) -> str:
-    """The record of a page made of ``parts`` (JSON values), with ``settings`` and ``notebook``."""
-    digest = hashlib.sha256()
-    digest.update(json.dumps([__version__, settings.fingerprint, settings["report"]["language"], *parts],
-                             sort_keys=True, ensure_ascii=False, default=str).encode())
-    digest.update(Path(notebook).read_bytes())
-    return digest.hexdigest()
+def recorder(settings: Settings, notebook: str | Path) -> Callable[..., str]:
+    """The record of a page of ``notebook`` made with ``settings`` from ``parts`` (JSON values):
+    ``recorder(settings, notebook)("client", month, ...)``. The settings and the notebook are hashed once,
+    for every page of a run."""
+    base = hashlib.sha256()
+    base.update(json.dumps([__version__, settings.fingerprint, settings["report"]["language"]]).encode())
+    base.update(Path(notebook).read_bytes())
+
+    def record(*parts) -> str:
+        digest = base.copy()
+        digest.update(json.dumps(list(parts), sort_keys=True, ensure_ascii=False, default=str).encode())
+        return digest.hexdigest()
+    return record
 
 
 def page_record(page: str | Path) -> str | None:

@@ -293,9 +293,7 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
         if keep_notebooks:
             _keep_notebooks(run, [*client_jobs, run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, "")])
     finally:
-        shutil.rmtree(run.work, ignore_errors=True)
-        for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
-            temporary.unlink(missing_ok=True)
+        _clean_up(run.work, folder)
     return result
 
 
@@ -403,9 +401,14 @@ def run_backtest(dataset: Dataset, settings: Settings, out: str | Path, pool: Re
         Path(job.page).unlink(missing_ok=True)
         return BacktestResult(csv=folder / BACKTEST_CSV, page=None, failure=_keep_log(job, outcome, folder / LOGS))
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-        for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
-            temporary.unlink(missing_ok=True)
+        _clean_up(work, folder)
+
+
+def _clean_up(work: Path, folder: Path) -> None:
+    """Remove a run's work folder and any temporary file a write interrupted left in its output folder."""
+    shutil.rmtree(work, ignore_errors=True)
+    for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
+        temporary.unlink(missing_ok=True)
 
 
 def _keep_log(job: Job, outcome: Outcome, logs: Path) -> Outcome:

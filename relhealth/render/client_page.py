@@ -182,8 +182,7 @@ def effort(report: ClientReport) -> Fragment:
     entries = report.time_rules.assign(source=file_names(report.time_rules["source"]),
                                        category=report.time_rules["category"].map(lambda c: w.name("category", c)),
                                        category_rule=report.time_rules["category_rule"].map(lambda r: rule_words(r, w)))
-    yes_no = {True: w("client.effort.yes"), False: w("client.effort.no")}.get
-    listed = table(entries, {"date": w.when, "hours": w.hours, "billable": yes_no},
+    listed = table(entries, {"date": w.when, "hours": w.hours, "billable": _yes_no(w)},
                    empty=w("client.effort.no_entries"), w=w)
     return (figure(plotting.plot_hours(report.hours, w=w), w("client.effort.hours_figure", client=report.client))
             + figure(plotting.plot_effort_ratio(report.effort_history, report.settings["effort"]["flags"], w=w),
@@ -346,11 +345,16 @@ def meetings_and_extras(report: ClientReport) -> Fragment:
 
 def scope_requests(report: ClientReport) -> Fragment:
     w = page_words(report)
-    yes_no = {True: w("client.effort.yes"), False: w("client.effort.no")}.get
+    yes_no = _yes_no(w)
     requests = report.requests.drop(columns="source")
     requests = requests.assign(verdict=requests["verdict"].map(lambda v: w.name("verdict", v)))
     return table(requests, {"date": w.when, "benefits_client": yes_no, "benefits_us": yes_no, "covers_cost": yes_no},
                  empty=w("client.extras.no_request", month=w.month(report.month)), w=w)
+
+
+def _yes_no(w: Words):
+    """A yes-or-no cell in the page's words."""
+    return {True: w("client.effort.yes"), False: w("client.effort.no")}.get
 
 
 def quality_notes(report: ClientReport) -> Fragment:

@@ -39,8 +39,9 @@ class Words:
     lang: str
     entries: dict
 
-    @property
+    @functools.cached_property
     def locale(self) -> Locale:
+        """The language's CLDR data, parsed once (its plural rules and number symbols are read per figure)."""
         return Locale.parse(self.lang)
 
     @property

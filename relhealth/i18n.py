@@ -45,6 +45,11 @@ class Words:
         return Locale.parse(self.lang)
 
     @property
+    def decimal(self) -> str:
+        """The language's decimal mark: ``.``, ``,``."""
+        return self.locale.number_symbols["latn"]["decimal"]
+
+    @property
     def english(self) -> bool:
         return self.lang == LANGUAGES[0]
 
@@ -109,8 +114,7 @@ class Words:
         if float(value).is_integer():
             return self.number(value, 0, grouped=False)
         text = self.number(value, 3, grouped=False)
-        decimal = self.locale.number_symbols["latn"]["decimal"]
-        return text.rstrip("0").rstrip(decimal)
+        return text.rstrip("0").rstrip(self.decimal)
 
     def weight(self, value: float) -> str:
         """A rubric weight with its sign: ``+2``, ``-4``, ``+0.5``, ``+0,5``, ``0``."""

@@ -69,7 +69,7 @@ def worded(value, w: Words) -> str:
     if isinstance(value, tuple):
         # "26,5; 30" where the decimal mark is a comma, so that a list of fractions still reads
         fractions = any(isinstance(v, float) and not v.is_integer() for v in value)
-        comma = fractions and w.locale.number_symbols["latn"]["decimal"] == ","
+        comma = fractions and w.decimal == ","
         return ("; " if comma else ", ").join(worded(v, w) for v in value)
     if isinstance(value, dt.date):
         return w.date(value)
@@ -82,7 +82,7 @@ def _figure(value: float, w: Words) -> str:
     """``30``, ``26.5`` (``26,5``): a whole number as it is, another with as many digits as it has (six at
     most)."""
     text = str(value) if isinstance(value, int) else f"{value:g}"
-    return text if w.english else text.replace(".", w.locale.number_symbols["latn"]["decimal"])
+    return text if w.english else text.replace(".", w.decimal)
 
 
 def _plain(value):

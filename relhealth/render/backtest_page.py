@@ -6,7 +6,6 @@ Every figure comes from :func:`relhealth.review.backtest.backtest`; this module 
 from __future__ import annotations
 
 import dataclasses
-import math
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -54,7 +53,7 @@ def title(report: BacktestReport) -> Fragment:
     else:
         subtitle = w("backtest.title.subtitle", first=w.month_of(report.months[0]), last=w.month(report.months[-1]),
                      client_months=w.count(len(report.panel), "backtest_client_month"),
-                     clients=w.count(report.panel["client"].nunique(), "backtest_client"))
+                     clients=w.count(report.panel["client"].nunique(), "client"))
     return section("portfolio/title.html.j2", title=w("backtest.title.title"), subtitle=subtitle)
 
 
@@ -299,7 +298,7 @@ def footer(report: BacktestReport) -> Fragment:
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or bool(pd.isna(value))
+    return value is None or bool(pd.isna(value))
 
 
 def _auc(value, w: Words) -> str:
@@ -315,7 +314,7 @@ def _percent(value: float, w: Words) -> str:
 
 
 def _half_life(days, w: Words) -> str:
-    return w("backtest.sensitivity.no_decay") if not days else w.count(int(days), "backtest_day")
+    return w("backtest.sensitivity.no_decay") if not days else w.count(int(days), "day")
 
 
 def _lead(report: BacktestReport, w: Words) -> str:

@@ -1,6 +1,6 @@
 """The progress bar of relhealth report: pages done, kept and failed, and the time left."""
 from relhealth.render.batch import _progress
-from relhealth.render.run_notebook import Outcome
+from relhealth.render.jobs import Outcome
 
 
 def test_the_progress_bar_counts_pages_done_kept_and_failed(capsys):

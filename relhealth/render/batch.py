@@ -22,7 +22,6 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 from pebble import ProcessExpired, ProcessPool
 
@@ -33,9 +32,9 @@ from relhealth.render import forked_kernels
 from relhealth.render.atomic import TEMP_SUFFIX, write_text_atomic
 from relhealth.render.bundles import write_bundle
 from relhealth.render.forked_kernels import KernelFactory
+from relhealth.render.jobs import Job, Outcome, first_line, render_page
 from relhealth.render.records import client_slices, page_record, recorder
 from relhealth.render.review_csv import events_csv, review_to_csv
-from relhealth.render.run_notebook import Job, Outcome, first_line, fork_kernels_with, render_page
 from relhealth.render.slugs import assign_slugs
 from relhealth.resources import BACKTEST_NOTEBOOK, CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
 from relhealth.review import Scored, find_client, portfolio_of, report_of, review_clients, score
@@ -79,6 +78,8 @@ class RunResult:
 def _worker_started(runtime: str, specs: str | None) -> None:
     """In each pool process: kernels' connection files go to the pool's own folder, and kernels are forked
     by the run's factory when it has one."""
+    from relhealth.render.run_notebook import fork_kernels_with
+
     os.environ["JUPYTER_RUNTIME_DIR"] = runtime
     fork_kernels_with(specs)
 
@@ -110,7 +111,7 @@ class ReportPool:
         self.factory = KernelFactory(self.runtime) if forked_kernels.supported() else None
         context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         if hasattr(context, "set_forkserver_preload"):
-            context.set_forkserver_preload(["relhealth.render.run_notebook"])
+            context.set_forkserver_preload(["relhealth.render.jobs", "relhealth.render.run_notebook"])
         self.pool = ProcessPool(max_workers=self.size, initializer=_worker_started, context=context,
                                 initargs=(self.runtime, self.factory and self.factory.specs))
         self.notebooks = ((CLIENT_NOTEBOOK, CLIENT_PARAMETERS), (PORTFOLIO_NOTEBOOK, PORTFOLIO_PARAMETERS),
@@ -212,6 +213,8 @@ def _in_language(template: Path, w: Words, work: Path) -> Path:
         return Path(template).resolve()
     copy = work / Path(template).name
     if not copy.exists():
+        import nbformat
+
         notebook = localised(nbformat.read(str(template), as_version=4), Path(template).stem, w.lang)
         write_text_atomic(copy, nbformat.writes(notebook))
     return copy

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from dataclasses import dataclass
 
 import papermill
 from jupyter_client import AsyncKernelManager
@@ -22,37 +21,12 @@ from traitlets import List
 from relhealth.render.atomic import write_text_atomic
 from relhealth.render.export import export_page
 from relhealth.render.forked_kernels import KERNEL_NAME
+from relhealth.render.jobs import Job, Outcome, first_line
 
 #: Kernel start errors worth one retry (papermill issue 511).
 KERNEL_START_ERRORS = ("Kernel didn't respond", "Address already in use", "Kernel died before replying")
 #: What a kernel imports before it is given a notebook: the modules of both pages. Code only, no data.
 PRELOAD = "import relhealth.render.client_page, relhealth.render.portfolio_page"
-
-
-@dataclass(frozen=True)
-class Job:
-    """One notebook to run and render. Only JSON types go into ``parameters``."""
-
-    name: str                 # the client, or "the index page"
-    notebook: str
-    parameters: dict
-    executed: str             # where papermill writes the executed notebook
-    page: str                 # the page to write
-    log: str                  # where the run's output goes
-    title: str
-    timeout: float
-    ahead: bool = True        # start the next notebook's kernel while this one runs
-    lang: str = "en"          # the page's language, for its <html lang>
-    record: str = ""          # what the page is made from (relhealth.render.records)
-
-
-@dataclass
-class Outcome:
-    name: str
-    ok: bool
-    seconds: float
-    error: str = ""
-    log: str = ""
 
 
 class PageKernel(AsyncKernelManager):
@@ -136,8 +110,3 @@ def render_page(job: Job) -> Outcome:
             km.stop()
     write_text_atomic(job.page, export_page(nb, job.title, job.log, job.lang, job.record))
     return Outcome(job.name, True, time.monotonic() - start)
-
-
-def first_line(text) -> str:
-    lines = [line for line in str(text).strip().splitlines() if line.strip()]
-    return lines[0] if lines else ""

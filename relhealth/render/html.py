@@ -12,9 +12,7 @@ from markupsafe import Markup
 from matplotlib.axes import Axes
 
 from relhealth.i18n import ENGLISH, Words
-
-#: Resolution of the figures in the pages.
-DPI = 110
+from relhealth.render import plotting
 
 
 class Fragment(Markup):
@@ -43,7 +41,7 @@ def section(template: str, **context) -> Fragment:
 def figure(ax: Axes, alt: str) -> Fragment:
     """The figure of ``ax`` as an embedded PNG (no file, nothing fetched)."""
     buffer = io.BytesIO()
-    ax.figure.savefig(buffer, format="png", dpi=DPI)
+    plotting.fit(ax.figure).savefig(buffer, format="png", dpi=plotting.DPI)
     return section("figure.html.j2", data=base64.b64encode(buffer.getvalue()).decode("ascii"), alt=alt)
 
 

@@ -1,10 +1,14 @@
-"""The floor of a client report: papermill executing a minimal notebook (pandas and matplotlib imported, one
-figure drawn) and nbconvert exporting it to HTML, in one long-lived process.
+"""The floors of a client report: papermill executing a minimal notebook (pandas and matplotlib imported, one
+figure drawn) and nbconvert exporting it to HTML.
 
-``python bench/floor_notebook.py N`` runs it N times after one warm-up and prints each run's seconds.
+``python bench/floor_notebook.py N`` runs it N times in one long-lived process, after one warm-up (what one
+more page of a batch costs at best), and prints each run's seconds. ``python bench/floor_notebook.py N
+--by-hand`` runs it N times as a user does by hand, in fresh processes: the papermill command line, then
+``jupyter nbconvert --to html --no-input`` (what one page costs at best when nothing is running yet).
 """
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +34,20 @@ def run_once(folder: Path, source: Path) -> float:
     return time.perf_counter() - start
 
 
+def by_hand(folder: Path, source: Path) -> float:
+    """Seconds of the papermill command line, then nbconvert's, each a fresh process."""
+    bin_ = Path(sys.executable).parent
+    start = time.perf_counter()
+    out = folder / "out.ipynb"
+    subprocess.run([str(bin_ / "papermill"), "--no-progress-bar", "--log-level", "WARNING", str(source), str(out)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([str(bin_ / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out), "--output",
+                    "out.html"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not (folder / "out.html").exists():
+        raise SystemExit("floor: nbconvert wrote no page")
+    return time.perf_counter() - start
+
+
 def main(argv: list[str]) -> int:
     runs = int(argv[0]) if argv else 3
     with tempfile.TemporaryDirectory() as tmp:
@@ -38,6 +56,10 @@ def main(argv: list[str]) -> int:
         notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(notebook, source)
+        if "--by-hand" in argv:
+            for _ in range(runs):
+                print(f"{by_hand(folder, source):.4f}")
+            return 0
         run_once(folder, source)                    # warm-up: imports and caches, as a long batch has them
         for _ in range(runs):
             print(f"{run_once(folder, source):.4f}")

@@ -111,12 +111,13 @@ class ReportPool:
         self.factory = KernelFactory(self.runtime) if forked_kernels.supported() else None
         context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         if hasattr(context, "set_forkserver_preload"):
-            context.set_forkserver_preload(["relhealth.render.jobs", "relhealth.render.run_notebook"])
+            context.set_forkserver_preload(["relhealth.render.jobs", "relhealth.render.pool_server"])
         self.pool = ProcessPool(max_workers=self.size, initializer=_worker_started, context=context,
                                 initargs=(self.runtime, self.factory and self.factory.specs))
         self.notebooks = ((CLIENT_NOTEBOOK, CLIENT_PARAMETERS), (PORTFOLIO_NOTEBOOK, PORTFOLIO_PARAMETERS),
                           (BACKTEST_NOTEBOOK, BACKTEST_PARAMETERS))
         self.checks: list = []
+        self.checked = False
         # the first tasks start the fork server and the processes, a few seconds; meanwhile this process
         # goes on (and reads the data)
         self.starting = threading.Thread(target=self._start, name="relhealth-pool-start", daemon=True)
@@ -127,13 +128,17 @@ class ReportPool:
                        for notebook, names in self.notebooks]
 
     def check_notebooks(self) -> None:
-        """Stop the run, before any page, when a notebook lacks a parameter that the run passes."""
+        """Stop the run, before any page, when a notebook lacks a parameter that the run passes. Called by
+        :meth:`run` before its first job, so that the run reads and scores meanwhile."""
+        if self.checked:
+            return
         self.starting.join()
         for (notebook, _), check in zip(self.notebooks, self.checks):
             missing = check.result()
             if missing:
                 raise UsageError(f"{notebook}: the parameters cell has no {', '.join(missing)}. Restore the "
                                  "notebook from git or add them to its cell tagged 'parameters'.")
+        self.checked = True
 
     def __enter__(self) -> ReportPool:
         return self
@@ -145,9 +150,12 @@ class ReportPool:
         """Run the ``count`` jobs of ``jobs``, each as soon as it comes (the processes start on the first
         while the rest are prepared); ``on_done(outcome)`` is called as each finishes. Returns the outcomes
         by page. A process starts the kernel of its next notebook ahead, but for the last job it takes."""
+        jobs = iter(jobs)
+        head = list(itertools.islice(jobs, 1))      # prepared while the pool's processes start
+        self.check_notebooks()
         last = count - self.size
         futures = {self.pool.schedule(render_page, args=(dataclasses.replace(job, ahead=i < last),),
-                                      timeout=job.timeout): job for i, job in enumerate(jobs)}
+                                      timeout=job.timeout): job for i, job in enumerate(itertools.chain(head, jobs))}
         outcomes = {}
         for future in as_completed(futures):
             job = futures[future]
@@ -236,7 +244,6 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     month = pd.Period(month, "M")
     in_review = review_clients(dataset, month)
     chosen = _chosen(dataset, in_review, clients, month)
-    pool.check_notebooks()
     folder = (Path(out) / str(month)).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     run = _Run(month=month, folder=folder, work=Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder)),
@@ -271,7 +278,8 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
 
     def report(client: str):
         """A client's report: from the whole month when it is scored, else from the client's slice alone
-        (the index kept, nothing else needs scoring)."""
+        (the run's first page, or every page when the index is kept and nothing else needs scoring); the
+        two are the same report."""
         if scored:
             return report_of(scored[0], client)
         return report_of(score(dataset.for_client(client), settings, month, HISTORY_MONTHS), client)
@@ -280,8 +288,8 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
                                run.w("client.page_title", client=client, month=run.w.month_short(month)),
                                record=records[client], client=client, data=str(run.work / f"{run.slugs[client]}.bundle"))
                        for client in chosen if client not in result.kept]
-        if force or not (folder / REVIEW_CSV).exists() or page_record(folder / INDEX) != index_record(
-                _index_pages(run, in_review, chosen, {}), {}):
+        index_kept = not force and page_record(folder / INDEX) == index_record(_index_pages(run, in_review, chosen, {}), {})
+        if index_kept and not (folder / REVIEW_CSV).exists():
             whole()
 
         def prepared() -> Iterator[Job]:
@@ -341,9 +349,16 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
     if kept and not client_jobs:
         result.index = Path(first.page)
         return
+    def with_index() -> Iterator[Job]:
+        """The first client's page (its report scored from its slice alone), then the index (the month
+        scored for every client meanwhile), then the other pages: the first page starts before the month
+        is scored."""
+        yield from itertools.islice(prepared, 1)
+        whole()
+        yield first
+        yield from prepared
     bar = _progress(len(client_jobs) + (not kept), progress, len(result.kept))
-    outcomes = pool.run(prepared if kept else itertools.chain([first], prepared), len(client_jobs) + (not kept),
-                        on_done=bar.done)
+    outcomes = pool.run(prepared if kept else with_index(), len(client_jobs) + (not kept), on_done=bar.done)
     if kept:
         outcomes[first.page] = Outcome(INDEX_JOB, True, 0.0)
     for job in client_jobs:
@@ -385,7 +400,6 @@ def run_backtest(dataset: Dataset, settings: Settings, out: str | Path, pool: Re
     from relhealth.review.backtest import backtest
 
     report = backtest(dataset, settings, first, last)
-    pool.check_notebooks()
     folder = (Path(out) / BACKTEST_FOLDER).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     write_text_atomic(folder / BACKTEST_CSV, review_to_csv(report.panel))

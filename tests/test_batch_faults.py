@@ -118,6 +118,7 @@ def test_an_interrupt_leaves_whole_pages_no_temporary_file_and_no_kernel(tmp_pat
     assert 1 <= len(pages) < 11                       # some pages, not all: the run was cut short
     for page in pages:
         assert_whole(page)
+    assert_index_links_only_pages_on_disk(folder)
     assert leftovers(folder) == []
     deadline = time.monotonic() + 10                  # a kernel notices its parent is gone within a second
     while processes_of(marker) and time.monotonic() < deadline:
@@ -129,6 +130,47 @@ def test_an_interrupt_leaves_whole_pages_no_temporary_file_and_no_kernel(tmp_pat
         assert again.returncode == 0, again.stderr
         assert len(list(folder.glob("*.html"))) == 11        # the sample's 10 clients and the index
         assert leftovers(folder) == []
+
+
+def assert_index_links_only_pages_on_disk(folder: Path) -> None:
+    """The index is put in place last: after a run cut short there is none, or one that links only pages
+    that are there."""
+    index = folder / "index.html"
+    if index.exists():
+        links = re.findall(r'href="([^"#:]+\.html)"', index.read_text(encoding="utf-8"))
+        assert links and all((folder / link).exists() for link in links), links
+
+
+def test_a_run_killed_outright_leaves_no_process_and_only_whole_pages(tmp_path):
+    """SIGKILL gives the run no chance to clean up: its pool processes end with the fork server, which ends
+    with the run, kernels with the pool process that asked for them, the factory at the end of its input.
+    The clients' reports and notebooks were never in the output folder, and the next run removes them."""
+    out = tmp_path / "reports"
+    folder = out / "2026-10"
+    command = [str(Path(sys.executable).with_name("relhealth")), "report", "--out", str(out), "--jobs", "2"]
+    marker = f"RELHEALTH_TEST_RUN={tmp_path.name}"
+    env = {**os.environ, "RELHEALTH_TEST_RUN": tmp_path.name, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 120
+    while not list(folder.glob("*.html")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be killed"
+    assert len(processes_of(marker)) >= 4
+    private = tmp_path / f"relhealth-{os.getuid()}"
+    assert sorted(p.name.split("-")[2] for p in private.glob(f"run-{process.pid}-*")) == ["kernels", "work"]
+    process.kill()
+    process.wait()
+    time.sleep(5)
+    assert processes_of(marker) == []
+    names = sorted(p.name for p in folder.iterdir())
+    assert names and not [n for n in names if n.startswith(".")]       # no work folder, no temporary file
+    for page in folder.glob("*.html"):
+        assert_whole(page)
+    assert_index_links_only_pages_on_disk(folder)
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert again.returncode == 0, again.stderr
+    assert len(list(folder.glob("*.html"))) == 11
+    assert list(private.glob("run-*")) == []                            # the killed run's folders removed
 
 
 HOSTILE_NAMES = [

@@ -14,7 +14,6 @@ import multiprocessing
 import os
 import shutil
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import TimeoutError as TaskTimeout
@@ -29,12 +28,13 @@ from relhealth.errors import UsageError
 from relhealth.i18n import Words, localised, words
 from relhealth.io import Dataset
 from relhealth.render import forked_kernels
-from relhealth.render.atomic import TEMP_SUFFIX, write_text_atomic
+from relhealth.render.atomic import TEMP_SUFFIX, write_bytes_atomic, write_text_atomic
 from relhealth.render.bundles import write_bundle
 from relhealth.render.forked_kernels import KernelFactory
 from relhealth.render.jobs import Job, Outcome, first_line, render_page
 from relhealth.render.records import client_slices, page_record, recorder
 from relhealth.render.review_csv import events_csv, review_to_csv
+from relhealth.render.run_folders import end_with_parent, holding, uninterrupted, work_folder
 from relhealth.render.slugs import assign_slugs
 from relhealth.resources import BACKTEST_NOTEBOOK, CLIENT_NOTEBOOK, PORTFOLIO_NOTEBOOK
 from relhealth.review import Scored, find_client, portfolio_of, report_of, review_clients, score
@@ -76,10 +76,12 @@ class RunResult:
 # ----- the pool
 
 def _worker_started(runtime: str, specs: str | None) -> None:
-    """In each pool process: kernels' connection files go to the pool's own folder, and kernels are forked
-    by the run's factory when it has one."""
+    """In each pool process: it ends when the fork server does (which ends with the run), kernels'
+    connection files go to the pool's own folder, and kernels are forked by the run's factory when it has
+    one."""
     from relhealth.render.run_notebook import fork_kernels_with
 
+    end_with_parent()
     os.environ["JUPYTER_RUNTIME_DIR"] = runtime
     fork_kernels_with(specs)
 
@@ -107,7 +109,7 @@ class ReportPool:
 
     def __init__(self, size: int | None = None):
         self.size = max(1, size or os.cpu_count() or 1)
-        self.runtime = tempfile.mkdtemp(prefix="relhealth-kernels-")     # 0700: this user's only
+        self.runtime = str(work_folder("kernels"))                      # 0700: this user's only
         self.factory = KernelFactory(self.runtime) if forked_kernels.supported() else None
         context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         if hasattr(context, "set_forkserver_preload"):
@@ -166,13 +168,14 @@ class ReportPool:
 
     def close(self) -> None:
         """Stop the processes (one still busy is stopped, and its kernel ends with it) and remove the pool's
-        folder."""
-        self.starting.join()
-        self.pool.stop()
-        self.pool.join()
-        if self.factory:
-            self.factory.close()
-        shutil.rmtree(self.runtime, ignore_errors=True)
+        folder; a second interrupt meanwhile waits for it."""
+        with uninterrupted():
+            self.starting.join()
+            self.pool.stop()
+            self.pool.join()
+            if self.factory:
+                self.factory.close()
+            shutil.rmtree(self.runtime, ignore_errors=True)
 
 
 def _outcome(job: Job, future) -> Outcome:
@@ -246,7 +249,16 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     chosen = _chosen(dataset, in_review, clients, month)
     folder = (Path(out) / str(month)).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    run = _Run(month=month, folder=folder, work=Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder)),
+    with holding(folder):
+        return _run_reports(dataset, settings, month, folder, pool, in_review, chosen, timeout, progress, config,
+                            keep_notebooks, force)
+
+
+def _run_reports(dataset: Dataset, settings: Settings, month: pd.Period, folder: Path, pool: ReportPool,
+                 in_review: list[str], chosen: list[str], timeout: float, progress: bool, config, keep_notebooks: bool,
+                 force: bool) -> RunResult:
+    """:func:`run_reports` once it holds the month ``folder``."""
+    run = _Run(month=month, folder=folder, work=work_folder("work"),
                slugs=assign_slugs(dataset.client_names, taken=(INDEX.removesuffix(".html"), LOGS, NOTEBOOKS)),
                config=str(Path(config).resolve()) if config else None, timeout=timeout,
                w=words(settings["report"]["language"]))
@@ -292,15 +304,22 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
         if index_kept and not (folder / REVIEW_CSV).exists():
             whole()
 
+        tables: dict[str, str] = {}
+
         def prepared() -> Iterator[Job]:
-            """Each client's job once its report is written for its notebook."""
+            """Each client's job once its report is written for its notebook (its events CSV is written
+            beside its page once the page is)."""
             for job in client_jobs:
                 made = report(job.name)
                 write_bundle(made, job.parameters["data"])
-                write_text_atomic(folder / EVENTS_CSV.format(slug=run.slugs[job.name]), events_csv(made))
+                tables[job.name] = events_csv(made)
                 yield job
+
+        def page_done(outcome: Outcome) -> None:
+            if outcome.ok and outcome.name in tables:
+                write_text_atomic(folder / EVENTS_CSV.format(slug=run.slugs[outcome.name]), tables.pop(outcome.name))
         _run_all(run, pool, in_review, chosen, (client_jobs, prepared()), result, progress,
-                 index_record if not force else None, whole)
+                 index_record if not force else None, whole, page_done)
         if keep_notebooks:
             _keep_notebooks(run, [*client_jobs, run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, "")])
     finally:
@@ -329,26 +348,36 @@ def _chosen(dataset: Dataset, in_review: list[str], clients: list[str] | None, m
 
 def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str],
              jobs: tuple[list[Job], Iterator[Job]], result: RunResult, progress: bool, index_record=None,
-             whole=None) -> None:
-    """Render the client pages (``jobs``: each client's job, and the same as they are prepared) and the index
-    beside them (as if every page succeeds); the index again, at the end, only when a page failed, so that
-    it names the failure and links no missing page. An index whose record (``index_record(pages,
-    failures)``; None: render it anyway) is the same as what it would be made from now is kept, unless a
-    page fails. ``whole()`` scores the month and writes the portfolio for the index, when it needs
-    rendering."""
+             whole=None, page_done=None) -> None:
+    """Render the client pages (``jobs``: each client's job, and the same as they are prepared; ``page_done``
+    is called with each page's outcome) and the index beside them (as if every page succeeds); the index
+    again, at the end, only when a page failed, so that it names the failure and links no missing page.
+    The index is rendered into the work folder and put in the month folder last, once every page it links
+    is there: a run cut short leaves no index that links a page never written. An index whose record
+    (``index_record(pages, failures)``; None: render it anyway) is the same as what it would be made from
+    now is kept, unless a page fails. ``whole()`` scores the month and writes the portfolio for the index,
+    when it needs rendering."""
     client_jobs, prepared = jobs
+    index = run.folder / INDEX
+
     def index_job(failures: dict[str, Outcome]) -> Job:
         pages = _index_pages(run, in_review, chosen, failures)
         failed = {name: outcome.error for name, outcome in failures.items()}
-        return run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, run.w("portfolio.title", month=run.w.month_short(run.month)),
-                       record=index_record(pages, failed) if index_record else "",
-                       data=str(run.work / "portfolio.bundle"), pages=pages, failures=failed,
-                       tables={"review": REVIEW_CSV, "events": {c: EVENTS_CSV.format(slug=run.slugs[c]) for c in pages}})
+        job = run.job(INDEX_JOB, "index", PORTFOLIO_NOTEBOOK, run.w("portfolio.title", month=run.w.month_short(run.month)),
+                      record=index_record(pages, failed) if index_record else "",
+                      data=str(run.work / "portfolio.bundle"), pages=pages, failures=failed,
+                      tables={"review": REVIEW_CSV, "events": {c: EVENTS_CSV.format(slug=run.slugs[c]) for c in pages}})
+        return dataclasses.replace(job, page=str(run.work / INDEX))
     first = index_job({})
-    kept = bool(first.record) and page_record(first.page) == first.record
+    kept = bool(first.record) and page_record(index) == first.record
     if kept and not client_jobs:
-        result.index = Path(first.page)
+        result.index = index
         return
+
+    def done(outcome: Outcome) -> None:
+        bar.done(outcome)
+        if page_done:
+            page_done(outcome)
     def with_index() -> Iterator[Job]:
         """The first client's page (its report scored from its slice alone), then the index (the month
         scored for every client meanwhile), then the other pages: the first page starts before the month
@@ -358,7 +387,7 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
         yield first
         yield from prepared
     bar = _progress(len(client_jobs) + (not kept), progress, len(result.kept))
-    outcomes = pool.run(prepared if kept else with_index(), len(client_jobs) + (not kept), on_done=bar.done)
+    outcomes = pool.run(prepared if kept else with_index(), len(client_jobs) + (not kept), on_done=done)
     if kept:
         outcomes[first.page] = Outcome(INDEX_JOB, True, 0.0)
     for job in client_jobs:
@@ -373,12 +402,13 @@ def _run_all(run: _Run, pool: ReportPool, in_review: list[str], chosen: list[str
         whole()
         bar.total += 1
         outcome = pool.run([index_job(result.failures)], 1, on_done=bar.done)[first.page]
-        if not outcome.ok:      # never leave the first index, which links the failed pages
-            Path(first.page).unlink(missing_ok=True)
     bar.close()
     if outcome.ok:
-        result.index = Path(first.page)
-    else:
+        if not kept or result.failures:
+            write_bytes_atomic(index, Path(first.page).read_bytes())
+        result.index = index
+    else:           # an older index would link the pages that failed now
+        index.unlink(missing_ok=True)
         result.failures[INDEX_JOB] = _keep_log(first, outcome, run.folder / LOGS)
 
 
@@ -402,8 +432,14 @@ def run_backtest(dataset: Dataset, settings: Settings, out: str | Path, pool: Re
     report = backtest(dataset, settings, first, last)
     folder = (Path(out) / BACKTEST_FOLDER).resolve()
     folder.mkdir(parents=True, exist_ok=True)
+    with holding(folder):
+        return _run_backtest(report, settings, folder, pool, timeout, config)
+
+
+def _run_backtest(report, settings: Settings, folder: Path, pool: ReportPool, timeout: float, config) -> BacktestResult:
+    """:func:`run_backtest` once it holds ``folder``."""
     write_text_atomic(folder / BACKTEST_CSV, review_to_csv(report.panel))
-    work = Path(tempfile.mkdtemp(prefix=".relhealth-work-", dir=folder))
+    work = work_folder("work")
     w = words(settings["report"]["language"])
     try:
         write_bundle(report, work / "backtest.bundle")
@@ -422,10 +458,12 @@ def run_backtest(dataset: Dataset, settings: Settings, out: str | Path, pool: Re
 
 
 def _clean_up(work: Path, folder: Path) -> None:
-    """Remove a run's work folder and any temporary file a write interrupted left in its output folder."""
-    shutil.rmtree(work, ignore_errors=True)
-    for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
-        temporary.unlink(missing_ok=True)
+    """Remove a run's work folder and any temporary file a write interrupted left in its output folder; a
+    second interrupt meanwhile waits for it."""
+    with uninterrupted():
+        shutil.rmtree(work, ignore_errors=True)
+        for temporary in folder.glob(f".*{TEMP_SUFFIX}"):
+            temporary.unlink(missing_ok=True)
 
 
 def _keep_log(job: Job, outcome: Outcome, logs: Path) -> Outcome:

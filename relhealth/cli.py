@@ -168,6 +168,8 @@ def _score(args: argparse.Namespace) -> int:
     from relhealth.review.clients import month_within
     from relhealth.settings import load_settings
 
+    if args.out is not None:
+        _refuse_out_among_inputs(args.out, _data_dir(args), args.config)
     settings = load_settings(args.config)
     dataset = read_dataset(_data_dir(args), settings)
     month = month_within(dataset, args.month)
@@ -190,6 +192,8 @@ def _report(args: argparse.Namespace) -> int:
     from relhealth.review.clients import month_within
     from relhealth.settings import load_settings
 
+    _refuse_out_in_data(args.out, args.out, _data_dir(args))
+
     def stop(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
@@ -198,6 +202,7 @@ def _report(args: argparse.Namespace) -> int:
         settings = load_settings(args.config).with_language(args.lang)
         dataset = read_dataset(_data_dir(args), settings)
         month = month_within(dataset, args.month)
+        _refuse_out_in_data(args.out, args.out / str(month), _data_dir(args))
         for note in dataset.quality:
             print(f"note: {note}", file=sys.stderr)
         result = run_reports(dataset, settings, month, args.out, pool, clients=args.client,
@@ -216,12 +221,13 @@ def _report(args: argparse.Namespace) -> int:
 
 def _backtest(args: argparse.Namespace) -> int:
     from relhealth import read_dataset
-    from relhealth.render.batch import ReportPool, run_backtest
+    from relhealth.render.batch import BACKTEST_FOLDER, ReportPool, run_backtest
     from relhealth.settings import load_settings
 
     if args.first and args.last and args.first > args.last:
         from relhealth.errors import UsageError
         raise UsageError(f"--from {args.first} is after --to {args.last}. Give the earlier month first.")
+    _refuse_out_in_data(args.out, args.out / BACKTEST_FOLDER, _data_dir(args))
     with ReportPool(1) as pool:
         settings = load_settings(args.config).with_language(args.lang)
         dataset = read_dataset(_data_dir(args), settings)
@@ -234,6 +240,43 @@ def _backtest(args: argparse.Namespace) -> int:
         return 1
     print(f"open {result.page}")
     return 0
+
+
+def _refuse_out_among_inputs(out: Path, data: Path, config: Path | None) -> None:
+    """Refuse (a :class:`~relhealth.errors.UsageError`) a ``score --out`` that is an input of the run (a file
+    of the data folder ``data``, the file a link there leads to, the settings file ``config``) or lies in the
+    data folder, where the next run would read the table as data. Links are followed."""
+    from relhealth.errors import UsageError
+
+    target, folder = Path(os.path.realpath(out)), Path(os.path.realpath(data))
+    inputs = {Path(os.path.realpath(config)): config} if config is not None else {}
+    if folder.is_dir():      # a file is named as it is in the folder, before any link leading to it
+        for path in sorted(data.rglob("*"), key=lambda p: (p.is_symlink(), str(p))):
+            inputs.setdefault(Path(os.path.realpath(path)), path)
+    if target in inputs:
+        raise UsageError(f"--out {out} is the input {inputs[target]}: relhealth never overwrites its inputs. Give "
+                         f"the table a path outside the data folder {data}.")
+    if target.is_relative_to(folder):
+        where = "the data folder" if target == folder else f"inside the data folder {data}"
+        raise UsageError(f"--out {out} is {where}, where the next run would read the table as data. Give the "
+                         f"table a path outside {data}.")
+
+
+def _refuse_out_in_data(out: Path, written: Path, data: Path) -> None:
+    """Refuse (a :class:`~relhealth.errors.UsageError`) a reports folder ``out`` that is the data folder
+    ``data`` or lies in it, or whose folder ``written`` (the month's, the backtest's) is the data folder:
+    the next run would read the pages and tables written there as data. Links are followed."""
+    from relhealth.errors import UsageError
+
+    target, folder = Path(os.path.realpath(out)), Path(os.path.realpath(data))
+    if target.is_relative_to(folder):
+        where = "the data folder" if target == folder else f"inside the data folder {data}"
+        raise UsageError(f"--out {out} is {where}, where the next run would read the pages and tables written "
+                         f"there as data. Give a reports folder outside {data}.")
+    if Path(os.path.realpath(written)) == folder:
+        raise UsageError(f"--out {out} would write into {written}, which is the data folder: the next run would "
+                         "read the pages and tables written there as data. Give another reports folder, or move "
+                         "the data.")
 
 
 def _print_pdfs(pages: list[Path], jobs: int | None) -> None:

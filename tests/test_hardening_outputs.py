@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 
@@ -129,3 +130,116 @@ def test_every_csv_relhealth_writes_goes_through_frame_to_csv():
         "render/review_csv.py": 1, "io/trello.py": 1, "io/workbook.py": 1, "io/starter.py": 1}
     source = (package / "render" / "review_csv.py").read_text("utf-8")
     assert source.count("frame_to_csv(") == 3          # its definition, review_to_csv and events_csv
+
+
+# --- class 7: an output never overwrites an input, never lands in the data folder -----------------------
+
+def test_score_out_refuses_an_input_and_the_data_folder(folder, capsys, tmp_path):
+    data = folder({"crm_activities.csv": CRM})
+    before = (data / "crm_activities.csv").read_bytes()
+    cases = [
+        (data / "crm_activities.csv", f"--out {data}/crm_activities.csv is the input {data}/crm_activities.csv: "
+                                      "relhealth never overwrites its inputs. Give the table a path outside the data "
+                                      f"folder {data}."),
+        (data / "review.csv", f"--out {data}/review.csv is inside the data folder {data}, where the next run would "
+                              f"read the table as data. Give the table a path outside {data}."),
+        (data, f"--out {data} is the data folder, where the next run would read the table as data. Give the table a "
+               f"path outside {data}."),
+    ]
+    for out, message in cases:
+        assert main(["score", str(data), "--out", str(out)]) == 2
+        assert capsys.readouterr().err == f"error: {message}\n"
+    assert sorted(p.name for p in data.iterdir()) == ["crm_activities.csv"]
+    assert (data / "crm_activities.csv").read_bytes() == before
+
+
+def test_score_out_follows_links_to_find_an_input(folder, capsys, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "crm.csv").write_text(CRM)
+    data = folder({})
+    (data / "crm_activities.csv").symlink_to(elsewhere / "crm.csv")        # the data file is a link
+    link = tmp_path / "review.csv"
+    link.symlink_to(data / "crm_activities.csv")                           # and so is the output named
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[eba]\nhalf_life_days = 60\n")
+    linked_data = tmp_path / "linked-data"
+    linked_data.symlink_to(data)
+    for args, message in [
+        ([str(data), "--out", str(elsewhere / "crm.csv")],
+         f"--out {elsewhere}/crm.csv is the input {data}/crm_activities.csv: relhealth never overwrites its inputs. "
+         f"Give the table a path outside the data folder {data}."),
+        ([str(data), "--out", str(link)],
+         f"--out {link} is the input {data}/crm_activities.csv: relhealth never overwrites its inputs. Give the "
+         f"table a path outside the data folder {data}."),
+        ([str(data), "--config", str(settings), "--out", str(settings)],
+         f"--out {settings} is the input {settings}: relhealth never overwrites its inputs. Give the table a path "
+         f"outside the data folder {data}."),
+        ([str(linked_data), "--out", str(data / "review.csv")],
+         f"--out {data}/review.csv is inside the data folder {linked_data}, where the next run would read the "
+         f"table as data. Give the table a path outside {linked_data}."),
+    ]:
+        assert main(["score", *args]) == 2
+        assert capsys.readouterr().err == f"error: {message}\n"
+    assert (elsewhere / "crm.csv").read_text() == CRM
+    assert settings.read_text() == "[eba]\nhalf_life_days = 60\n"
+    assert os.readlink(link) == str(data / "crm_activities.csv")
+    assert main(["score", str(data), "--month", "2026-03", "--out", str(tmp_path / "fine.csv")]) == 0
+    assert (tmp_path / "fine.csv").read_text().startswith("client,month,account_manager,eba_balance,")
+
+
+@pytest.mark.parametrize("command", ["report", "backtest"])
+def test_report_and_backtest_refuse_the_data_folder_or_a_folder_in_it_as_out(folder, capsys, command):
+    data = folder({"crm_activities.csv": CRM})
+    (data / "old").mkdir()
+    for out, message in [
+        (data, f"--out {data} is the data folder, where the next run would read the pages and tables written "
+               f"there as data. Give a reports folder outside {data}."),
+        (data / "old" / "reports", f"--out {data}/old/reports is inside the data folder {data}, where the next run "
+                                   f"would read the pages and tables written there as data. Give a reports folder "
+                                   f"outside {data}."),
+    ]:
+        assert main([command, str(data), "--out", str(out)]) == 2
+        assert capsys.readouterr().err == f"error: {message}\n"
+    assert sorted(str(p.relative_to(data)) for p in data.rglob("*")) == ["crm_activities.csv", "old"]
+
+
+def test_report_and_backtest_refuse_an_out_whose_month_or_backtest_folder_is_the_data_folder(tmp_path, capsys,
+                                                                                             monkeypatch):
+    from relhealth.render import batch
+
+    class NoPool:                  # the month is known once the data are read, inside the pool's block
+        def __init__(self, *args):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+    monkeypatch.setattr(batch, "ReportPool", NoPool)
+    monkeypatch.setattr("signal.signal", lambda *args: None)           # report's SIGTERM handler stays out of pytest
+    reports = tmp_path / "reports"
+    for command, name in [("report", "2026-03"), ("backtest", "backtest")]:
+        data = reports / name
+        data.mkdir(parents=True)
+        (data / "crm_activities.csv").write_text(CRM)
+        assert main([command, str(data), "--out", str(reports)]) == 2
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            f"error: --out {reports} would write into {reports}/{name}, which is the data folder: the next run "
+            "would read the pages and tables written there as data. Give another reports folder, or move the data.")
+        assert [p.name for p in data.iterdir()] == ["crm_activities.csv"]
+
+
+def test_a_long_name_is_written_and_a_name_too_long_or_a_missing_folder_is_named_as_given(folder, capsys, tmp_path):
+    data = folder({"crm_activities.csv": CRM})
+    out = tmp_path / ("r" * 250 + ".csv")                           # allowed, though its temporary name would not be
+    assert main(["score", str(data), "--month", "2026-03", "--out", str(out)]) == 0
+    assert out.read_text().startswith("client,month,")
+    out.unlink()
+    for out, why in [(tmp_path / ("r" * 300 + ".csv"), "File name too long"),
+                     (tmp_path / "missing" / "review.csv", "No such file or directory"),
+                     (tmp_path / "Отчёт".ljust(130, "ё"), "File name too long")]:    # 260 bytes of UTF-8
+        assert main(["score", str(data), "--month", "2026-03", "--out", str(out)]) == 1
+        assert capsys.readouterr().err.splitlines()[-1] == f"error: {out}: {why}."
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]      # no temporary file left behind

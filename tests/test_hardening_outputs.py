@@ -243,3 +243,45 @@ def test_a_long_name_is_written_and_a_name_too_long_or_a_missing_folder_is_named
         assert main(["score", str(data), "--month", "2026-03", "--out", str(out)]) == 1
         assert capsys.readouterr().err.splitlines()[-1] == f"error: {out}: {why}."
         assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]      # no temporary file left behind
+
+
+# --- class 14: a broken link named like an input is an error --------------------------------------------
+
+def _broken(path: Path, target: str) -> str:
+    return (f"{path}: is a link to {target}, which leads to no file, so the export it stands for cannot be read. "
+            "Copy the export itself into the data folder, or delete the link.")
+
+
+@pytest.mark.parametrize("name", ["time_entries.csv", "EXPORT.CSV", "board.json", "team.ics", "book.xlsx",
+                                  "letter.eml", "inbox.mbox", "mail/2026/inbox.mbox"])
+def test_a_link_to_nowhere_named_like_an_input_is_an_error_naming_it(folder, capsys, name):
+    data = folder({"crm_activities.csv": CRM})
+    link = data / name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to("/nonexistent/export")
+    assert main(["validate", str(data)]) == 1
+    assert capsys.readouterr().err == f"error: {_broken(link, '/nonexistent/export')}\n"
+
+
+def test_every_broken_link_is_named_at_once_and_a_link_to_itself_too(folder, capsys):
+    data = folder({"crm_activities.csv": CRM})
+    (data / "time_entries.csv").symlink_to("/nonexistent/time_entries.csv")
+    (data / "loop.csv").symlink_to("loop.csv")
+    (data / "notes.txt").symlink_to("/nonexistent/notes.txt")            # not a file relhealth reads
+    assert main(["validate", str(data)]) == 1
+    assert capsys.readouterr().err == (f"error: {_broken(data / 'loop.csv', 'loop.csv')}\n"
+                                       f"{_broken(data / 'time_entries.csv', '/nonexistent/time_entries.csv')}\n")
+
+
+def test_a_link_to_a_real_file_is_read_and_editor_lock_links_are_not(folder, tmp_path):
+    elsewhere = tmp_path / "exports"
+    elsewhere.mkdir()
+    (elsewhere / "crm.csv").write_text(CRM)
+    data = folder({})
+    (data / "crm_activities.csv").symlink_to("../exports/crm.csv")
+    (data / ".#crm_activities.csv").symlink_to("me@laptop.4242:1711111111")    # Emacs's lock, a link by design
+    (data / "~$book.xlsx").symlink_to("/nonexistent/lock")                     # Excel's lock file
+    dataset = read_dataset(data)
+    assert [info.path for info in dataset.files] == [data / "crm_activities.csv"]
+    assert dataset.crm_activities[["client", "kind", "source", "row"]].values.tolist() == [
+        ["Acme", "praise", str(data / "crm_activities.csv"), 2]]

@@ -4,6 +4,7 @@ calendars (``.ics``)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -74,6 +75,7 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(Problem(str(folder), "no such data folder. Give the folder that holds the CSV exports."))
+    _check_links(folder)
     chats = [(path, data) for path, data in _json_files(folder) if telegram_chats(data) is not None]
     reads = _read_files(folder, date_order, [*FORMATS, *mapped_formats(mappings or {})], {path for path, _ in chats})
     ignored = _ignored_files(folder)
@@ -203,6 +205,19 @@ TABLE_SUFFIXES = {".csv", *WORKBOOK_SUFFIXES, ".json"}     # .json: Trello board
 MAIL_SUFFIXES = {".mbox", ".eml"}
 READ_SUFFIXES = {*TABLE_SUFFIXES, ".ics", *MAIL_SUFFIXES}
 OTHER_FILE = "other"
+
+
+def _check_links(folder: Path) -> None:
+    """Every link of the folder named like a file it reads (a ``.csv``, workbook, ``.json``, ``.ics``; a
+    mail file in any subfolder) that leads to no file is an error naming it: never a silent skip. Excel's
+    lock files (``~$name.xlsx``) and Emacs's (``.#name.csv``, a dangling link by design) are not read."""
+    named = [p for p in folder.iterdir() if p.suffix.lower() in READ_SUFFIXES]
+    named += [p for p in folder.rglob("*") if p.parent != folder and p.suffix.lower() in MAIL_SUFFIXES]
+    broken = sorted(p for p in named if p.is_symlink() and not p.exists() and not p.name.startswith(("~$", ".#")))
+    if broken:
+        raise InputError([Problem(str(p), (
+            f"is a link to {os.readlink(p)}, which leads to no file, so the export it stands for cannot be read. "
+            "Copy the export itself into the data folder, or delete the link.")) for p in broken])
 
 
 def _ignored_files(folder: Path) -> list[tuple[Path, str]]:

@@ -29,6 +29,10 @@ OPEN_TABLES = {"eba.weights": float, "eba.bands": float}
 ALIASES = "eba.aliases"
 #: Tables whose values are lists of regular expressions.
 PATTERN_TABLES = {"effort.categories", "tone"}
+#: The characters of a text (a time entry's task, its tags, a message) that the patterns read: Python's
+#: ``re`` backtracks, so a pattern's time on a text can grow with the square of its length or worse; a
+#: text cut here bounds it, and a longer one is noted (``long_text``).
+PATTERN_TEXT_LIMIT = 2_000
 
 
 @dataclass(frozen=True)
@@ -348,7 +352,122 @@ def _patterns(value, path: str, file: str, problems: list[Problem]):
             re.compile(pattern)
         except re.error as exc:
             problems.append(Problem(file, f"{path}: the pattern '{pattern}' does not compile ({exc})."))
+            continue
+        part = repeated_repetition(pattern)
+        if part is not None:
+            problems.append(Problem(file, f"{path}: the pattern '{pattern}' repeats a group that itself repeats or "
+                                          f"chooses ('{part}'), which can take hours on a long text. Write it "
+                                          "without a repeated repetition ('a+' finds what '(a+)+' finds)."))
     return value
+
+
+#: A quantifier as Python's ``re`` reads it: ``*``, ``+``, ``?`` or ``{m}``, ``{m,}``, ``{,n}``, ``{m,n}``
+#: (``{}`` and ``{x}`` are literal braces), then ``?`` (lazy) or ``+`` (possessive).
+_QUANTIFIER = re.compile(r"(?:[*+?]|\{(\d*)(,?)(\d*)\}(?<!\{\}))[?+]?")
+
+
+def repeated_repetition(pattern: str) -> str | None:
+    """The first group of ``pattern`` (a pattern that compiles) that is repeated and holds a quantifier or a
+    choice, with its quantifier, as written: ``(a+)+``, ``(a*)*``, ``(a|aa)+``, ``(\\w+\\s?)*``,
+    ``(?:x?y){2,}``; None when there is none.
+
+    Such a group can match one text in exponentially many ways, and Python's ``re`` tries them all before
+    it gives up. A group is repeated by ``*``, ``+`` or braces allowing more than one; ``?`` and ``{0,1}``
+    only make it optional. The scan reads the pattern's text: escapes, classes ``[...]``, comments
+    ``(?#...)``, and in verbose mode (``(?x)``) white space and ``#`` comments, between an item and its
+    quantifier too."""
+    # each open group: [where it starts, whether it holds a quantifier or a choice, verbose inside]
+    groups: list[list] = [[0, False, False]]
+    last: tuple[int, bool] | None = None     # the item a quantifier would apply to: its start, its inner flag
+    i, n = 0, len(pattern)
+    while i < n:
+        ch, verbose = pattern[i], groups[-1][2]
+        if verbose and ch.isspace():
+            i += 1
+            continue
+        if verbose and ch == "#":
+            end = pattern.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        quantifier = _QUANTIFIER.match(pattern, i) if last is not None else None
+        if quantifier is not None:
+            low, comma, high = quantifier.group(1, 2, 3)
+            braces = quantifier.group(0).startswith("{")
+            repeats = not braces and ch != "?" or braces and (
+                (comma and (not high or int(high) > 1)) or (not comma and int(low or 0) > 1))
+            start, inner = last
+            if repeats and inner:
+                return pattern[start:quantifier.end()]
+            groups[-1][1] = True
+            last, i = None, quantifier.end()
+            continue
+        if ch == "\\":
+            last, i = (i, False), _escape_end(pattern, i)
+        elif ch == "[":
+            last, i = (i, False), _class_end(pattern, i)
+        elif ch == "|":
+            groups[-1][1], last, i = True, None, i + 1
+        elif ch == "(":
+            start = i
+            i, kind, flags = _group_opening(pattern, i)
+            if kind == "flags":                  # (?x) and the like: flags for the whole pattern, no item
+                groups[-1][2] = verbose or "x" in flags.partition("-")[0]
+                last = None
+            elif kind == "item":                 # (?#...): nothing; (?P=name): a back-reference, one item
+                last = None if pattern.startswith("(?#", start) else (start, False)
+            else:
+                on, _, off = flags.partition("-")
+                groups.append([start, False, "x" in on or verbose and "x" not in off])
+                last = None
+        elif ch == ")":
+            start, inner, _ = groups.pop()
+            groups[-1][1] = groups[-1][1] or inner
+            last, i = (start, inner), i + 1
+        else:
+            last, i = (i, False), i + 1
+    return None
+
+
+def _escape_end(pattern: str, i: int) -> int:
+    """Where the escape at ``i`` ends: ``\\N{NAME}`` with its braces, any other after its letter (digits
+    and hex digits that follow read as literals, which quantify alike)."""
+    if pattern.startswith("\\N{", i):
+        return pattern.index("}", i) + 1
+    return i + 2
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """Where the class ``[...]`` at ``i`` ends: a ``]`` first (after ``^``) is a member, escapes are skipped."""
+    j = i + 1
+    if j < len(pattern) and pattern[j] == "^":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1
+    while pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j + 1
+
+
+def _group_opening(pattern: str, i: int) -> tuple[int, str, str]:
+    """Past the opening of the group at ``i``: where its content starts, what it opens (the opening's text
+    for a group; ``"flags"`` for ``(?aiLmsux)``; ``"item"`` for a comment or a back-reference, whose
+    ``)`` is consumed) and the flags it sets (``"x"``, ``"-x"``)."""
+    if not pattern.startswith("(?", i):
+        return i + 1, "(", ""
+    scoped = re.match(r"\(\?([aiLmsux]*(?:-[imsx]+)?)([:)])", pattern[i:])
+    if scoped:
+        end = i + scoped.end()
+        if scoped.group(2) == ")":
+            return end, "flags", scoped.group(1)
+        return end, pattern[i:end], scoped.group(1)
+    if pattern.startswith(("(?#", "(?P="), i):
+        return pattern.index(")", i) + 1, "item", ""
+    if pattern.startswith("(?(", i):                 # (?(1)yes|no), (?(name)yes|no)
+        end = pattern.index(")", i + 3) + 1
+        return end, pattern[i:end], ""
+    opening = re.match(r"\(\?(?:P<\w+>|<\w+>|[:=!>]|<=|<!)", pattern[i:])
+    end = i + opening.end()
+    return end, pattern[i:end], ""
 
 
 def _is_number(value) -> bool:

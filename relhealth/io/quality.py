@@ -11,8 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
+from relhealth.columns import ROW, SOURCE
 from relhealth.i18n import Words, words
+from relhealth.settings import PATTERN_TEXT_LIMIT
 
 MAX_ROWS_SHOWN = 10
 
@@ -169,4 +172,26 @@ class DataQuality:
         return [note for note in self.notes if note.client == client]
 
 
-__all__ = ["Amount", "Count", "DataQuality", "Phrase", "QualityNote", "phrase", "worded"]
+#: The columns whose texts the patterns read: a time entry's task and tags ([effort.categories]), a
+#: message's text and subject ([tone]).
+PATTERN_COLUMNS = ("task", "tags", "text", "subject")
+
+
+def note_long_texts(frame: pd.DataFrame, quality: DataQuality, columns: tuple[str, ...] = PATTERN_COLUMNS) -> None:
+    """Note the rows of ``frame`` (a table as read, with ``source`` and ``row``) whose text in one of
+    ``columns`` is longer than the patterns read (:data:`relhealth.settings.PATTERN_TEXT_LIMIT`): one note
+    per file, client and column, with the longest text's length."""
+    for column in [c for c in columns if c in frame.columns]:
+        lengths = frame[column].str.len()
+        over = (lengths > PATTERN_TEXT_LIMIT).to_numpy(dtype=bool)       # a missing text is never over
+        long = frame.loc[over].assign(length=lengths.loc[over])
+        keys = [SOURCE, "client"] if "client" in long.columns else [SOURCE]
+        for key, rows in long.groupby(keys, dropna=False, sort=False):
+            client = key[1] if len(keys) > 1 and pd.notna(key[1]) else None
+            quality.add(key[0], "long_text", rows=rows[ROW], column=column, client=client,
+                        length=Count(int(rows["length"].max()), "note_character"),
+                        limit=Count(PATTERN_TEXT_LIMIT, "note_character"))
+
+
+__all__ = ["PATTERN_COLUMNS", "Amount", "Count", "DataQuality", "Phrase", "QualityNote", "note_long_texts", "phrase",
+           "worded"]

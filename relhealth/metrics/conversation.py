@@ -9,7 +9,8 @@ CRM row that is a message): what the client's own voice says before the numbers 
 - ``unrecapped_meetings_3m``: meetings held and calls of M-2..M with no message of ours to the client
   within ``recap_hours`` after them (an agreement made aloud and never written down);
 - ``deadlines_missed_3m``: ``deadline_missed`` events, logged and derived from the task trackers;
-- ``irritated_3m``: the client's messages whose text matches a ``[tone] irritation`` pattern.
+- ``irritated_3m``: the client's messages whose text matches a ``[tone] irritation`` pattern (the patterns
+  read a text's first ``PATTERN_TEXT_LIMIT`` characters).
 
 Nothing dated after the end of M counts for M.
 """
@@ -21,8 +22,10 @@ import numpy as np
 import pandas as pd
 
 from relhealth.columns import CONVERSATION_COLUMNS
+from relhealth.metrics.effort import _any_of
 from relhealth.metrics.months import monthly_and_trailing
 from relhealth.metrics.replies import IN_MESSAGES, OUT_MESSAGES, direction
+from relhealth.settings import PATTERN_TEXT_LIMIT
 
 #: The months before the 3m window in which a contact counts as known, not new.
 KNOWN_MONTHS = 12
@@ -30,28 +33,40 @@ KNOWN_MONTHS = 12
 SPOKEN = ("meeting_held", "call")
 
 
-def _joined(patterns: list[str]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+def _expressions(patterns: list[str]) -> list[re.Pattern]:
+    """The patterns as one expression when they join, else each on its own (a flag for a whole pattern,
+    ``(?i)``, or a back-reference keeps a pattern apart)."""
+    joined = _any_of(patterns)
+    return [joined] if joined is not None else [re.compile(p, re.IGNORECASE) for p in patterns]
+
+
+def _read(texts: pd.Series) -> pd.Series:
+    """What the patterns read of each text: its first ``PATTERN_TEXT_LIMIT`` characters ("" for none)."""
+    return texts.fillna("").astype("str").str.slice(0, PATTERN_TEXT_LIMIT)
 
 
 def irritated(texts: pd.Series, patterns: list[str]) -> pd.Series:
-    """Whether each text matches one of the irritation patterns (case-insensitive)."""
+    """Whether each text (its first ``PATTERN_TEXT_LIMIT`` characters) matches one of the irritation
+    patterns (case-insensitive)."""
     if not patterns or texts.empty:
         return pd.Series(False, index=texts.index)
-    joined = _joined(patterns)
-    codes, distinct = pd.factorize(texts.fillna("").astype("str"))     # each distinct text searched once
-    found = np.array([bool(joined.search(t)) for t in distinct] + [False])
+    expressions = _expressions(patterns)
+    codes, distinct = pd.factorize(_read(texts))     # each distinct text searched once
+    found = np.array([any(e.search(t) for e in expressions) for t in distinct] + [False])
     return pd.Series(found[codes], index=texts.index)
 
 
 def matched_words(texts: pd.Series, patterns: list[str]) -> pd.Series:
-    """The words of each text that match an irritation pattern, in order and each once, joined by ", "
-    (empty where nothing matches)."""
+    """The words of each text (its first ``PATTERN_TEXT_LIMIT`` characters) that match an irritation
+    pattern, in order and each once, joined by ", " (empty where nothing matches)."""
     if not patterns or texts.empty:
         return pd.Series("", index=texts.index)
-    joined = _joined(patterns)
-    return texts.fillna("").astype("str").map(
-        lambda t: ", ".join(dict.fromkeys(m.group(0).strip() for m in joined.finditer(t) if m.group(0).strip())))
+    expressions = _expressions(patterns)
+
+    def words(text: str) -> str:
+        found = sorted((m.start(), m.group(0).strip()) for e in expressions for m in e.finditer(text))
+        return ", ".join(dict.fromkeys(word for _, word in found if word))
+    return _read(texts).map(words)
 
 
 def message_text(messages: pd.DataFrame) -> pd.Series:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from relhealth.metrics.months import monthly_and_trailing
 from relhealth.metrics.scale import level_of, ratio
+from relhealth.settings import PATTERN_TEXT_LIMIT
 
 #: The order in which pattern categories are tried (collections first).
 PATTERN_ORDER = ("collections", "account_management", "extra")
@@ -53,8 +54,9 @@ def _first_match(texts: pd.Series, patterns: dict[str, list[str]], what: str) ->
 
 def _any_of(listed: list[str]) -> re.Pattern | None:
     """One expression matching wherever any of ``listed`` matches; None when they cannot be joined (a
-    back-reference would point at another pattern's group, an inline flag must open its expression)."""
-    if not listed or any(re.search(r"\\\d|\(\?P=|\(\?[aiLmsux]", p) for p in listed):
+    back-reference would point at another pattern's group, a flag for the whole expression must open it;
+    a flag of one group, ``(?m:^)``, joins)."""
+    if not listed or any(re.search(r"\\\d|\(\?P=|\(\?[aiLmsux]+\)", p) for p in listed):
         return None
     try:
         return re.compile("|".join(f"(?:{p})" for p in listed), re.IGNORECASE)
@@ -68,13 +70,15 @@ def categorise(entries: pd.DataFrame, patterns: dict[str, list[str]]) -> pd.Data
     An explicit ``category`` wins; an entry without a client is ``internal``; otherwise the patterns of
     ``[effort.categories]`` over the task and each tag decide, collections first; otherwise ``delivery``.
     The patterns are tried once per distinct task and per distinct list of tags, the choice between them
-    made once per distinct pair of the two, and each row only picks its pair's answer.
+    made once per distinct pair of the two, and each row only picks its pair's answer. They read the first
+    ``PATTERN_TEXT_LIMIT`` characters of a task and of a list of tags (the reading notes longer ones).
     """
     task_codes, task_values = pd.factorize(entries["task"])
-    tasks = _first_match(pd.Series(task_values, dtype="str"), patterns, "task").reindex(task_values)
+    task_texts = pd.Series(task_values, dtype="str").str.slice(0, PATTERN_TEXT_LIMIT)
+    tasks = _first_match(task_texts, patterns, "task").reindex(task_texts)
 
     tag_codes, tag_values = pd.factorize(entries["tags"])
-    tags = pd.Series(tag_values, dtype="str").str.split(",").explode().str.strip()
+    tags = pd.Series(tag_values, dtype="str").str.slice(0, PATTERN_TEXT_LIMIT).str.split(",").explode().str.strip()
     tags = tags[tags != ""]
     tag_rules = _first_match(tags, patterns, "tag")
     best = pd.DataFrame({"rank": tags.map(tag_rules["rank"]).astype("float64"),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from relhealth import __version__
 from relhealth.columns import TABLES
+from relhealth.errors import printable
 from relhealth.resources import SAMPLE_DIR
 
 
@@ -132,13 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(printable(f"error: {exc}"), file=sys.stderr)
         return 1
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(printable(f"error: {exc}"), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"error: {exc.filename}: {exc.strerror}.", file=sys.stderr)
+        print(printable(f"error: {exc.filename}: {exc.strerror}."), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: pages already written are whole; run the command again to complete them."
@@ -156,7 +157,7 @@ def _validate(args: argparse.Namespace) -> int:
     from relhealth.settings import load_settings
 
     dataset = read_dataset(_data_dir(args), load_settings(args.config))
-    print(describe_dataset(dataset))
+    print(printable(describe_dataset(dataset)))
     return 0
 
 
@@ -175,12 +176,12 @@ def _score(args: argparse.Namespace) -> int:
     month = month_within(dataset, args.month)
     text = review_to_csv(month_review(dataset, settings, month))
     if args.out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(printable(text) if sys.stdout.isatty() else text)   # a file or a pipe gets the table whole
     else:
         write_text_atomic(args.out, text)
-        print(f"wrote {args.out}", file=sys.stderr)
+        print(printable(f"wrote {args.out}"), file=sys.stderr)
     for note in dataset.quality:
-        print(f"note: {note}", file=sys.stderr)
+        print(printable(f"note: {note}"), file=sys.stderr)
     return 0
 
 
@@ -204,18 +205,18 @@ def _report(args: argparse.Namespace) -> int:
         month = month_within(dataset, args.month)
         _refuse_out_in_data(args.out, args.out / str(month), _data_dir(args))
         for note in dataset.quality:
-            print(f"note: {note}", file=sys.stderr)
+            print(printable(f"note: {note}"), file=sys.stderr)
         result = run_reports(dataset, settings, month, args.out, pool, clients=args.client,
                              timeout=args.timeout, progress=sys.stderr.isatty(), config=args.config, force=args.force)
     for name, outcome in result.failures.items():
-        print(f"error: the report of {name} failed: {outcome.error} (log: {outcome.log})", file=sys.stderr)
-    print(f"wrote {len(result.pages)} client page{'s' if len(result.pages) != 1 else ''} to {result.folder}"
-          + (f"; kept {len(result.kept)} unchanged (--force renders them again)" if result.kept else ""))
+        print(printable(f"error: the report of {name} failed: {outcome.error} (log: {outcome.log})"), file=sys.stderr)
+    print(printable(f"wrote {len(result.pages)} client page{'s' if len(result.pages) != 1 else ''} to {result.folder}"
+                    + (f"; kept {len(result.kept)} unchanged (--force renders them again)" if result.kept else "")))
     if args.pdf and result.index is not None:
         kept = [page for page in result.kept.values() if not page.with_suffix(".pdf").exists()]
         _print_pdfs([result.index, *result.pages.values(), *kept], args.jobs)
     if result.index is not None:
-        print(f"open {result.index}")
+        print(printable(f"open {result.index}"))
     return 0 if result.ok else 1
 
 
@@ -232,13 +233,14 @@ def _backtest(args: argparse.Namespace) -> int:
         settings = load_settings(args.config).with_language(args.lang)
         dataset = read_dataset(_data_dir(args), settings)
         for note in dataset.quality:
-            print(f"note: {note}", file=sys.stderr)
+            print(printable(f"note: {note}"), file=sys.stderr)
         result = run_backtest(dataset, settings, args.out, pool, args.first, args.last, config=args.config)
-    print(f"wrote {result.csv}")
+    print(printable(f"wrote {result.csv}"))
     if result.failure is not None:
-        print(f"error: the backtest page failed: {result.failure.error} (log: {result.failure.log})", file=sys.stderr)
+        print(printable(f"error: the backtest page failed: {result.failure.error} (log: {result.failure.log})"),
+              file=sys.stderr)
         return 1
-    print(f"open {result.page}")
+    print(printable(f"open {result.page}"))
     return 0
 
 
@@ -312,7 +314,7 @@ def _notebook(args: argparse.Namespace) -> int:
     month = str(month_within(dataset, args.month))
     out = args.out or Path(f"{slugify(client)}-{month}.ipynb")
     if out.exists():
-        print(f"error: {out} exists; give another --out or move it away first.", file=sys.stderr)
+        print(printable(f"error: {out} exists; give another --out or move it away first."), file=sys.stderr)
         return 1
     from relhealth.render.parameters import write_parametrised
 
@@ -320,8 +322,8 @@ def _notebook(args: argparse.Namespace) -> int:
                                               "config": str(args.config.resolve()) if args.config else None,
                                               "lang": args.lang}, lang=settings["report"]["language"])
     jupyter = Path(sys.executable).with_name("jupyter")
-    print(f"wrote {out}, the report of {client} for {month}. Open it with:\n"
-          f"  {shlex.quote(str(jupyter))} lab {shlex.quote(str(out))}")
+    print(printable(f"wrote {out}, the report of {client} for {month}. Open it with:\n"
+                    f"  {shlex.quote(str(jupyter))} lab {shlex.quote(str(out))}"))
     return 0
 
 

@@ -1,10 +1,27 @@
 """The two kinds of error a user can meet: bad input (exit 1) and wrong usage (exit 2)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: How many problems of one file a message lists before it summarises the rest.
 MAX_LISTED = 20
+
+#: Characters that show nothing where they stand: zero-width space, non-joiner and joiner, the marks and
+#: controls of text direction (``U+200E``-``U+200F``, ``U+202A``-``U+202E``, ``U+2066``-``U+2069``, the Arabic
+#: letter mark), the word joiner and invisible operators, the byte order mark, the soft hyphen and the
+#: Mongolian vowel separator. A class of :mod:`re`.
+INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+#: What a terminal must not receive raw: the invisible characters, and the control characters (C0 but tab
+#: and newline, DEL, C1) that start escape sequences (``ESC [31m``), move the cursor or ring the bell.
+_UNPRINTABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{INVISIBLE}]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print to a terminal: each invisible or control character (but tab and newline)
+    written as its escape, ``\\x1b`` below ``U+0100``, ``\\u200b`` above, in letters a reader sees;
+    everything else as it is."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,4 @@
 """File names of the client pages (relhealth.render.slugs)."""
-import re
-
 from relhealth.render.slugs import assign_slugs, slugify
 
 
@@ -14,6 +12,6 @@ def test_slugs_are_safe_readable_and_unique():
     assert len(slugify("x" * 300)) == 60
     slugs = assign_slugs(["Acme Ltd", "ACME, Ltd.", "Beta"])
     assert slugs["Beta"] == "beta"
-    assert slugs["Acme Ltd"] != slugs["ACME, Ltd."]
-    assert all(re.fullmatch(r"acme-ltd-[0-9a-f]{8}", slugs[n]) for n in ("Acme Ltd", "ACME, Ltd."))
+    # the two share acme-ltd: in case-folded order, "acme ltd" before "acme, ltd.", the second numbered
+    assert (slugs["Acme Ltd"], slugs["ACME, Ltd."]) == ("acme-ltd", "acme-ltd-2")
     assert assign_slugs(["Beta", "ACME, Ltd.", "Acme Ltd"]) == slugs       # the order of the names does not matter

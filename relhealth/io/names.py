@@ -6,21 +6,42 @@ import unicodedata
 
 import pandas as pd
 
+from relhealth.columns import ROW, SOURCE
+from relhealth.errors import INVISIBLE, printable
+from relhealth.io.quality import DataQuality, phrase
+
 _QUOTES = re.compile("[\"'«»“”„‘’‚‹›`]")
 _SPACE = re.compile(r"\s+")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 def client_key(name: str) -> str:
-    """The matching key of a client name: Unicode-normalised, quote marks removed, white space trimmed
-    and collapsed, case folded. ``  ООО «Северный  ветер» `` and ``ооо "северный ветер"`` share a key."""
-    text = unicodedata.normalize("NFKC", name)
+    """The matching key of a client name: Unicode-normalised, invisible characters (zero-width, text
+    direction: :data:`relhealth.errors.INVISIBLE`) and quote marks removed, white space trimmed and
+    collapsed, case folded. ``  ООО «Северный  ветер» `` and ``ооо "северный ветер"`` share a key, and
+    ``Acme\\u200b`` and ``Acme`` do."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", name))
     text = _QUOTES.sub("", text)
     return _SPACE.sub(" ", text).strip().casefold()
 
 
 def display_name(name: str) -> str:
-    """A name as shown in reports: as written, with white space trimmed and collapsed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip()
+    """A name as shown in reports: as written, without invisible characters, with white space trimmed and
+    collapsed."""
+    return _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFKC", name))).strip()
+
+
+def note_invisible_names(frame: pd.DataFrame, quality: DataQuality, columns: tuple[str, ...] = ("client",)) -> None:
+    """Note the rows of ``frame`` (a table as read: names as written, ``source`` and ``row``) whose names in
+    ``columns`` carry invisible characters, which matching and display leave out: one note per file and
+    column, the names quoted with their invisible characters escaped (``'Acme\\u200b'``)."""
+    for column in [c for c in columns if c in frame.columns]:
+        names = frame[column].astype("str")
+        carrying = frame[frame[column].notna() & names.str.contains(_INVISIBLE.pattern, regex=True)]
+        for source, rows in carrying.groupby(SOURCE, sort=False):
+            written = dict.fromkeys(printable(str(name)) for name in rows[column])
+            quality.add(source, "invisible_name", rows=rows[ROW], column=column,
+                        names=[phrase("notes.part.quoted", text=name) for name in written])
 
 
 class ClientDirectory:

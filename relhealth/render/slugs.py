@@ -6,7 +6,6 @@ characters. Neither gives the names below, which existing bookmarks point at.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -28,15 +27,39 @@ def slugify(name: str) -> str:
     return f"{slug}-client" if slug in _WINDOWS_RESERVED else slug
 
 
+#: Names a report run gives its own files and folders beside the client pages and in its work folder:
+#: ``index.html`` (and ``index.pdf``), ``review.csv``, ``logs/``, ``notebooks/``, the portfolio's
+#: ``portfolio.bundle``, the backtest's ``backtest/`` and ``backtest.bundle``. No client's page takes one.
+RESERVED = frozenset({"index", "portfolio", "review", "logs", "notebooks", "backtest"})
+
+
 def assign_slugs(names: list[str], taken: tuple[str, ...] = ()) -> dict[str, str]:
-    """A unique slug per name. Names whose slugs collide with each other or with a name in ``taken`` (the
-    run's own files) all get a short hash of the name, so a client's slug depends only on the names it
-    collides with, not on their order."""
-    slugs = {name: slugify(name) for name in names}
-    counts: dict[str, int] = {}
-    for slug in slugs.values():
-        counts[slug] = counts.get(slug, 0) + 1
-    for name, slug in slugs.items():
-        if counts[slug] > 1 or slug in taken:
-            slugs[name] = f"{slug}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
-    return slugs
+    """A unique slug per name, whatever the order of ``names``: its :func:`slugify` when no other name has
+    the same and it is not ``RESERVED`` nor in ``taken`` (the run's own files), so the page of an ordinary
+    name keeps its name month after month.
+
+    Names that share a slug are ordered by their case-folded text, then as written: the first keeps the
+    slug, the others get ``-2``, ``-3``, ...; a reserved slug's names are numbered from ``-2``. A number
+    is skipped when the slug it gives is another name's own slug or reserved, so no name, however
+    spelled, can take another's page: an own slug is never numbered, and two numbered slugs differ, their
+    numbers differing or the part before their last hyphen (the slug they share) differing."""
+    plain = {name: slugify(name) for name in names}
+    blocked = RESERVED | set(taken)
+    sharing: dict[str, list[str]] = {}
+    for name, slug in plain.items():
+        sharing.setdefault(slug, []).append(name)
+    used = {*blocked, *plain.values()}
+    slugs = {}
+    for slug, group in sorted(sharing.items()):
+        group = sorted(group, key=lambda name: (unicodedata.normalize("NFKC", name).casefold(), name))
+        number = 1
+        for i, name in enumerate(group):
+            if i == 0 and slug not in blocked:
+                slugs[name] = slug
+                continue
+            number += 1
+            while f"{slug}-{number}" in used:
+                number += 1
+            slugs[name] = f"{slug}-{number}"
+            used.add(slugs[name])
+    return {name: slugs[name] for name in plain}

@@ -120,8 +120,6 @@ def test_a_name_with_invisible_characters_is_noted_naming_its_file_rows_and_the_
         r"(zero-width or text-direction marks), matched and shown without them: 'Acme\u200b', '\u202eAcme'."]
 
 
-@pytest.mark.xfail(strict=True, reason="relhealth/io/folder.py does not call note_invisible_names yet "
-                                       "(issue 25, class 13)")
 def test_validate_shows_the_note_of_a_name_with_invisible_characters(folder, capsys):
     path = folder({"time_entries.csv": "date,client,hours\n2026-03-02,Acme,1\n2026-03-03,Acme\u200b,2\n"})
     assert main(["validate", str(path)]) == 0

@@ -199,7 +199,6 @@ def test_a_text_over_the_limit_is_noted_naming_its_file_rows_and_column(folder):
     assert [note.client for note in quality] == ["Acme", "Beta"]
 
 
-@pytest.mark.xfail(strict=True, reason="relhealth/io/folder.py does not call note_long_texts yet (issue 25, class 8)")
 def test_validate_shows_the_note_of_a_text_over_the_limit(folder, capsys):
     path = folder({"time_entries.csv": f'date,client,hours,task\n2026-03-02,Acme,1,"{"x" * 2_001}"\n'})
     assert main(["validate", str(path)]) == 0

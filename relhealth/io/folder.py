@@ -39,8 +39,8 @@ from relhealth.io.checks import (
 from relhealth.io.conversations import People, mail_rows, read_letters, telegram_chats, telegram_rows
 from relhealth.io.dataset import Dataset, FileInfo, add_derived
 from relhealth.io.formats import FORMATS, mapped_formats
-from relhealth.io.names import ClientDirectory, client_key, kinds_in_words, named_client
-from relhealth.io.quality import DataQuality, phrase
+from relhealth.io.names import ClientDirectory, client_key, kinds_in_words, named_client, note_invisible_names
+from relhealth.io.quality import DataQuality, note_long_texts, phrase
 from relhealth.io.read_file import FileRead, read_file
 from relhealth.io.values import PARSERS, FileContext
 from relhealth.io.workbook import WORKBOOK_SUFFIXES
@@ -93,9 +93,11 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
               else _empty_frame(spec) for spec in TABLES}
     directory = ClientDirectory()
     clients_file = next((r.info.path for r in by_table[CLIENTS.name]), None)
+    note_invisible_names(frames[CLIENTS.name], quality, ("client", "aliases"))
     clients = _register_clients(frames[CLIENTS.name], directory, clients_file)
     seen: dict[str, list[str]] = {}
     for spec in MAIN_TABLES:
+        note_invisible_names(frames[spec.name], quality)
         frames[spec.name]["client"], seen[spec.name] = directory.resolve(frames[spec.name]["client"])
         note_duplicates([r.duplicates for r in by_table[spec.name]], directory, quality)
         note_left_out([r.left_out for r in by_table[spec.name] if r.left_out is not None], directory, quality)
@@ -108,6 +110,7 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     lines = {str(r.info.path) for r in by_table[INVOICES.name] if r.lines}
     frames[INVOICES.name] = check_invoices(frames[INVOICES.name], quality, lines, _latest_date(frames))
     note_time_entries(frames[TIME_ENTRIES.name], quality)
+    note_long_texts(frames[TIME_ENTRIES.name], quality)
     if known_kinds is not None:
         if aliases:
             frames[CRM_ACTIVITIES.name]["kind"] = kinds_in_words(frames[CRM_ACTIVITIES.name]["kind"], aliases, known_kinds)
@@ -115,6 +118,7 @@ def read_dataset(folder: str | Path, known_kinds: set[str] | None = None, date_o
     zone = ZoneInfo(timezone)
     infos = [read.info for read in reads] + _with_calendars(folder, frames, clients, seen, quality, zone)
     infos += _with_conversations(folder, chats, frames, clients, seen, people or {}, quality, zone)
+    note_long_texts(frames[CRM_ACTIVITIES.name], quality)
     elsewhere = {*clients["client"], *seen[TIME_ENTRIES.name], *seen[CRM_ACTIVITIES.name]}
     note_invoice_only_clients(frames[INVOICES.name], elsewhere, quality)
     tasks = tasks_with_clients(frames[TASKS.name], clients, directory, quality)

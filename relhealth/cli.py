@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import re
 import sys
@@ -139,12 +140,24 @@ def main(argv: list[str] | None = None) -> int:
         print(printable(f"error: {exc}"), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(printable(f"error: {exc.filename}: {exc.strerror}."), file=sys.stderr)
+        print(printable(f"error: {_os_error(exc, args)}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: pages already written are whole; run the command again to complete them."
               if args.command == "report" else "interrupted: nothing was written.", file=sys.stderr)
         return 130
+
+
+def _os_error(exc: OSError, args: argparse.Namespace) -> str:
+    """An operating system's error in words: the file it names, else the folder the command writes into
+    (or reads), and what to do when the disk is full."""
+    where = exc.filename
+    if where is None:
+        out = getattr(args, "out", None)
+        where = f"writing into {out}" if out is not None else f"reading {_data_dir(args)}"
+    what = exc.strerror or str(exc) or type(exc).__name__
+    advice = " Free some space on that disk, or give another --out." if exc.errno == errno.ENOSPC else ""
+    return f"{where}: {what}.{advice}"
 
 
 def _data_dir(args: argparse.Namespace) -> Path:

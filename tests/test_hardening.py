@@ -59,5 +59,28 @@ def test_a_write_that_fails_names_the_file_not_its_temporary_name(tmp_path, monk
     monkeypatch.setattr(os, "replace", full)
     out = tmp_path / "review.csv"
     assert main(["score", "--out", str(out)]) == 1
-    assert capsys.readouterr().err.splitlines()[-1] == f"error: {out}: No space left on device."
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"error: {out}: No space left on device. Free some space on that disk, or give another --out.")
     assert list(tmp_path.iterdir()) == []             # no temporary file left behind
+
+
+def test_a_full_disk_names_the_output_when_the_system_names_no_file(tmp_path, monkeypatch, capsys):
+    """An OSError without a file name (a full disk met by a library's write) names what the command writes
+    into, never 'None'."""
+    import errno
+
+    import relhealth.render.atomic
+    import relhealth.render.batch
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(relhealth.render.atomic, "write_text_atomic", full)
+    out = tmp_path / "review.csv"
+    assert main(["score", "--out", str(out)]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"error: writing into {out}: No space left on device. Free some space on that disk, or give another --out.")
+    monkeypatch.setattr(relhealth.render.batch, "run_reports", full)
+    assert main(["report", "--out", str(tmp_path / "reports")]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"error: writing into {tmp_path / 'reports'}: No space left on device. Free some space on that disk, or "
+        "give another --out.")

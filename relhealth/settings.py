@@ -82,12 +82,27 @@ class Settings:
                 "timezone": self.values["report"]["timezone"]}
 
 
+#: The most a settings file may hold: a real one is a few kilobytes; a device such as /dev/zero never ends.
+SETTINGS_LIMIT = 1_000_000
+
+
 def _read_toml(path: Path) -> dict:
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            raw = handle.read(SETTINGS_LIMIT + 1)
     except FileNotFoundError:
         raise InputError(Problem(str(path), "no such settings file. Give the path of a TOML file.")) from None
+    if len(raw) > SETTINGS_LIMIT:
+        raise InputError(Problem(str(path), f"holds more than {SETTINGS_LIMIT:,} bytes, which no settings file does. "
+                                            "Give the path of a TOML file (docs/settings.md).")) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InputError(Problem(str(path), f"line {line}: the byte at offset {exc.start} (0x{raw[exc.start]:02x}) is not UTF-8. "
+                                            "Save the settings file as UTF-8 and run again.")) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(Problem(str(path), f"is not valid TOML ({exc}). Correct the file and run again.")) from None
 

@@ -84,3 +84,14 @@ def test_a_full_disk_names_the_output_when_the_system_names_no_file(tmp_path, mo
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"error: writing into {tmp_path / 'reports'}: No space left on device. Free some space on that disk, or "
         "give another --out.")
+
+
+def test_a_settings_file_that_is_not_utf8_or_never_ends_is_refused(tmp_path, capsys):
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b'[report]\nlanguage = "en"\n# caf\xe9\n')
+    assert main(["validate", "--config", str(latin)]) == 1
+    assert capsys.readouterr().err.strip() == (f"error: {latin}: line 3: the byte at offset 30 (0xe9) is not "
+                                               "UTF-8. Save the settings file as UTF-8 and run again.")
+    assert main(["validate", "--config", "/dev/zero"]) == 1
+    assert capsys.readouterr().err.strip() == ("error: /dev/zero: holds more than 1,000,000 bytes, which no settings "
+                                               "file does. Give the path of a TOML file (docs/settings.md).")

@@ -26,13 +26,15 @@ demo: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-# The fast tests (well under two minutes); test-all adds the slow ones: kernels, the browser, faults in a
-# batch, the wheel in a fresh virtual environment.
+# The fast tests (well under two minutes), one process per core (pytest-xdist); test-all adds the slow
+# ones, one at a time (they start kernels and pools of their own and time what they stop): the browser,
+# faults in a batch, the wheel in a fresh virtual environment.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n auto
 
 test-all: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow" -n auto
+	$(BIN)/python -m pytest -q -m slow
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

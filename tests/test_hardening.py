@@ -70,7 +70,6 @@ def test_a_full_disk_names_the_output_when_the_system_names_no_file(tmp_path, mo
     import errno
 
     import relhealth.render.atomic
-    import relhealth.render.batch
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -79,11 +78,15 @@ def test_a_full_disk_names_the_output_when_the_system_names_no_file(tmp_path, mo
     assert main(["score", "--out", str(out)]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"error: writing into {out}: No space left on device. Free some space on that disk, or give another --out.")
-    monkeypatch.setattr(relhealth.render.batch, "run_reports", full)
-    assert main(["report", "--out", str(tmp_path / "reports")]) == 1
-    assert capsys.readouterr().err.splitlines()[-1] == (
-        f"error: writing into {tmp_path / 'reports'}: No space left on device. Free some space on that disk, or "
-        "give another --out.")
+    from relhealth.cli import _os_error, build_parser
+
+    report = build_parser().parse_args(["report", "--out", str(tmp_path / "reports")])
+    assert _os_error(OSError(errno.ENOSPC, "No space left on device"), report) == (
+        f"writing into {tmp_path / 'reports'}: No space left on device. Free some space on that disk, or give "
+        "another --out.")
+    validate = build_parser().parse_args(["validate", str(tmp_path / "data")])
+    assert _os_error(OSError(errno.EIO, "Input/output error"), validate) == (
+        f"reading {tmp_path / 'data'}: Input/output error.")
 
 
 def test_a_settings_file_that_is_not_utf8_or_never_ends_is_refused(tmp_path, capsys):

@@ -98,3 +98,25 @@ def test_a_settings_file_that_is_not_utf8_or_never_ends_is_refused(tmp_path, cap
     assert main(["validate", "--config", "/dev/zero"]) == 1
     assert capsys.readouterr().err.strip() == ("error: /dev/zero: holds more than 1,000,000 bytes, which no settings "
                                                "file does. Give the path of a TOML file (docs/settings.md).")
+
+
+def test_one_bad_byte_in_a_utf8_file_is_an_error_not_windows_1251(folder):
+    """A UTF-8 file with Cyrillic names and one damaged byte on row 3 was read as Windows-1251, every name
+    garbled into a phantom client. It is an error naming the row and the byte."""
+    good = "date,client,hours\n2026-03-02,ООО «Ромашка»,2\n".encode()
+    damaged = good + b"2026-03-03,\xd0\x9e\xd0\x9e\xd0\x9e \xff\xd0\xbe\xd0\xbc,1\n"
+    path = folder({"time_entries.csv": damaged})
+    offset = len(good) + len("2026-03-03,ООО ".encode())
+    with pytest.raises(InputError) as error:
+        relhealth.read_dataset(path)
+    assert (f"row 3: byte 0xff at offset {offset} is not UTF-8, in a file that is otherwise UTF-8 (1 such byte in "
+            "all). Correct that row, or save the file again as 'CSV UTF-8' from the tool that exported it.") in str(error.value)
+
+
+def test_a_windows_1251_export_still_reads_and_latin_1_is_refused(folder):
+    russian = folder({"time_entries.csv": "date,client,hours\n2026-03-02,ООО «Ромашка»,2\n".encode("cp1251")})
+    assert relhealth.read_dataset(russian).time_entries["client"].tolist() == ["ООО «Ромашка»"]
+    latin = folder({"time_entries.csv": "date,client,hours\n2026-03-02,Café Größe,2\n".encode("latin-1")})
+    with pytest.raises(InputError) as error:
+        relhealth.read_dataset(latin)
+    assert "the text is neither UTF-8 nor Windows-1251" in str(error.value)

@@ -76,14 +76,45 @@ def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
         return "utf-8", "UTF-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    try:
-        raw.decode("cp1251")
-        return "cp1251", "Windows-1251"
-    except UnicodeDecodeError:
-        line = raw[: utf8_error.start].count(b"\n") + 1
+    line = raw[: utf8_error.start].count(b"\n") + 1
+    text = raw.decode("utf-8", errors="surrogateescape")      # each byte that is not UTF-8: one surrogate
+    bad = len(_NOT_UTF8.findall(text))
+    if len(_BEYOND_ASCII.findall(text)) - bad > bad:
+        # more letters written in UTF-8 than bytes that are not: UTF-8 with a damaged byte, not Windows-1251
         raise InputError(Problem(file, (
-            "the text is neither UTF-8 nor Windows-1251 (the first byte that is not UTF-8 is on this row). "
-            "Save the file as 'CSV UTF-8' and try again."), row=line)) from None
+            f"byte 0x{raw[utf8_error.start]:02x} at offset {utf8_error.start} is not UTF-8, in a file that is "
+            f"otherwise UTF-8 ({bad:,} such byte{'s' if bad != 1 else ''} in all). Correct that row, or save the "
+            "file again as 'CSV UTF-8' from the tool that exported it."), row=line)) from None
+    if _plausible_cyrillic(raw):
+        return "cp1251", "Windows-1251"
+    raise InputError(Problem(file, (
+        "the text is neither UTF-8 nor Windows-1251 (the first byte that is not UTF-8 is on this row). "
+        "Save the file as 'CSV UTF-8' and try again."), row=line)) from None
+
+
+#: The bytes beyond ASCII that a Russian export in Windows-1251 holds: the letters А-я (0xC0-0xFF), Ё and ё,
+#: the no-break space, «», № and the dashes.
+_CP1251_TEXT = frozenset(range(0xC0, 0x100)) | {0xA8, 0xB8, 0xA0, 0xAB, 0xBB, 0xB9, 0x96, 0x97}
+_WORD = re.compile(r"[^\W\d_]+")
+_NOT_UTF8, _BEYOND_ASCII = re.compile("[\udc80-\udcff]"), re.compile("[^\x00-\x7f]")
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
+def _plausible_cyrillic(raw: bytes) -> bool:
+    """The bytes read as Windows-1251 text: they all decode, nine in ten of those beyond ASCII are Cyrillic
+    letters or the punctuation of Russian text, and words are Cyrillic throughout (Latin-1's ``Café`` would
+    read ``Cafй``, Latin and Cyrillic in one word)."""
+    try:
+        text = raw.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    beyond = raw.translate(None, bytes(range(0x80)))
+    if len(beyond.translate(None, bytes(_CP1251_TEXT))) > 0.1 * len(beyond):
+        return False
+    cyrillic = [word for word in _WORD.findall(text) if _CYRILLIC_LETTER.search(word)]
+    mixed = sum(1 for word in cyrillic if _ASCII_LETTER.search(word))
+    return mixed <= 0.1 * len(cyrillic)
 
 
 def _marked_encoding(raw: bytes, file: str) -> tuple[str, str] | None:

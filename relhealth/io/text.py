@@ -218,6 +218,11 @@ def _not_as_marked(raw: bytes, encoding: str, label: str, file: str) -> Problem:
         f"is on this row). Save the file as 'CSV UTF-8' and try again."), row=line)
 
 
+#: The most columns a CSV file may have: each column costs its own conversion, and a file of thousands of
+#: columns (none of them a table's) took minutes.
+MAX_COLUMNS = 1_000
+
+
 def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> RawTable:
     """A file's UTF-8 bytes as a :class:`RawTable`: the header checked, every value a trimmed categorical
     string, blank lines and repeated headers left out (and listed)."""
@@ -227,6 +232,11 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
     _refuse_report_title(head[leading_blank], file)
     delimiter = detect_delimiter(head[leading_blank], known_columns)
     names, repeated = _header_names(head[leading_blank], delimiter)
+    if len(names) > MAX_COLUMNS:
+        raise InputError(Problem(file, (
+            f"the header has {len(names):,} columns, more than the {MAX_COLUMNS:,} of any export relhealth reads "
+            "(a Jira export of every field has a few hundred). Export only the columns the table needs "
+            "(docs/data-format.md), or delete the others."), row=leading_blank + 1))
     try:
         frame = pd.read_csv(
             io.BytesIO(raw), encoding="utf-8", sep=delimiter, dtype="category", keep_default_na=False,

@@ -126,7 +126,17 @@ def positive(text: str) -> int:
     return int(text)
 
 
+def _printable_streams() -> None:
+    """Under a locale that cannot write Cyrillic (``LC_ALL=C`` without Python's UTF-8 mode), a name the
+    terminal cannot show is written as ``\\u0420`` instead of stopping the command with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _printable_streams()
     args = build_parser().parse_args(argv)
     from relhealth.errors import InputError, UsageError
     commands = {"validate": _validate, "score": _score, "report": _report, "notebook": _notebook,

@@ -131,3 +131,40 @@ def test_a_file_of_thousands_of_columns_is_refused_at_once_naming_how_many(folde
     assert ("row 1: the header has 1,001 columns, more than the 1,000 of any export relhealth reads (a Jira export "
             "of every field has a few hundred). Export only the columns the table needs (docs/data-format.md), or "
             "delete the others.") in str(error.value)
+
+
+def test_a_field_over_128_kb_in_the_last_row_is_read_and_noted(folder, capsys):
+    """Python's csv module stops at a field of 131,072 characters; the reader reads it, and the patterns
+    read its first 2,000 characters, with a note."""
+    path = folder({"time_entries.csv": "date,client,hours,task\n2026-03-02,Acme,2,ok\n2026-03-03,Acme,1,"
+                                       + "x" * 200_000 + "\n"})
+    assert main(["validate", str(path)]) == 0
+    assert (f"{path / 'time_entries.csv'} row 3, column task: a text of 200000 characters, more than the patterns "
+            "of [effort.categories] and [tone] read: they read its first 2000 characters.") in capsys.readouterr().out
+
+
+def test_a_report_of_a_folder_of_header_only_files_says_there_is_nothing_to_report(folder, capsys, tmp_path):
+    path = folder({"time_entries.csv": "date,client,hours\n", "crm_activities.csv": "date,client,kind\n",
+                   "clients.csv": "client\n"})
+    assert main(["report", str(path), "--month", "2026-10", "--out", str(tmp_path / "reports")]) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"error: no client has a record in the 12 months up to 2026-10, and clients.csv lists none: there is no "
+        f"page to write. Check the exports in {path} (relhealth validate shows what was read), or give another "
+        "--month.")
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_locale_that_cannot_write_cyrillic_shows_the_names_escaped(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+           "PYTHONIOENCODING": ""}
+    shown = subprocess.run([str(Path(sys.executable).with_name("relhealth")), "validate"], capture_output=True,
+                           env=env, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert b"Traceback" not in shown.stderr
+    name = "ООО «Северный ветер»".encode("ascii", errors="backslashreplace")
+    assert name in shown.stdout

@@ -246,6 +246,10 @@ def run_reports(dataset: Dataset, settings: Settings, month: str | pd.Period, ou
     """
     month = pd.Period(month, "M")
     in_review = review_clients(dataset, month)
+    if not in_review:
+        raise UsageError(f"no client has a record in the {ACTIVE_MONTHS} months up to {month}, and clients.csv "
+                         f"lists none: there is no page to write. Check the exports in {dataset.folder} (relhealth "
+                         "validate shows what was read), or give another --month.")
     chosen = _chosen(dataset, in_review, clients, month)
     folder = (Path(out) / str(month)).resolve()
     folder.mkdir(parents=True, exist_ok=True)

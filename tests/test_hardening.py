@@ -168,3 +168,11 @@ def test_a_locale_that_cannot_write_cyrillic_shows_the_names_escaped(tmp_path):
     assert b"Traceback" not in shown.stderr
     name = "ООО «Северный ветер»".encode("ascii", errors="backslashreplace")
     assert name in shown.stdout
+
+
+def test_a_nul_in_one_row_of_a_csv_is_named_by_its_row(folder):
+    path = folder({"time_entries.csv": b"date,client,hours\n2026-03-02,Acme,2\n2026-03-03,Ac\x00me,1\n"})
+    with pytest.raises(InputError) as error:
+        relhealth.read_dataset(path)
+    assert ("row 3: a NUL character (byte 0x00 at offset 49) is in this row; no export writes one. Delete it, or "
+            "export the file again.") in str(error.value)

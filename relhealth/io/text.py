@@ -5,13 +5,14 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from relhealth.columns import ROW
+from relhealth.columns import ROW, SOURCE
 from relhealth.errors import InputError, Problem
 
 DELIMITERS = (",", ";", "\t")
@@ -32,6 +33,24 @@ _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
+@contextmanager
+def _fields_up_to(size: int) -> Iterator[None]:
+    """Python's csv module stops at a field of more than 131,072 characters (``field larger than field
+    limit``), where pandas reads any: while it reads a text of ``size`` characters, its limit is that size."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    """The fields of one line of CSV (a header), of any length."""
+    with _fields_up_to(len(line)):
+        return next(csv.reader([line], delimiter=delimiter), [])
+
+
 @dataclass
 class RawTable:
     """A CSV file read as strings.
@@ -40,6 +59,10 @@ class RawTable:
     trimmed (empty when blank), a ``row`` column with the file's line number, and blank lines removed. The
     value columns are categorical: an export repeats few distinct values (clients, people, dates) over many
     rows, so each distinct value is stored, trimmed and parsed once (:func:`per_value`).
+
+    Read with ``only_known``, ``frame`` holds only the columns some format reads; the others are in
+    ``extra`` as pandas read them (text, neither trimmed nor categorical), so that a file of hundreds of
+    columns no table uses costs no more than one pass of pandas over them.
     """
 
     path: Path
@@ -49,8 +72,15 @@ class RawTable:
     blank_rows: list[int]
     #: Rows that repeat the header (two exports pasted into one file), left out of ``frame``.
     header_rows: list[int] = field(default_factory=list)
-    #: The header as written (white space and quotes trimmed), one name per column of ``frame``.
+    #: The header as written (white space and quotes trimmed), one name per named column of the file.
     header: list[str] = field(default_factory=list)
+    #: The header's names as ``frame`` would name them (cleaned, repeats numbered), every named column of the
+    #: file, read or not: what tells the format.
+    columns: list[str] = field(default_factory=list)
+    #: The columns no format reads (``only_known``), one row per record of the file (blank lines and copies
+    #: of the header too), indexed by ``row``: values as written, to tell two records apart and kept beside
+    #: the table. None when every column is read.
+    extra: pd.DataFrame | None = field(default=None, repr=False)
     #: The column names the header repeats; the repeats are in ``frame`` as ``name (2)``, ``name (3)``.
     repeated: list[str] = field(default_factory=list)
     #: The header's line in the file.
@@ -61,6 +91,22 @@ class RawTable:
     @property
     def name(self) -> str:
         return str(self.path)
+
+    def extra_values(self, rows: Iterable[int]) -> list[tuple[str, ...]] | None:
+        """The values (trimmed) of the columns no format reads, one tuple per row of ``rows`` (line numbers
+        of records); None when every column is read."""
+        if self.extra is None:
+            return None
+        return list(map(tuple, _trimmed(self.extra.loc[list(rows)]).to_numpy()))
+
+
+def _trimmed(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.apply(lambda values: values.astype("str").str.strip())
+
+
+def _any_value(frame: pd.DataFrame) -> pd.Series:
+    """Per row, whether any of its values is more than white space."""
+    return (_trimmed(frame) != "").any(axis=1)
 
 
 def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
@@ -78,8 +124,10 @@ def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
         utf8_error = exc
     line = raw[: utf8_error.start].count(b"\n") + 1
     text = raw.decode("utf-8", errors="surrogateescape")      # each byte that is not UTF-8: one surrogate
-    bad = len(_NOT_UTF8.findall(text))
-    if len(_BEYOND_ASCII.findall(text)) - bad > bad:
+    # counted without a list of them: a Windows-1251 file of 100 MB has tens of millions
+    bad = _NOT_UTF8.subn("", text)[1]
+    beyond = len(text) - len(text.encode("ascii", errors="ignore"))
+    if beyond - bad > bad:
         # more letters written in UTF-8 than bytes that are not: UTF-8 with a damaged byte, not Windows-1251
         raise InputError(Problem(file, (
             f"byte 0x{raw[utf8_error.start]:02x} at offset {utf8_error.start} is not UTF-8, in a file that is "
@@ -95,16 +143,18 @@ def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
 #: The bytes beyond ASCII that a Russian export in Windows-1251 holds: the letters А-я (0xC0-0xFF), Ё and ё,
 #: the no-break space, «», № and the dashes.
 _CP1251_TEXT = frozenset(range(0xC0, 0x100)) | {0xA8, 0xB8, 0xA0, 0xAB, 0xBB, 0xB9, 0x96, 0x97}
-_WORD = re.compile(r"[^\W\d_]+")
-_NOT_UTF8, _BEYOND_ASCII = re.compile("[\udc80-\udcff]"), re.compile("[^\x00-\x7f]")
-_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
-_ASCII_LETTER = re.compile("[A-Za-z]")
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+#: A run of Cyrillic letters, and a Latin letter touching a Cyrillic one (``fй`` in ``Cafй``): linear to
+#: find, whatever the text.
+_CYRILLIC_RUN = re.compile("[\u0400-\u04ff]+")
+_MIXED = re.compile("[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 
 
 def _plausible_cyrillic(raw: bytes) -> bool:
     """The bytes read as Windows-1251 text: they all decode, nine in ten of those beyond ASCII are Cyrillic
     letters or the punctuation of Russian text, and words are Cyrillic throughout (Latin-1's ``Café`` would
-    read ``Cafй``, Latin and Cyrillic in one word)."""
+    read ``Cafй``, Latin and Cyrillic in one word): a Latin letter touches a Cyrillic one at most once in
+    ten runs of Cyrillic letters."""
     try:
         text = raw.decode("cp1251")
     except UnicodeDecodeError:
@@ -112,9 +162,7 @@ def _plausible_cyrillic(raw: bytes) -> bool:
     beyond = raw.translate(None, bytes(range(0x80)))
     if len(beyond.translate(None, bytes(_CP1251_TEXT))) > 0.1 * len(beyond):
         return False
-    cyrillic = [word for word in _WORD.findall(text) if _CYRILLIC_LETTER.search(word)]
-    mixed = sum(1 for word in cyrillic if _ASCII_LETTER.search(word))
-    return mixed <= 0.1 * len(cyrillic)
+    return _MIXED.subn("", text)[1] <= 0.1 * _CYRILLIC_RUN.subn("", text)[1]
 
 
 def _marked_encoding(raw: bytes, file: str) -> tuple[str, str] | None:
@@ -132,9 +180,28 @@ def _marked_encoding(raw: bytes, file: str) -> tuple[str, str] | None:
         unmarked = _unmarked_utf16(raw[:4096])
         if unmarked is not None:
             return unmarked
+        if raw.count(b"\x00") > 8 or not _text_but_nul(raw):      # a few stray ones in text: named below
+            raise InputError(Problem(file, (
+                "this is not a text file (it contains binary data). Export the data as CSV and try again.")))
+    if b"\x00" in raw:
+        # a text file with a stray NUL: name where it is, never read it as part of a value
+        offset = raw.index(b"\x00")
         raise InputError(Problem(file, (
-            "this is not a text file (it contains binary data). Export the data as CSV and try again.")))
+            f"a NUL character (byte 0x00 at offset {offset}) is in this row; no export writes one. Delete it, or "
+            "export the file again."), row=raw[:offset].count(b"\n") + 1))
     return None
+
+
+def _text_but_nul(raw: bytes) -> bool:
+    """Without its NUL bytes, ``raw`` is UTF-8 text with no other control character but tab and line ends."""
+    rest = raw.replace(b"\x00", b"")
+    if rest.translate(None, b"\t\n\r").translate(None, bytes(range(0x20))) != rest.translate(None, b"\t\n\r"):
+        return False
+    try:
+        rest.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _unmarked_utf16(head: bytes) -> tuple[str, str] | None:
@@ -154,7 +221,7 @@ def detect_delimiter(header_line: str, known_columns: set[str]) -> str:
     """Pick the delimiter (comma, semicolon or tab) that splits the header into the most known column
     names, then into the most fields. A header with one column reads as comma-separated."""
     def score(delimiter: str) -> tuple[int, int]:
-        fields = next(csv.reader([header_line], delimiter=delimiter), [])
+        fields = _fields(header_line, delimiter)
         names = {clean_header(f) for f in fields}
         return len(names & known_columns), len(fields)
     return max(DELIMITERS, key=score)
@@ -164,23 +231,27 @@ def clean_header(name: str) -> str:
     return " ".join(name.strip(_HEADER_STRIP).split()).lower()
 
 
-def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
+def read_raw_table(path: Path, known_columns: set[str], only_known: bool = False) -> RawTable:
     """Read a CSV file (or an Excel workbook's sheet, :mod:`relhealth.io.workbook`, or a Trello board,
-    :mod:`relhealth.io.trello`) into a :class:`RawTable` of strings.
+    :mod:`relhealth.io.trello`) into a :class:`RawTable` of strings. ``known_columns`` are the columns the
+    formats read: they tell the delimiter, and with ``only_known`` the other columns are left out of
+    ``frame`` (see :class:`RawTable`).
 
     Raises :class:`InputError` for an empty or binary file, an unknown encoding, a row with more
-    fields than the header, an unclosed quote, or a header naming a column twice.
+    fields than the header, an unclosed quote, a header naming a column twice, or more than
+    :data:`MAX_COLUMNS` columns.
     """
     file = str(path)
+    read = known_columns if only_known else None
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from relhealth.io.workbook import workbook_as_csv
 
-        return _read_utf8(path, *workbook_as_csv(path, known_columns), known_columns)
+        return _read_utf8(path, *workbook_as_csv(path, known_columns), known_columns, read)
     if path.suffix.lower() == ".json":
         from relhealth.io.trello import trello_as_csv
 
         raw, label, notes = trello_as_csv(path)
-        table = _read_utf8(path, raw, label, known_columns)
+        table = _read_utf8(path, raw, label, known_columns, read)
         table.notes = notes
         return table
     raw = path.read_bytes()
@@ -192,14 +263,14 @@ def read_raw_table(path: Path, known_columns: set[str]) -> RawTable:
         try:
             # Most files are UTF-8: pandas checks that as it parses, and reads the bytes about three
             # times as fast as a decoded str.
-            return _read_utf8(path, raw, "UTF-8", known_columns)
+            return _read_utf8(path, raw, "UTF-8", known_columns, read)
         except UnicodeDecodeError:
             marked = detect_encoding(raw, file)
     encoding, label = marked
     try:
         if encoding == "utf-8-sig":
-            return _read_utf8(path, raw[len(codecs.BOM_UTF8):], label, known_columns)
-        return _read_utf8(path, raw.decode(encoding).encode("utf-8"), label, known_columns)
+            return _read_utf8(path, raw[len(codecs.BOM_UTF8):], label, known_columns, read)
+        return _read_utf8(path, raw.decode(encoding).encode("utf-8"), label, known_columns, read)
     except UnicodeDecodeError:
         raise InputError(_not_as_marked(raw, encoding, label, file)) from None
 
@@ -223,23 +294,85 @@ def _not_as_marked(raw: bytes, encoding: str, label: str, file: str) -> Problem:
 MAX_COLUMNS = 1_000
 
 
-def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> RawTable:
+def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str],
+               read: set[str] | None = None) -> RawTable:
     """A file's UTF-8 bytes as a :class:`RawTable`: the header checked, every value a trimmed categorical
-    string, blank lines and repeated headers left out (and listed)."""
+    string, blank lines and repeated headers left out (and listed). With ``read``, only the columns it
+    names (and unnamed ones, to check they are empty) are made categorical; the others stay in ``extra``."""
     file = str(path)
-    head = raw[:_HEAD_BYTES].decode("utf-8", errors="ignore").splitlines()
+    head = _head_lines(raw)
     leading_blank = next((i for i, line in enumerate(head) if line.strip()), 0)
-    _refuse_report_title(head[leading_blank], file)
-    delimiter = detect_delimiter(head[leading_blank], known_columns)
-    names, repeated = _header_names(head[leading_blank], delimiter)
+    header_line = head[leading_blank]
+    _refuse_report_title(header_line, file)
+    delimiter = detect_delimiter(header_line, known_columns)
+    names, repeated = _header_names(header_line, delimiter)
     if len(names) > MAX_COLUMNS:
         raise InputError(Problem(file, (
             f"the header has {len(names):,} columns, more than the {MAX_COLUMNS:,} of any export relhealth reads "
             "(a Jira export of every field has a few hundred). Export only the columns the table needs "
             "(docs/data-format.md), or delete the others."), row=leading_blank + 1))
+    used = None if read is None else [_is_read(name, read) for name in names]
+    if used is not None and all(used):
+        used = None
+    frame = _parsed_csv(raw, file, delimiter, leading_blank, used)
+    written = {clean_header(str(c)): " ".join(str(c).strip(_HEADER_STRIP).split()) for c in frame.columns}
+    if len(names) == len(frame.columns):
+        frame.columns = names      # pandas would write a repeated name as 'Labels.1'
+        written = dict(zip(names, _written_names(header_line, delimiter)))
+    elif used is not None:
+        # the header splits otherwise than pandas reads it (a line break inside a quoted name): read every column
+        used = None
+        frame = _parsed_csv(raw, file, delimiter, leading_blank, None)
+    frame, extra, named = _named_columns(frame, file, raw, delimiter, leading_blank, used)
+    columns = [c for c in frame.columns if c != ROW]
+    blank = pd.Series(True, index=frame.index)
+    for name in columns:
+        blank &= frame[name] == ""
+    if extra is not None and blank.any():
+        # a row with values only in columns no format reads is no blank line
+        blank[blank] = ~_any_value(extra.loc[frame.loc[blank, ROW]]).to_numpy()
+    blank_rows = frame.loc[blank, ROW].tolist()
+    header = _header_copies(frame, columns)
+    header_rows = frame.loc[header, ROW].tolist()
+    if blank_rows or header_rows:
+        frame = frame.loc[~blank & ~header].reset_index(drop=True)
+    return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows,
+                    header_rows=header_rows, header=[written[c] for c in named], repeated=repeated,
+                    header_row=leading_blank + 1, columns=named, extra=extra)
+
+
+def _head_lines(raw: bytes) -> list[str]:
+    """The first lines of a file, at least up to the end of the first line that is not blank (a header of
+    a thousand long names may pass :data:`_HEAD_BYTES`)."""
+    size = _HEAD_BYTES
+    while True:
+        head = raw[:size].decode("utf-8", errors="ignore").splitlines()
+        first = next((i for i, line in enumerate(head) if line.strip()), 0)
+        if size >= len(raw) or first < len(head) - 1:
+            return head
+        size *= 4
+
+
+_NUMBERED = re.compile(r"^(.*) \(\d+\)$")
+
+
+def _is_read(name: str, read: set[str]) -> bool:
+    """Whether a format reads a column of the header (its repeats too: ``labels (2)``); an unnamed column is
+    read, to check that it is empty."""
+    if name == "" or name.startswith("unnamed:") or name in read:
+        return True
+    numbered = _NUMBERED.match(name)
+    return numbered is not None and numbered.group(1) in read
+
+
+def _parsed_csv(raw: bytes, file: str, delimiter: str, leading_blank: int, used: list[bool] | None) -> pd.DataFrame:
+    """pandas' reading of the file, each column categorical, except those ``used`` marks False: those are
+    tokenised and kept as text, which costs a tenth as much (pandas still counts their fields, so a row with
+    more fields than the header is found as before)."""
+    dtype = "category" if used is None else {i: "category" if u else "str" for i, u in enumerate(used)}
     try:
         frame = pd.read_csv(
-            io.BytesIO(raw), encoding="utf-8", sep=delimiter, dtype="category", keep_default_na=False,
+            io.BytesIO(raw), encoding="utf-8", sep=delimiter, dtype=dtype, keep_default_na=False,
             na_filter=False, skip_blank_lines=False, skiprows=leading_blank, engine="c", thousands=_NO_THOUSANDS,
         )
     except pd.errors.ParserError as exc:
@@ -251,23 +384,7 @@ def _read_utf8(path: Path, raw: bytes, label: str, known_columns: set[str]) -> R
         expected = len(frame.columns)
         message = f"Expected {expected} fields in line {leading_blank + 2}, saw {expected + frame.index.nlevels}"
         raise InputError(_parser_problem(file, message, delimiter))
-    written = {clean_header(str(c)): " ".join(str(c).strip(_HEADER_STRIP).split()) for c in frame.columns}
-    if len(names) == len(frame.columns):
-        frame.columns = names      # pandas would write a repeated name as 'Labels.1'
-        written = dict(zip(names, _written_names(head[leading_blank], delimiter)))
-    frame = _named_columns(frame, file, raw, delimiter, leading_blank)
-    columns = [c for c in frame.columns if c != ROW]
-    blank = pd.Series(True, index=frame.index)
-    for name in columns:
-        blank &= frame[name] == ""
-    blank_rows = frame.loc[blank, ROW].tolist()
-    header = _header_copies(frame, columns)
-    header_rows = frame.loc[header, ROW].tolist()
-    if blank_rows or header_rows:
-        frame = frame.loc[~blank & ~header].reset_index(drop=True)
-    return RawTable(path=path, frame=frame, encoding=label, delimiter=delimiter, blank_rows=blank_rows,
-                    header_rows=header_rows, header=[written[c] for c in columns], repeated=repeated,
-                    header_row=leading_blank + 1)
+    return frame
 
 
 #: Where each time tracker's report of entries is, for a file that is a report of totals.
@@ -295,7 +412,7 @@ def _header_names(line: str, delimiter: str) -> tuple[list[str], list[str]]:
     repeats a multi-value column), and the names that repeat. Whether a repeat is allowed depends on the
     format (:attr:`~relhealth.io.formats.Format.repeated`)."""
     names, repeated, count = [], [], {}
-    for name in (clean_header(f) for f in next(csv.reader([line], delimiter=delimiter), [])):
+    for name in (clean_header(f) for f in _fields(line, delimiter)):
         count[name] = count.get(name, 0) + 1
         if name and count[name] > 1:
             repeated.append(name)
@@ -306,26 +423,36 @@ def _header_names(line: str, delimiter: str) -> tuple[list[str], list[str]]:
 
 def _written_names(line: str, delimiter: str) -> list[str]:
     """The header's names as written: white space and quotes trimmed."""
-    return [" ".join(f.strip(_HEADER_STRIP).split()) for f in next(csv.reader([line], delimiter=delimiter), [])]
+    return [" ".join(f.strip(_HEADER_STRIP).split()) for f in _fields(line, delimiter)]
 
 
-def _named_columns(frame: pd.DataFrame, file: str, raw: bytes, delimiter: str, leading_blank: int) -> pd.DataFrame:
+def _named_columns(frame: pd.DataFrame, file: str, raw: bytes, delimiter: str, leading_blank: int,
+                   used: list[bool] | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
     """The columns under their cleaned names, values trimmed, unnamed empty columns dropped (one holding
-    values is an error), and the ``row`` of each record; a last row cut short is an error."""
+    values is an error), and the ``row`` of each record; a last row cut short is an error. The columns
+    ``used`` marks False are returned apart, as read and indexed by ``row`` (None when there are none),
+    with the names of every named column."""
     columns = [clean_header(str(c)) for c in frame.columns]
-    unnamed = [i for i, c in enumerate(columns) if c == "" or c.startswith("unnamed:")]
-    for i in unnamed:
+    unnamed = {i for i, c in enumerate(columns) if c == "" or c.startswith("unnamed:")}
+    for i in sorted(unnamed):
         if (frame.iloc[:, i] != "").any():
             raise InputError(Problem(file, (
                 f"column {i + 1} of the header has no name but holds values. Give it a name "
                 "in the header row."), row=leading_blank + 1))
-    named = max((i + 1 for i in range(len(columns)) if i not in set(unnamed)), default=0)
+    named = max((i + 1 for i in range(len(columns)) if i not in unnamed), default=0)
     _check_last_row(file, raw, frame, named, delimiter, leading_blank)
-    frame = frame.drop(columns=frame.columns[unnamed])
-    frame.columns = [c for i, c in enumerate(columns) if i not in set(unnamed)]
-    frame = pd.DataFrame({name: _stripped(frame[name]) for name in frame.columns}, index=frame.index)
-    frame[ROW] = _record_lines(raw, delimiter, leading_blank, len(frame))
-    return frame
+    rows = _record_lines(raw, delimiter, leading_blank, len(frame))
+    kept = [i for i in range(len(columns)) if i not in unnamed and (used is None or used[i])]
+    # a column of the file named like relhealth's own (row, source) is overwritten by them, as before
+    others = [i for i in range(len(columns)) if i not in unnamed and used is not None and not used[i]
+              and columns[i] not in (ROW, SOURCE)]
+    extra = None
+    if others:
+        extra = frame.iloc[:, others].set_axis([columns[i] for i in others], axis=1).set_axis(rows, axis=0)
+        extra.index.name = ROW
+    values = pd.DataFrame({columns[i]: _stripped(frame.iloc[:, i]) for i in kept}, index=frame.index)
+    values[ROW] = rows
+    return values, extra, [c for i, c in enumerate(columns) if i not in unnamed]
 
 
 def _record_lines(raw: bytes, delimiter: str, leading_blank: int, records: int) -> pd.Series | pd.Index:
@@ -336,11 +463,13 @@ def _record_lines(raw: bytes, delimiter: str, leading_blank: int, records: int) 
     lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     if lines <= leading_blank + 1 + records:
         return pd.RangeIndex(first, first + records)
-    reader = csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"), newline=""), delimiter=delimiter)
+    text = raw.decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     starts, line = [], 0
-    for _ in reader:
-        starts.append(line + 1)
-        line = reader.line_num
+    with _fields_up_to(len(text)):
+        for _ in reader:
+            starts.append(line + 1)
+            line = reader.line_num
     return pd.Index(starts[-records:] if records else [], dtype="int64")
 
 
@@ -404,7 +533,8 @@ def _last_record_fields(raw: bytes, delimiter: str) -> int | None:
         if odd:
             return None
     text = raw[start:end].decode("utf-8", errors="replace")
-    record = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), None)
+    with _fields_up_to(len(text)):
+        record = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), None)
     return None if record is None else len(record)
 
 

@@ -78,6 +78,30 @@ CASES = [
          {TIME: "date;client;hours\n02.03.2026;ООО «Ромашка»;7,5\n03.03.2026;ООО «Ромашка»;0,25\n".encode("cp1251")},
          read={"time_entries.hours": [7.5, 0.25], "time_entries.client": ["ООО «Ромашка»"] * 2},
          shows=["time_entries.csv 2 rows canonical time entries, Windows-1251, semicolon-separated, decimal comma"]),
+    Case("one bad byte in a UTF-8 file of Cyrillic names is an error, not Windows-1251",
+         {TIME: "date,client,hours\n2026-03-02,ООО «Ромашка»,2\n".encode() + "2026-03-03,ООО «Ромашка".encode()
+                + b"\xff" + "»,1\n".encode()},
+         # row 2 is 39 bytes (ООО and Ромашка two bytes a letter, « and » two each), row 3 starts at 57,
+         # and 2026-03-03,ООО «Ромашка is 34 bytes more
+         error="{data}/time_entries.csv: 1 problem\n  row 3: byte 0xff at offset 91 is not UTF-8, in a file that "
+               "is otherwise UTF-8 (1 such byte in all). Correct that row, or save the file again as 'CSV UTF-8' "
+               "from the tool that exported it."),
+    Case("a byte no Windows-1251 has, in a UTF-8 file of Cyrillic names",
+         {CRM: "date,client,kind\n2026-03-02,Ёлка,praise\n".encode() + b"2026-03-03,\x98,praise\n"},
+         # 17 bytes of header, 27 of row 2 (Ёлка is 8), then 2026-03-03, (11)
+         error="{data}/crm_activities.csv: 1 problem\n  row 3: byte 0x98 at offset 55 is not UTF-8, in a file that "
+               "is otherwise UTF-8 (1 such byte in all). Correct that row, or save the file again as 'CSV UTF-8' "
+               "from the tool that exported it."),
+    Case("Latin-1 text is not taken for Windows-1251",
+         {TIME: "date,client,hours\n2026-03-02,Acme,1\n2026-03-03,Müller Bäckerei,2\n".encode("latin-1")},
+         error="{data}/time_entries.csv: 1 problem\n  row 3: the text is neither UTF-8 nor Windows-1251 (the first "
+               "byte that is not UTF-8 is on this row). Save the file as 'CSV UTF-8' and try again."),
+    Case("a Russian Windows-1251 export with Ё, №, dashes and Latin names beside Cyrillic ones",
+         {TIME: "date;client;hours;task\n02.03.2026;ООО «Ёлка»;1,5;Счёт № 12 — сверка\n"
+                "03.03.2026;Acme Ltd;2;Отчёт для Acme\n".encode("cp1251")},
+         read={"time_entries.client": ["ООО «Ёлка»", "Acme Ltd"], "time_entries.hours": [1.5, 2.0],
+               "time_entries.task": ["Счёт № 12 — сверка", "Отчёт для Acme"]},
+         shows=["time_entries.csv 2 rows canonical time entries, Windows-1251, semicolon-separated, decimal comma"]),
     Case("an Excel workbook renamed .csv",
          {INVOICES: b"PK\x03\x04\x14\x00\x06\x00 the rest of a workbook"},
          error="{data}/invoices.csv: this is an Excel workbook, not a CSV file. Open it in Excel or LibreOffice "
@@ -130,6 +154,41 @@ CASES = [
          {TIME: "date,client,hours,client\n2026-03-02,Acme,1,Acme Inc\n"},
          error="{data}/time_entries.csv: 1 problem\n  row 1, column client: the header names column 'client' "
                "twice. Rename or remove one of them."),
+    Case("a header of more than 1,000 columns",
+         {TIME: ",".join(["date", "client", "hours"] + [f"c{i}" for i in range(1998)]) + "\n"
+                + "2026-03-02,Acme,1" + ",x" * 1998 + "\n"},
+         error="{data}/time_entries.csv: 1 problem\n  row 1: the header has 2,001 columns, more than the 1,000 of any "
+               "export relhealth reads (a Jira export of every field has a few hundred). Export only the columns "
+               "the table needs (docs/data-format.md), or delete the others."),
+    Case("columns no table reads are kept as written, and tell two rows apart",
+         {TIME: "date,client,hours,ticket,Approved?\n2026-03-02,Acme,1,T-1, yes\n2026-03-02,Acme,1,T-2,no\n"
+                "2026-03-02,Acme,1,T-2,no\n"},
+         notes=["{data}/time_entries.csv row 4: exact duplicate: row 4 repeats row 3; counted once."],
+         read={"time_entries.hours": [1.0, 1.0], "time_entries.ticket": ["T-1", "T-2"],
+               "time_entries.approved?": [" yes", "no"]}),
+    Case("a row whose values are all in columns no table reads is not a blank line",
+         {TIME: "date,client,hours,ticket\n2026-03-02,Acme,1,T-1\n,,,T-2\n,,,\n"},
+         error="{data}/time_entries.csv: 2 problems\n  row 3, column date: is empty; every row needs a date. Fill it "
+               "in, or remove the row.\n  row 3, column hours: is empty; every row needs the hours. Fill it in, or "
+               "remove the row."),
+    Case("a field over 128 KB in the last row, before an empty last value",
+         {TIME: "date,client,hours,project,notes\n2026-03-02,Acme,2,Web,\n2026-03-03,Acme,1," + "x" * 200_000
+                + ",\n"},
+         read={"time_entries.hours": [2.0, 1.0], "time_entries.project": ["Web", "x" * 200_000]}),
+    Case("a field over 128 KB in a last row cut short",
+         {TIME: "date,client,hours,project,notes\n2026-03-02,Acme,2,Web,n\n2026-03-03,Acme,1," + "x" * 200_000
+                + "\n"},
+         error="{data}/time_entries.csv: 1 problem\n  row 3: the last row has 4 fields but the header has 5: the file "
+               "may be cut short. Export it again (if the row is complete, end it with the missing commas)."),
+    Case("a field over 128 KB in a file of quoted line breaks",
+         {TIME: 'date,client,hours,notes\n2026-03-02,Acme,2,"two\nlines"\n2026-03-03,Acme,1,"' + "x" * 200_000
+                + '"\n'},
+         read={"time_entries.notes": ["two\nlines", "x" * 200_000], "time_entries.hours": [2.0, 1.0]}),
+    Case("a value of 200,000 characters that is not a number is quoted cut short",
+         {TIME: "date,client,hours\n2026-03-02,Acme," + "x" * 200_000 + "\n"},
+         error="{data}/time_entries.csv: 1 problem\n  row 2, column hours: "
+               "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (200,000 characters) is not a "
+               "number (write digits, such as 7.5 or 1 200,50)."),
     Case("a column without a name that holds values",
          {TIME: "date,client,hours,\n2026-03-02,Acme,1,x\n"},
          error="{data}/time_entries.csv: 1 problem\n  row 1: column 4 of the header has no name but holds values. "

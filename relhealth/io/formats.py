@@ -54,6 +54,9 @@ class Format:
     #: Columns the export may repeat (Jira's ``Labels, Labels``): their values are joined. Any other
     #: column the format reads must appear once.
     repeated: tuple[str, ...] = ()
+    #: The file's other columns are kept beside the canonical ones (canonical files, registers, mappings):
+    #: then they also tell two rows apart that are otherwise equal, never exact duplicates.
+    keeps_other: bool = False
 
     def missing(self, header: set[str]) -> list[str]:
         """The identifying columns the header lacks, as ``'a'`` or ``'a' or 'b'``."""
@@ -311,12 +314,13 @@ def _register(names: dict[str, str] | None) -> Callable[[pd.DataFrame], pd.DataF
 
 FORMATS: list[Format] = [
     *[Format(f"canonical {spec.name.replace('_', ' ')}", spec, tuple(spec.required), _canonical, tuple(spec.optional),
-             file=spec.file) for spec in (CLIENTS, TIME_ENTRIES, CRM_ACTIVITIES, INVOICES, TASKS)],
+             file=spec.file, keeps_other=True) for spec in (CLIENTS, TIME_ENTRIES, CRM_ACTIVITIES, INVOICES, TASKS)],
     *TASK_FORMATS,
     Format("register", CRM_ACTIVITIES, tuple(CRM_ACTIVITIES.required), _register(None), tuple(CRM_ACTIVITIES.optional),
-           file=REGISTER_FILE),
+           file=REGISTER_FILE, keeps_other=True),
     Format("register (Russian)", CRM_ACTIVITIES, ("дата", "клиент", "событие"), _register(REGISTER_RU),
-           tuple(n for n in REGISTER_RU if n not in ("дата", "клиент", "событие")), file=REGISTER_FILE),
+           tuple(n for n in REGISTER_RU if n not in ("дата", "клиент", "событие")), file=REGISTER_FILE,
+           keeps_other=True),
     Format("Toggl Track detailed report", TIME_ENTRIES,
            ("client", "project", "description", "start date", "start time", "duration"), _toggl,
            ("user", "email", "task", "billable", "end date", "end time", "tags")),
@@ -416,7 +420,7 @@ def mapped_formats(mappings: dict) -> list[Format]:
                          if c in sources and c not in mapping["set"])
         formats.append(Format(f"mapping {name}", spec, required, _mapped(mapping, spec),
                               tuple(sorted({n for names in sources.values() for n in names} | when)),
-                              lines=bool(mapping["lines"]), due_days=mapping["due_days"]))
+                              lines=bool(mapping["lines"]), due_days=mapping["due_days"], keeps_other=True))
     return formats
 
 

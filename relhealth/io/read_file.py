@@ -7,9 +7,11 @@ trimmed and parsed once; the frame handed on holds plain types.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from relhealth.columns import INVOICES, MAIN_TABLES, ROW, SOURCE, TIME_ENTRIES, TableSpec
@@ -18,7 +20,7 @@ from relhealth.io.dataset import FileInfo
 from relhealth.io.formats import DETAILED_REPORT, SKIPPED, Format, recognise, totals_report
 from relhealth.io.quality import Count, DataQuality, phrase
 from relhealth.io.starter import columns_line, looks_like
-from relhealth.io.text import RawTable, per_value, read_raw_table
+from relhealth.io.text import RawTable, per_value, quoted, read_raw_table
 from relhealth.io.values import (
     PARSERS,
     FileContext,
@@ -68,7 +70,7 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
     InputError : with every problem of the file, when it cannot be used.
     """
     file, quality = str(path), DataQuality()
-    table = read_raw_table(path, set().union(*(f.columns for f in formats)))
+    table = read_raw_table(path, set().union(*(f.columns for f in formats)), only_known=True)
     fmt = _format_of(table, path, formats)
     twice = [name for name in table.repeated if name in fmt.columns and name not in fmt.repeated]
     if twice:
@@ -107,8 +109,11 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
         raise InputError(sorted(problems, key=lambda p: (p.row or 0, order_of.index(p.column)
                                                          if p.column in order_of else 99)))
     info = FileInfo(spec.name, path, len(frame), table.encoding, table.delimiter, decimal_comma, fmt.name, order)
-    frame, duplicates = _without_duplicates(frame, raw, value_columns if spec in MAIN_TABLES else [])
+    extra = table if fmt.keeps_other and table.extra is not None else None
+    frame, duplicates = _without_duplicates(frame, raw, value_columns if spec in MAIN_TABLES else [], extra)
     frame = frame.astype({c: "str" for c in frame.columns if c not in spec.columns and c != ROW})
+    if extra is not None:
+        frame = _with_extra(frame, table)
     frame[SOURCE] = file
     frame[ROW] = frame.pop(ROW)   # source, then row: the last two columns of every table
     return FileRead(spec, frame, info, duplicates.assign(**{SOURCE: file}), quality, left_out, fmt.lines, derived_due)
@@ -119,11 +124,14 @@ def read_file(path: Path, formats: list[Format], date_order: str | None = None) 
 UNUSED_COLUMNS = {TIME_ENTRIES.name: ("billable",)}
 
 
+_UNREAD = re.compile(r"^'(.*?)'(?: \([\d,]+ characters\))? is not ", re.DOTALL)
+
+
 def _unused_values(problems: list[Problem], spec: TableSpec, file: str, quality: DataQuality) -> list[Problem]:
     unused = [p for p in problems if p.column in UNUSED_COLUMNS.get(spec.name, ())]
     for column in dict.fromkeys(p.column for p in unused):
         found = [p for p in unused if p.column == column]
-        written = dict.fromkeys(p.message[1:].split("' is not")[0] for p in found)   # "'maybe' is not ..."
+        written = dict.fromkeys(_UNREAD.match(p.message).group(1) for p in found)   # "'maybe' is not ..."
         quality.add(file, "unread_value", rows=[p.row for p in found], column=column, heading=column,
                     written=[phrase("notes.part.quoted", text=value) for value in written])
     return [p for p in problems if p not in unused]
@@ -173,7 +181,7 @@ def _note_splits(raw: pd.DataFrame, file: str, quality: DataQuality) -> None:
 def _format_of(table: RawTable, path: Path, formats: list[Format]) -> Format:
     """The format of a file by its header; an error naming what is missing when none fits."""
     file = str(path)
-    header = [c for c in table.frame.columns if c != ROW]
+    header = table.columns
     fmt, closest = recognise(header, path.name, formats)
     if fmt is not None:
         return fmt
@@ -242,9 +250,9 @@ def _unread(values: pd.Series, bad: pd.Series, kind: str, expects: str, rows: pd
             file: str, column: str) -> list[Problem]:
     point = (point_in_comma_file(values[bad].astype("str"), context) if kind == "number"
              else pd.Series(False, index=bad[bad].index))
-    return [Problem(file, f"'{values[index]}' has a decimal point, but the numbers of this file have a decimal comma "
-                          "(7,5 for 7.5). Write it with a decimal comma too." if point[index]
-                    else f"'{values[index]}' is not {expects}.", row=int(rows[index]), column=column)
+    return [Problem(file, f"{quoted(values[index])} has a decimal point, but the numbers of this file have a decimal "
+                          "comma (7,5 for 7.5). Write it with a decimal comma too." if point[index]
+                    else f"{quoted(values[index])} is not {expects}.", row=int(rows[index]), column=column)
             for index in bad[bad].index]
 
 
@@ -260,21 +268,41 @@ def _sign_problems(frame: pd.DataFrame, raw: pd.DataFrame, signs: dict, file: st
     return problems
 
 
-def _without_duplicates(frame: pd.DataFrame, raw: pd.DataFrame,
-                        columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _with_extra(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
+    """``frame`` with the file's columns that no format reads beside its own (text as written), before
+    ``row``."""
+    extra = table.extra.loc[frame[ROW].to_numpy()].set_axis(frame.index, axis=0)
+    return pd.concat([frame.drop(columns=ROW), extra, frame[[ROW]]], axis=1)
+
+
+#: In :func:`_without_duplicates`: the values of a row in the columns no format reads.
+_EXTRA = "\x00extra"
+
+
+def _without_duplicates(frame: pd.DataFrame, raw: pd.DataFrame, columns: list[str],
+                        extra: RawTable | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``frame`` without the rows whose values in ``columns`` of ``raw`` (as written) repeat an earlier
     row's, and those rows: their ``client`` as written, ``row`` and the row they repeat (``duplicate_of``).
-    Rows are hashed first; only rows whose hashes repeat are compared value by value."""
+    Rows are hashed first; only rows whose hashes repeat are compared value by value, and then also by
+    their values as written in the file's columns no format reads (``extra``), so that those tell rows
+    apart too (hashed, then compared for the rows found twice)."""
     none = pd.DataFrame({"client": pd.Series([], dtype="str"), ROW: pd.Series([], dtype="int64"),
                          DUPLICATE_OF: pd.Series([], dtype="int64")})
     if not columns:
         return frame, none
     candidates = raw.loc[pd.util.hash_pandas_object(raw[columns], index=False).duplicated(keep=False)]
     copies = candidates[candidates[columns].duplicated(keep=False)]
+    if not copies.empty and extra is not None:
+        columns = [*columns, _EXTRA]
+        copies = copies.assign(**{_EXTRA: extra.extra_hashes(copies[ROW]).to_numpy()})
+        copies = copies[copies[columns].duplicated(keep=False)]
     if copies.empty:
         return frame, none
     first = copies.groupby(columns, sort=False, dropna=False, observed=True)[ROW].transform("first")
     again = copies.index[copies[ROW] != first]
+    if extra is not None and len(again):
+        same = [a == b for a, b in zip(extra.extra_values(copies.loc[again, ROW]), extra.extra_values(first[again]))]
+        again = again[np.array(same, dtype=bool)]
     duplicates = pd.DataFrame({"client": frame.loc[again, "client"].astype("str"), ROW: copies.loc[again, ROW],
                                DUPLICATE_OF: first[again]}).reset_index(drop=True)
     return frame.drop(index=again).reset_index(drop=True), duplicates
@@ -292,7 +320,7 @@ def _far_dates(values: pd.Series, dates: pd.Series, latest: pd.Timestamp, rows: 
                    "Check the year.")
         else:
             why = f"is more than a year after today (after {latest:%Y-%m-%d}). Check the year."
-        problems.append(Problem(file, f"'{values[index]}' {why}", row=int(rows[index]), column=column))
+        problems.append(Problem(file, f"{quoted(values[index])} {why}", row=int(rows[index]), column=column))
     return problems
 
 

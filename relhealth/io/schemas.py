@@ -13,6 +13,7 @@ import pandas as pd
 
 from relhealth.columns import CLIENTS, CRM_ACTIVITIES, INVOICES, ROW, TASKS, TIME_ENTRIES, TableSpec
 from relhealth.errors import Problem
+from relhealth.io.text import quoted
 
 _CORRECT = "Correct the value"
 
@@ -108,6 +109,6 @@ def schema_problems(spec: TableSpec, frame: pd.DataFrame, raw: pd.DataFrame, fil
         if failure.check == "not_nullable":
             message = f"is empty; every row needs {checked.columns[column].description}. Fill it in, or remove the row."
         else:
-            message = f"'{raw.at[index, column]}' {failure.check}."
+            message = f"{quoted(raw.at[index, column])} {failure.check}."
         problems.append(Problem(file, message, row=row, column=column))
     return sorted(problems, key=lambda p: (p.row or 0, list(frame.columns).index(p.column)))

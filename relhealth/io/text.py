@@ -78,8 +78,8 @@ class RawTable:
     #: file, read or not: what tells the format.
     columns: list[str] = field(default_factory=list)
     #: The columns no format reads (``only_known``), one row per record of the file (blank lines and copies
-    #: of the header too), indexed by ``row``: values as written, to tell two records apart and kept beside
-    #: the table. None when every column is read.
+    #: of the header too), indexed by ``row``: values as written (not trimmed: that would cost a Python call
+    #: a value), to tell two records apart and kept beside the table. None when every column is read.
     extra: pd.DataFrame | None = field(default=None, repr=False)
     #: The column names the header repeats; the repeats are in ``frame`` as ``name (2)``, ``name (3)``.
     repeated: list[str] = field(default_factory=list)
@@ -92,21 +92,20 @@ class RawTable:
     def name(self) -> str:
         return str(self.path)
 
-    def extra_values(self, rows: Iterable[int]) -> list[tuple[str, ...]] | None:
-        """The values (trimmed) of the columns no format reads, one tuple per row of ``rows`` (line numbers
-        of records); None when every column is read."""
-        if self.extra is None:
-            return None
-        return list(map(tuple, _trimmed(self.extra.loc[list(rows)]).to_numpy()))
+    def extra_values(self, rows: Iterable[int]) -> list[tuple[str, ...]]:
+        """The values as written of the columns no format reads (:attr:`extra`, which must be set), one
+        tuple per row of ``rows`` (line numbers of records)."""
+        return list(map(tuple, self.extra.loc[list(rows)].to_numpy()))
 
-
-def _trimmed(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.apply(lambda values: values.astype("str").str.strip())
+    def extra_hashes(self, rows: Iterable[int]) -> pd.Series:
+        """One hash of those values per row of ``rows``: equal for rows whose values are, and (but for
+        one chance in 2**64) only for them; :meth:`extra_values` tells for sure."""
+        return pd.util.hash_pandas_object(self.extra.loc[list(rows)], index=False)
 
 
 def _any_value(frame: pd.DataFrame) -> pd.Series:
     """Per row, whether any of its values is more than white space."""
-    return (_trimmed(frame) != "").any(axis=1)
+    return (frame.apply(lambda values: values.astype("str").str.strip()) != "").any(axis=1)
 
 
 def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
@@ -123,11 +122,11 @@ def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         utf8_error = exc
     line = raw[: utf8_error.start].count(b"\n") + 1
-    text = raw.decode("utf-8", errors="surrogateescape")      # each byte that is not UTF-8: one surrogate
-    # counted without a list of them: a Windows-1251 file of 100 MB has tens of millions
-    bad = _NOT_UTF8.subn("", text)[1]
-    beyond = len(text) - len(text.encode("ascii", errors="ignore"))
-    if beyond - bad > bad:
+    # counted by the codecs, never a list or a regular expression: a Windows-1251 export of 40 MB has twenty
+    # million bytes that are not UTF-8, and a pass of `re` over them takes a second and a half
+    readable = raw.decode("utf-8", errors="ignore")          # the file without the bytes that are not UTF-8
+    bad = len(raw.decode("utf-8", errors="surrogateescape")) - len(readable)
+    if len(readable) - len(readable.encode("ascii", errors="ignore")) > bad:
         # more letters written in UTF-8 than bytes that are not: UTF-8 with a damaged byte, not Windows-1251
         raise InputError(Problem(file, (
             f"byte 0x{raw[utf8_error.start]:02x} at offset {utf8_error.start} is not UTF-8, in a file that is "
@@ -143,11 +142,19 @@ def detect_encoding(raw: bytes, file: str) -> tuple[str, str]:
 #: The bytes beyond ASCII that a Russian export in Windows-1251 holds: the letters А-я (0xC0-0xFF), Ё and ё,
 #: the no-break space, «», № and the dashes.
 _CP1251_TEXT = frozenset(range(0xC0, 0x100)) | {0xA8, 0xB8, 0xA0, 0xAB, 0xBB, 0xB9, 0x96, 0x97}
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")
-#: A run of Cyrillic letters, and a Latin letter touching a Cyrillic one (``fй`` in ``Cafй``): linear to
-#: find, whatever the text.
-_CYRILLIC_RUN = re.compile("[\u0400-\u04ff]+")
-_MIXED = re.compile("[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
+
+
+def _letter_class(byte: int) -> int:
+    """What a byte is in Windows-1251: ``C`` a Cyrillic letter, ``L`` a Latin one, a space anything else."""
+    char = bytes([byte]).decode("cp1251", errors="ignore")
+    if "\u0400" <= char <= "\u04ff":
+        return ord("C")
+    return ord("L") if char.isascii() and char.isalpha() else ord(" ")
+
+
+#: Each byte of Windows-1251 text mapped to its :func:`_letter_class`, so that runs of Cyrillic letters and
+#: Latin letters touching Cyrillic ones are counted by ``bytes.count``, linear and in C.
+_LETTER_CLASSES = bytes(_letter_class(b) for b in range(256))
 
 
 def _plausible_cyrillic(raw: bytes) -> bool:
@@ -156,13 +163,16 @@ def _plausible_cyrillic(raw: bytes) -> bool:
     read ``Cafй``, Latin and Cyrillic in one word): a Latin letter touches a Cyrillic one at most once in
     ten runs of Cyrillic letters."""
     try:
-        text = raw.decode("cp1251")
+        raw.decode("cp1251")
     except UnicodeDecodeError:
         return False
     beyond = raw.translate(None, bytes(range(0x80)))
     if len(beyond.translate(None, bytes(_CP1251_TEXT))) > 0.1 * len(beyond):
         return False
-    return _MIXED.subn("", text)[1] <= 0.1 * _CYRILLIC_RUN.subn("", text)[1]
+    letters = raw.translate(_LETTER_CLASSES)
+    runs = letters.count(b" C") + letters.count(b"LC") + letters.startswith(b"C")
+    mixed = letters.count(b"LC") + letters.count(b"CL")
+    return mixed <= 0.1 * runs
 
 
 def _marked_encoding(raw: bytes, file: str) -> tuple[str, str] | None:
@@ -225,6 +235,19 @@ def detect_delimiter(header_line: str, known_columns: set[str]) -> str:
         names = {clean_header(f) for f in fields}
         return len(names & known_columns), len(fields)
     return max(DELIMITERS, key=score)
+
+
+#: The longest value a message quotes whole: a longer one (a field of 200,000 characters) is cut, with its
+#: length.
+QUOTED_CHARACTERS = 60
+
+
+def quoted(value: object) -> str:
+    """A value as a message quotes it: ``'7,5'``, or ``'xxxx...' (200,000 characters)`` when it is long."""
+    text = str(value)
+    if len(text) <= QUOTED_CHARACTERS:
+        return f"'{text}'"
+    return f"'{text[:QUOTED_CHARACTERS]}...' ({len(text):,} characters)"
 
 
 def clean_header(name: str) -> str:

@@ -94,7 +94,7 @@ def portfolio(review: pd.DataFrame, settings: Settings, first_months: pd.Series 
     table["quadrant"] = pd.Series([v[0] for v in verdicts], index=table.index, dtype="str")
     table["quadrant_why"] = pd.Series([v[1] for v in verdicts], index=table.index, dtype="str")
     table["quadrant_placed"] = pd.Series([v[2] for v in verdicts], index=table.index, dtype="str")
-    table["first_month"] = table["client"].map(firsts).astype("period[M]")
+    table["first_month"] = firsts.reindex(table["client"]).set_axis(table.index).astype("period[M]")
     table["attention_score"] = pd.Series([attention_score(row, settings) for row in table.to_dict("records")],
                                          index=table.index, dtype="int64")
     order = table.sort_values(["attention_score", "eba_balance"], ascending=[False, True], kind="stable")
@@ -121,7 +121,7 @@ def portfolio_of(scored: Scored) -> PortfolioReport:
     """The portfolio of a scored dataset (score it with the history months for a full band history)."""
     table = portfolio(scored.review, scored.settings, scored.first_months)
     bands = scored.eba[["client", "month", "balance", "band"]]
-    before = bands["month"] < bands["client"].map(scored.first_months)
+    before = bands["month"] < scored.first_months.reindex(bands["client"]).set_axis(bands.index)
     bands = bands.assign(balance=bands["balance"].mask(before), band=bands["band"].mask(before))
     return PortfolioReport(month=scored.month, folder=str(scored.dataset.folder), settings=scored.settings,
                            table=table, bands=bands.reset_index(drop=True), quality=list(scored.dataset.quality),

@@ -202,10 +202,14 @@ def _marked_encoding(raw: bytes, file: str) -> tuple[str, str] | None:
     return None
 
 
+#: The control bytes no text holds: every one below the space but tab and the line ends.
+_CONTROL = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0D}))
+
+
 def _text_but_nul(raw: bytes) -> bool:
     """Without its NUL bytes, ``raw`` is UTF-8 text with no other control character but tab and line ends."""
     rest = raw.replace(b"\x00", b"")
-    if rest.translate(None, b"\t\n\r").translate(None, bytes(range(0x20))) != rest.translate(None, b"\t\n\r"):
+    if len(rest.translate(None, _CONTROL)) != len(rest):
         return False
     try:
         rest.decode("utf-8")
